@@ -1,0 +1,51 @@
+"""Where the course reads its material and keeps a learner's files.
+
+Two environment variables override the defaults, which tests and instructors use:
+``PRUNEEDU_HOME`` (a learner's saved answers, flashcard schedule, caches) and
+``PRUNEEDU_COURSE_ROOT`` (the folder holding ``lessons/`` and ``quizzes/``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def course_root() -> Path:
+    """The folder that holds ``lessons/`` and ``quizzes/`` (the repository by default)."""
+    override = os.environ.get("PRUNEEDU_COURSE_ROOT")
+    return Path(override) if override else Path(__file__).resolve().parent.parent
+
+
+def lessons_dir() -> Path:
+    return course_root() / "lessons"
+
+
+def quizzes_dir() -> Path:
+    return course_root() / "quizzes"
+
+
+def user_data_dir() -> Path:
+    """A learner's own files: quiz responses, flashcard schedule. Created on first use."""
+    override = os.environ.get("PRUNEEDU_HOME")
+    if override:
+        path = Path(override)
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir("pruneedu", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Files the course can always rebuild (converted datasets, trained models)."""
+    override = os.environ.get("PRUNEEDU_HOME")
+    if override:
+        path = Path(override) / "cache"
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_cache_dir("pruneedu", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
