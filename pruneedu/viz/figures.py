@@ -1,0 +1,55 @@
+"""Figure creation and PNG rendering shared by every plot in the course.
+
+Figures are plain ``matplotlib.figure.Figure`` objects, not pyplot figures: nothing piles up in
+pyplot's global state, and a widget can redraw the same figure many times. In a notebook a
+figure shows when it is the last value of a cell.
+"""
+
+from __future__ import annotations
+
+import io
+
+# Importing pyplot lets Jupyter's inline backend register its PNG display for every Figure,
+# including the ones built below without pyplot.
+import matplotlib.pyplot  # noqa: F401
+from matplotlib.figure import Figure
+
+
+def new_figure(width: float = 6.0, height: float = 3.5, dpi: int = 90) -> Figure:
+    """A blank figure of ``width`` x ``height`` inches with a tight layout.
+
+    Example:
+        >>> fig = new_figure(4, 3)
+        >>> ax = fig.add_subplot()
+    """
+    return Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+
+
+def figure_png(fig: Figure, dpi: int | None = None) -> bytes:
+    """Render ``fig`` to PNG bytes (what an ``ipywidgets.Image`` shows).
+
+    Example:
+        >>> figure_png(new_figure(2, 2))[:4]
+        b'\\x89PNG'
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi or fig.dpi)
+    return buffer.getvalue()
+
+
+def find_artist(fig: Figure, gid: str):
+    """The artist that a plotting function tagged with ``gid`` (e.g. ``"current"``).
+
+    Raises:
+        KeyError: when no artist in ``fig`` has that id.
+
+    Example:
+        >>> fig = new_figure(); line, = fig.add_subplot().plot([0], [0], gid="current")
+        >>> find_artist(fig, "current") is line
+        True
+    """
+    for ax in fig.axes:
+        for artist in ax.get_children():
+            if artist.get_gid() == gid:
+                return artist
+    raise KeyError(f"this figure has no artist with gid {gid!r}; draw it with gid={gid!r} first")
