@@ -1,0 +1,61 @@
+"""Quizzes: banks, grading, responses files and the quiz widget (no torch needed).
+
+The names below are the contract described in docs/formats.md; the instructor's grader,
+the flashcards and the progress dashboard rely on them.
+
+Example:
+    >>> from pruneedu import quiz
+    >>> bank = quiz.load_bank("01-introduction")                     # doctest: +SKIP
+    >>> quiz.grade_answer(bank.question("intro-why-edge"), "a").score  # doctest: +SKIP
+    1.0
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pruneedu.quiz.bank import Bank, Choice, Question, bank_from_dict, bank_path, load_bank
+from pruneedu.quiz.grading import (
+    AnswerError,
+    QuizGrade,
+    Result,
+    grade_answer,
+    grade_responses,
+    normalise_text,
+)
+from pruneedu.quiz.order import shuffled
+from pruneedu.quiz.release import content_hash, release_bank
+from pruneedu.quiz.responses import (
+    ResponsesError,
+    load_responses,
+    new_responses,
+    record_answer,
+    responses_path,
+    save_responses,
+)
+from pruneedu.quiz.schema import Problem, check_bank, check_glossary
+from pruneedu.quiz.yamlfile import BankError, read_yaml
+
+if TYPE_CHECKING:
+    from pruneedu.quiz.widget import QuizView
+
+__all__ = [
+    "AnswerError", "Bank", "BankError", "Choice", "Problem", "Question", "QuizGrade", "Result",
+    "ResponsesError", "bank_from_dict", "bank_path", "check_bank", "check_glossary",
+    "content_hash", "grade_answer", "grade_responses", "load_bank", "load_responses",
+    "new_responses", "normalise_text", "read_yaml", "record_answer", "release_bank",
+    "responses_path", "save_responses", "show", "shuffled",
+]
+
+
+def show(quiz_id: str, mode: str = "practice", learner_id: str | None = None) -> QuizView:
+    """Show a quiz as widgets in the notebook; see :func:`pruneedu.quiz.widget.show`.
+
+    ipywidgets is imported only here, so grading scripts never load it.
+
+    Example:
+        >>> quiz.show("01-introduction", mode="practice")   # doctest: +SKIP
+    """
+    from pruneedu.quiz.widget import show as show_widget
+
+    return show_widget(quiz_id, mode=mode, learner_id=learner_id)

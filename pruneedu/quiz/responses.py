@@ -1,0 +1,182 @@
+"""A learner's responses file: creating, recording answers, atomic saving and validated loading.
+
+The file format is documented in docs/formats.md. Saving writes a temporary file in the same
+folder, flushes and fsyncs it, then ``os.replace``s it over the old one, so a crash or a full
+disk mid-write leaves the previous file whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pruneedu
+from pruneedu import paths
+
+FORMAT_VERSION = 1
+MODES = ("practice", "graded")
+FIELDS = ("format_version", "course_id", "quiz_id", "quiz_hash", "learner_id", "mode",
+          "started_at", "updated_at", "answers")
+
+
+class ResponsesError(ValueError):
+    """A responses file that cannot be read or does not follow docs/formats.md."""
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with offset, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def responses_path(quiz_id: str, mode: str = "graded") -> Path:
+    """Where the quiz widget keeps a learner's answers to one quiz.
+
+    Graded answers go to ``responses/<quiz-id>.responses.json`` (the file a student hands in);
+    practice answers to ``responses/<quiz-id>.practice.responses.json`` so practising never
+    overwrites a graded attempt.
+
+    Example:
+        >>> responses_path("01-introduction").name
+        '01-introduction.responses.json'
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be 'practice' or 'graded', not {mode!r}.")
+    suffix = ".responses.json" if mode == "graded" else ".practice.responses.json"
+    return paths.user_data_dir() / "responses" / f"{quiz_id}{suffix}"
+
+
+def new_responses(quiz_id: str, quiz_hash: str, learner_id: str, mode: str) -> dict:
+    """An empty responses mapping for one learner and quiz.
+
+    Example:
+        >>> r = new_responses("01-introduction", "sha256:ab", "ada", "graded")
+        >>> r["answers"]
+        {}
+    """
+    stamp = now_iso()
+    responses = {
+        "format_version": FORMAT_VERSION,
+        "course_id": pruneedu.COURSE_ID,
+        "quiz_id": quiz_id,
+        "quiz_hash": quiz_hash,
+        "learner_id": learner_id,
+        "mode": mode,
+        "started_at": stamp,
+        "updated_at": stamp,
+        "answers": {},
+    }
+    check_responses(responses)
+    return responses
+
+
+def record_answer(responses: dict, question_id: str, value: object) -> None:
+    """Store (or replace) the answer to one question, stamping it and the file with now.
+
+    Example:
+        >>> r = new_responses("01-introduction", "sha256:ab", "ada", "graded")
+        >>> record_answer(r, "intro-why-edge", "a")
+        >>> r["answers"]["intro-why-edge"]["value"]
+        'a'
+    """
+    stamp = now_iso()
+    responses["answers"][question_id] = {"value": value, "answered_at": stamp}
+    responses["updated_at"] = stamp
+
+
+def _check_time(value: object, where: str) -> None:
+    if not isinstance(value, str):
+        raise ResponsesError(f"{where} must be an ISO 8601 time string, not {value!r}.")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ResponsesError(f"{where} {value!r} is not an ISO 8601 time.") from None
+    if parsed.tzinfo is None:
+        raise ResponsesError(f"{where} {value!r} lacks a UTC offset such as +00:00.")
+
+
+def check_responses(data: object, source: str = "responses") -> None:
+    """Raise :class:`ResponsesError` if ``data`` breaks the responses format."""
+    if not isinstance(data, Mapping):
+        raise ResponsesError(f"{source} must be a JSON object; it is not a responses file.")
+    missing = [key for key in FIELDS if key not in data]
+    if missing:
+        raise ResponsesError(f"{source} lacks {', '.join(missing)}; it is not a responses file.")
+    if data["format_version"] != FORMAT_VERSION:
+        raise ResponsesError(f"{source} has format_version {data['format_version']!r}; "
+                             f"this course reads version {FORMAT_VERSION}.")
+    if data["course_id"] != pruneedu.COURSE_ID:
+        raise ResponsesError(f"{source} belongs to course {data['course_id']!r}, "
+                             f"not {pruneedu.COURSE_ID!r}.")
+    for key in ("quiz_id", "learner_id"):
+        if not isinstance(data[key], str) or not data[key]:
+            raise ResponsesError(f"{source}: {key} must be a non-empty string.")
+    if not isinstance(data["quiz_hash"], str) or not data["quiz_hash"].startswith("sha256:"):
+        raise ResponsesError(f"{source}: quiz_hash must look like 'sha256:<hex>'.")
+    if data["mode"] not in MODES:
+        raise ResponsesError(f"{source}: mode must be 'practice' or 'graded'.")
+    _check_time(data["started_at"], f"{source}: started_at")
+    _check_time(data["updated_at"], f"{source}: updated_at")
+    answers = data["answers"]
+    if not isinstance(answers, Mapping):
+        raise ResponsesError(f"{source}: answers must be an object keyed by question id.")
+    for qid, entry in answers.items():
+        if not isinstance(entry, Mapping) or "value" not in entry or "answered_at" not in entry:
+            raise ResponsesError(f"{source}: answer {qid!r} needs value and answered_at.")
+        _check_time(entry["answered_at"], f"{source}: answer {qid!r} answered_at")
+
+
+def load_responses(path: str | Path) -> dict:
+    """Read and validate a responses file.
+
+    Example:
+        >>> responses = load_responses("ada.01-introduction.responses.json")  # doctest: +SKIP
+        >>> responses["answers"]["intro-why-edge"]["value"]                    # doctest: +SKIP
+        'a'
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ResponsesError(f"no responses file at {path}; check the path.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ResponsesError(f"{path} cannot be read as UTF-8 text ({error}).") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ResponsesError(
+            f"{path} is not valid JSON (line {error.lineno}: {error.msg}); "
+            "it may be damaged, ask for a fresh copy."
+        ) from None
+    check_responses(data, source=str(path))
+    return data
+
+
+def save_responses(path: str | Path, responses: Mapping) -> Path:
+    """Validate and write a responses file atomically; returns the path written.
+
+    Example:
+        >>> save_responses(responses_path("01-introduction"), responses)   # doctest: +SKIP
+    """
+    path = Path(path)
+    check_responses(responses, source="the answers to save")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+        delete=False,
+    )
+    try:
+        with handle:
+            json.dump(responses, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        # The old file is untouched; only the half-written temporary file goes.
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return path

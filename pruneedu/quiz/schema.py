@@ -1,0 +1,272 @@
+"""The rules a quiz bank and the glossary must follow (docs/formats.md), as lists of problems.
+
+Checks return every problem they find instead of stopping at the first, so a course author
+can fix a whole file in one pass. ``pruneedu validate`` prints them; ``load_bank`` raises.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import NamedTuple
+
+QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text", "matching")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+TERM_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+BANK_FIELDS = {"format_version", "id", "title", "lesson", "questions"}
+QUESTION_FIELDS = {"id", "type", "prompt", "points", "concept", "choices", "answer", "explanation",
+                   "terms", "definitions"}
+CHOICE_FIELDS = {"id", "text", "feedback"}
+TERM_FIELDS = {"id", "term", "definition", "example", "related", "lesson"}
+
+
+class Problem(NamedTuple):
+    """One thing wrong in a file: ``item`` is the question or term id (None: the whole file)."""
+
+    item: str | None
+    message: str
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def check_bank(data: object, name: str | None = None, require_key: bool = True) -> list[Problem]:
+    """Every problem in a parsed quiz bank; ``name`` is the file name without ``.yaml``.
+
+    With ``require_key=False`` a released bank (no ``answer`` anywhere) is accepted too.
+
+    Example:
+        >>> check_bank({"format_version": 1})[0].message
+        'missing required field id'
+    """
+    if not isinstance(data, dict):
+        return [Problem(None, "the file must be a YAML mapping with id, title, lesson, questions")]
+    problems = [Problem(None, f"missing required field {key}")
+                for key in ("id", "title", "lesson") if key not in data]
+    if data.get("format_version") != 1:
+        problems.append(Problem(None, "format_version must be 1"))
+    problems += [Problem(None, f"unknown field {key!r}") for key in data if key not in BANK_FIELDS]
+    for key in ("title", "lesson"):
+        if key in data and not _is_text(data[key]):
+            problems.append(Problem(None, f"{key} must be a non-empty string"))
+    if "id" in data:
+        if not isinstance(data["id"], str) or not ID_PATTERN.match(data["id"]):
+            problems.append(Problem(None, "id must be letters, digits, '-', '_' or '.'"))
+        elif name is not None and data["id"] != name:
+            problems.append(Problem(None, f"id {data['id']!r} differs from the file name {name!r}"))
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not questions:
+        return problems + [Problem(None, "questions must be a non-empty list")]
+    keyless = not require_key and all(
+        isinstance(q, dict) and "answer" not in q for q in questions
+    )
+    seen: set[str] = set()
+    for index, question in enumerate(questions, start=1):
+        qid = question.get("id") if isinstance(question, dict) else None
+        label = qid if isinstance(qid, str) else f"question #{index}"
+        if isinstance(qid, str):
+            if qid in seen:
+                problems.append(Problem(label, "question id used twice in this bank"))
+            seen.add(qid)
+        problems += [Problem(label, message) for message in check_question(question, keyless)]
+    return problems
+
+
+def check_question(question: object, keyless: bool = False) -> list[str]:
+    """Problems with one question mapping; ``keyless``: it comes from a released bank."""
+    if not isinstance(question, dict):
+        return ["a question must be a mapping with id, type, prompt, concept, answer"]
+    required = ["id", "type", "prompt", "concept"] + ([] if keyless else ["answer"])
+    problems = [f"missing required field {key}" for key in required if key not in question]
+    problems += [f"unknown field {key!r}" for key in question if key not in QUESTION_FIELDS]
+    if "id" in question and (not isinstance(question["id"], str)
+                             or not ID_PATTERN.match(question["id"])):
+        problems.append("id must be a string of letters, digits, '-', '_' or '.'")
+    for key in ("prompt", "concept"):
+        if key in question and not _is_text(question[key]):
+            problems.append(f"{key} must be a non-empty string")
+    if "explanation" in question and not isinstance(question["explanation"], str):
+        problems.append("explanation must be a string")
+    points = question.get("points", 1)
+    if not _is_number(points) or not math.isfinite(points) or points <= 0:
+        problems.append("points must be a positive number")
+    qtype = question.get("type")
+    if "type" in question and qtype not in QUESTION_TYPES:
+        problems.append(f"unknown type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}")
+        return problems
+    choice_ids = _check_choices(question, qtype, problems)
+    if qtype == "matching":
+        _check_matching_lists(question, keyless, problems)
+    elif "terms" in question or "definitions" in question:
+        problems.append("terms and definitions belong to matching questions only")
+    if "answer" in question and qtype is not None:
+        problems += check_answer_key(qtype, question["answer"], choice_ids)
+    return problems
+
+
+def _check_choices(question: dict, qtype: object, problems: list[str]) -> list[str]:
+    """Check the choices list, returning the choice ids found."""
+    if qtype not in ("single", "multiple"):
+        if "choices" in question:
+            problems.append(f"a {qtype} question takes no choices")
+        return []
+    choices = question.get("choices")
+    if not isinstance(choices, list) or len(choices) < 2:
+        problems.append("choices must be a list of at least two {id, text} mappings")
+        return []
+    ids: list[str] = []
+    for number, choice in enumerate(choices, start=1):
+        if not isinstance(choice, dict):
+            problems.append(f"choice #{number} must be a mapping with id and text")
+            continue
+        unknown = [key for key in choice if key not in CHOICE_FIELDS]
+        if unknown:
+            problems.append(f"choice #{number} has unknown field {unknown[0]!r}")
+        cid = choice.get("id")
+        if not isinstance(cid, str) or not cid:
+            problems.append(f"choice #{number} needs a string id (quote it in YAML)")
+        elif cid in ids:
+            problems.append(f"choice id {cid!r} used twice")
+        else:
+            ids.append(cid)
+        if not _is_text(choice.get("text")):
+            problems.append(f"choice #{number} needs a non-empty text")
+        if "feedback" in choice and not isinstance(choice["feedback"], str):
+            problems.append(f"choice #{number} feedback must be a string")
+    return ids
+
+
+def _check_matching_lists(question: dict, keyless: bool, problems: list[str]) -> None:
+    """A released matching question carries ``terms`` and ``definitions`` instead of a key."""
+    if not keyless:
+        if "terms" in question or "definitions" in question:
+            problems.append("a matching question with a key lists its pairs only in answer.pairs")
+        return
+    terms, definitions = question.get("terms"), question.get("definitions")
+    for key, value in (("terms", terms), ("definitions", definitions)):
+        if not isinstance(value, list) or len(value) < 2 or not all(map(_is_text, value)):
+            problems.append(f"{key} must be a list of at least two strings")
+        elif len(set(value)) != len(value):
+            problems.append(f"{key} must not repeat an entry")
+    if isinstance(terms, list) and isinstance(definitions, list) and len(terms) != len(definitions):
+        problems.append("terms and definitions must be equally many (pairs are one-to-one)")
+
+
+def check_answer_key(qtype: str, answer: object, choice_ids: list[str]) -> list[str]:
+    """Problems with the key ``answer`` of a question of type ``qtype``.
+
+    Example:
+        >>> check_answer_key("single", "c", ["a", "b"])
+        ["answer 'c' is not one of the choice ids a, b"]
+    """
+    listed = ", ".join(choice_ids)
+    if qtype == "single":
+        if not isinstance(answer, str):
+            return ["answer must be one choice id (a string)"]
+        if choice_ids and answer not in choice_ids:
+            return [f"answer {answer!r} is not one of the choice ids {listed}"]
+        return []
+    if qtype == "multiple":
+        if (not isinstance(answer, list) or not answer
+                or not all(isinstance(a, str) for a in answer)):
+            return ["answer must be a non-empty list of choice ids"]
+        if len(set(answer)) != len(answer):
+            return ["answer lists a choice id twice"]
+        missing = [a for a in answer if choice_ids and a not in choice_ids]
+        return [f"answer {m!r} is not one of the choice ids {listed}" for m in missing]
+    if qtype == "truefalse":
+        return [] if isinstance(answer, bool) else ["answer must be true or false"]
+    if qtype == "numeric":
+        return _check_numeric_key(answer)
+    if qtype == "text":
+        accept = answer.get("accept") if isinstance(answer, dict) else None
+        if (not isinstance(accept, list) or not accept or not all(map(_is_text, accept))
+                or set(answer) != {"accept"}):
+            return ["answer must be {accept: [one or more non-empty strings]}"]
+        return []
+    # matching
+    pairs = answer.get("pairs") if isinstance(answer, dict) else None
+    if not isinstance(pairs, dict) or len(pairs) < 2 or set(answer) != {"pairs"}:
+        return ["answer must be {pairs: {term: definition, ...}} with at least two pairs"]
+    if not all(_is_text(k) and _is_text(v) for k, v in pairs.items()):
+        return ["every matching term and definition must be a non-empty string"]
+    if len(set(pairs.values())) != len(pairs):
+        return ["two terms share a definition; matching pairs must be one-to-one"]
+    return []
+
+
+def _check_numeric_key(answer: object) -> list[str]:
+    if not isinstance(answer, dict):
+        return ["answer must be {value: V, tolerance: T} or {min: A, max: B}"]
+    keys = set(answer)
+    if keys == {"value", "tolerance"}:
+        value, tolerance = answer["value"], answer["tolerance"]
+        if not _is_number(value) or not math.isfinite(value):
+            return ["answer value must be a finite number"]
+        if not _is_number(tolerance) or not math.isfinite(tolerance) or tolerance < 0:
+            return ["answer tolerance must be a finite number >= 0"]
+        return []
+    if keys == {"min", "max"}:
+        low, high = answer["min"], answer["max"]
+        if not all(_is_number(x) and math.isfinite(x) for x in (low, high)):
+            return ["answer min and max must be finite numbers"]
+        return [] if low <= high else ["answer min must not exceed max"]
+    return ["answer must be {value: V, tolerance: T} or {min: A, max: B}"]
+
+
+def check_glossary(data: object, lessons: set[str] | None = None) -> list[Problem]:
+    """Every problem in a parsed glossary; ``lessons``: the lesson ids that exist (None: skip).
+
+    Example:
+        >>> check_glossary({"format_version": 1, "terms": []})
+        [Problem(item=None, message='terms must be a non-empty list')]
+    """
+    if not isinstance(data, dict):
+        return [Problem(None, "the glossary must be a YAML mapping with format_version and terms")]
+    problems = [Problem(None, f"unknown field {key!r}")
+                for key in data if key not in {"format_version", "terms"}]
+    if data.get("format_version") != 1:
+        problems.append(Problem(None, "format_version must be 1"))
+    terms = data.get("terms")
+    if not isinstance(terms, list) or not terms:
+        return problems + [Problem(None, "terms must be a non-empty list")]
+    ids = [t.get("id") for t in terms if isinstance(t, dict)]
+    known = {i for i in ids if isinstance(i, str)}
+    seen: set[str] = set()
+    for index, entry in enumerate(terms, start=1):
+        tid = entry.get("id") if isinstance(entry, dict) else None
+        label = tid if isinstance(tid, str) else f"term #{index}"
+        if not isinstance(entry, dict):
+            problems.append(Problem(label, "a term must be a mapping with id, term, definition"))
+            continue
+        messages = [f"missing required field {key}"
+                    for key in ("id", "term", "definition", "lesson") if key not in entry]
+        messages += [f"unknown field {key!r}" for key in entry if key not in TERM_FIELDS]
+        if isinstance(tid, str):
+            if not TERM_ID_PATTERN.match(tid):
+                messages.append("id must be lowercase words joined by hyphens")
+            if tid in seen:
+                messages.append("term id used twice")
+            seen.add(tid)
+        for key in ("term", "definition", "example", "lesson"):
+            if key in entry and not _is_text(entry[key]):
+                messages.append(f"{key} must be a non-empty string")
+        related = entry.get("related", [])
+        if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+            messages.append("related must be a list of term ids")
+        else:
+            messages += [f"related term {r!r} is not in the glossary"
+                         for r in related if r not in known]
+            if tid in related:
+                messages.append("a term cannot be related to itself")
+        lesson = entry.get("lesson")
+        if lessons is not None and isinstance(lesson, str) and lesson not in lessons:
+            messages.append(f"lesson {lesson!r} does not exist")
+        problems += [Problem(label, message) for message in messages]
+    return problems
