@@ -1,0 +1,40 @@
+"""Pruning: weights (unstructured), neurons and channels (structured), schedules, tickets.
+
+Every function wraps ``torch.nn.utils.prune`` or builds a new, smaller model; masking itself
+is torch's. Taught in notebooks 02-weight-vs-node and 03-challenges.
+
+Example:
+    >>> from pruneedu import models, pruning
+    >>> net = pruning.prune_weights(models.lenet_300_100(seed=0), amount=0.9)
+    >>> small = pruning.prune_nodes(net, amount=0.5)
+"""
+
+from pruneedu.pruning.channels import prune_channels
+from pruneedu.pruning.iterative import prune_iteratively, rewind_to_init
+from pruneedu.pruning.masks import (
+    copy_model,
+    effective_state_dict,
+    effective_weight,
+    prunable_layers,
+)
+from pruneedu.pruning.nodes import prune_nodes
+from pruneedu.pruning.schedules import cubic_schedule, geometric_schedule
+from pruneedu.pruning.sensitivity import Sensitivity, sensitivity_scan
+from pruneedu.pruning.weights import make_permanent, prune_weights
+
+__all__ = [
+    "Sensitivity",
+    "copy_model",
+    "cubic_schedule",
+    "effective_state_dict",
+    "effective_weight",
+    "geometric_schedule",
+    "make_permanent",
+    "prunable_layers",
+    "prune_channels",
+    "prune_iteratively",
+    "prune_nodes",
+    "prune_weights",
+    "rewind_to_init",
+    "sensitivity_scan",
+]

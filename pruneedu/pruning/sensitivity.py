@@ -1,0 +1,71 @@
+"""Sensitivity scan: how much accuracy each layer loses when it alone is pruned.
+
+Taught in notebook 03-challenges: layers differ a lot (the first and last usually tolerate
+less pruning), which is why a single global threshold or per-layer amounts matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from torch import nn
+
+from pruneedu.pruning._checks import check_amount, check_model
+from pruneedu.pruning.masks import copy_model, prunable_layers, pruned_count
+from pruneedu.pruning.weights import prune_weights
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Accuracy (0..1) of the model with one layer pruned, per layer and sparsity."""
+
+    baseline: float
+    sparsities: tuple[float, ...]
+    accuracy: dict[str, tuple[float, ...]]
+
+    def markdown(self) -> str:
+        """The table as Markdown: one row per layer, one column per sparsity."""
+        header = "| layer | " + " | ".join(f"{s:.0%}" for s in self.sparsities) + " |"
+        rule = "|---|" + "---:|" * len(self.sparsities)
+        rows = [
+            f"| {name} | " + " | ".join(f"{a:.2%}" for a in values) + " |"
+            for name, values in self.accuracy.items()
+        ]
+        return "\n".join([f"Unpruned accuracy: {self.baseline:.2%}", "", header, rule, *rows])
+
+
+def sensitivity_scan(
+    net: nn.Module,
+    dataset,
+    sparsities: Sequence[float] = (0.5, 0.75, 0.9, 0.95, 0.99),
+    layers: list[str] | None = None,
+) -> Sensitivity:
+    """Prune each layer alone (magnitude, on a copy) at each sparsity and measure accuracy.
+
+    A layer that is already pruned beyond a sparsity stays as it is for that column. The
+    model itself is not changed.
+
+    Example:
+        >>> from pruneedu import data, models
+        >>> net = models.pretrained("lenet-300-100")  # doctest: +SKIP
+        >>> print(sensitivity_scan(net, data.load_mnist().val).markdown())  # doctest: +SKIP
+    """
+    from pruneedu import training
+
+    check_model(net, "sensitivity_scan")
+    targets = prunable_layers(net, layers)
+    sparsities = tuple(float(s) for s in sparsities)
+    for s in sparsities:
+        check_amount(s, 1)
+    accuracy: dict[str, tuple[float, ...]] = {}
+    for name, module in targets:
+        row = []
+        for s in sparsities:
+            pruned = copy_model(net)
+            already = pruned_count(module) / module.weight.numel()
+            prune_weights(pruned, max(s, already), scope="layer", layers=[name])
+            row.append(training.evaluate(pruned, dataset).accuracy)
+        accuracy[name] = tuple(row)
+    baseline = training.evaluate(copy_model(net), dataset).accuracy
+    return Sensitivity(baseline=baseline, sparsities=sparsities, accuracy=accuracy)
