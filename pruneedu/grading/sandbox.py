@@ -1,0 +1,231 @@
+"""Run a student's function in a separate, limited Python process and collect its outputs.
+
+What is guaranteed, whatever the student's code does:
+
+- **Nothing secret enters the process.** Only the student's file (copied alone into a fresh
+  temporary folder, which is the working directory) and the test inputs go in. Expected values,
+  checkers, hidden test sources and quiz keys stay in the grader, which judges every output.
+- **The grader survives.** The process runs in its own session with ``python -I`` and a
+  scrubbed environment; it gets ``time_limit_s`` of wall-clock time for loading the module and
+  answering every call, then the whole process group is killed. ``RLIMIT_AS`` (set in
+  ``preexec_fn``) caps its memory. A crash, hang, exception or memory blow-up becomes a reason
+  string in :class:`SandboxRun`, never an exception in the grader.
+
+What is done on top, as defence in depth (not a boundary against a determined attacker):
+
+- Where ``unshare -rnm`` works (Linux with unprivileged user namespaces), the process gets no
+  network interfaces at all, and the folders in ``hide`` (exercises, quiz keys, submissions, the
+  output) are covered by empty tmpfs mounts, so they are not in its view of the filesystem.
+- Inside the process, a trusted bootstrap replaces ``socket.socket``/``create_connection`` and
+  installs an audit hook (before the student's module is imported) that refuses sockets,
+  subprocesses, ctypes, frame/gc introspection, writes outside the working folder and reads
+  outside it and the Python installation.
+
+Run untrusted code from strangers in a container or VM as well; these layers keep honest
+mistakes and casual cheating away from the keys.
+
+Example:
+    >>> run = run_calls("def f(x):\\n    return x + 1\\n", "f", [(1,), (2,)])  # doctest: +SKIP
+    >>> [outcome.value for outcome in run.outcomes]                           # doctest: +SKIP
+    [2, 3]
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import resource
+import select
+import shlex
+import shutil
+import signal
+import site
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pruneedu.grading import wire
+
+STARTUP_LIMIT_S = 60.0  # importing numpy/torch is not the student's time
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """One call's result: ``value`` (decoded, arrays as numpy) when ``ok``, else ``error``."""
+
+    ok: bool
+    value: Any = None
+    error: str = ""
+
+
+@dataclass
+class SandboxRun:
+    """Everything a sandboxed run produced. ``error`` is set when the run as a whole failed
+    (the module would not load, a timeout, a crash); calls it never answered carry that reason."""
+
+    outcomes: list[CallOutcome] = field(default_factory=list)
+    error: str = ""
+    isolation: str = ""
+
+
+@functools.cache
+def namespaces_available() -> bool:
+    """Whether ``unshare -rnm`` works here (user, network and mount namespaces)."""
+    if shutil.which("unshare") is None:
+        return False
+    try:
+        probe = subprocess.run(["unshare", "-rnm", "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return probe.returncode == 0
+
+
+def _command(hide: Sequence[Path], workdir: Path) -> tuple[list[str], str]:
+    python = [sys.executable, "-I", "-m", "pruneedu.grading.sandbox_child"]
+    if not namespaces_available():
+        return python, "audit hook"
+    keep = [Path(sys.prefix).resolve(), workdir.resolve(), Path(__file__).resolve().parent]
+    mounts = []
+    for folder in hide:
+        folder = Path(folder).resolve()
+        # Never cover the Python installation, this package or the working folder.
+        if folder.is_dir() and not any(k == folder or folder in k.parents for k in keep):
+            mounts.append(f"mount -t tmpfs -o size=16k tmpfs {shlex.quote(str(folder))} "
+                          "2>/dev/null;")
+    script = " ".join(mounts) + ' exec "$@"'
+    return ["unshare", "-rnm", "sh", "-c", script, "sandbox", *python], "namespaces + audit hook"
+
+
+def _limit_memory(megabytes: int) -> None:
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _read_roots() -> list[str]:
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
+             str(Path(__file__).resolve().parent.parent), "/proc", "/sys", "/dev"}
+    return sorted(roots)
+
+
+class _Channel:
+    """Line-based JSON reading from the child's stdout under a deadline."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+        self.buffer = b""
+
+    def receive(self, deadline: float) -> dict:
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+            if len(self.buffer) > MAX_REPLY_BYTES:
+                raise ValueError("the output was too large")
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def send(self, message: dict) -> None:
+        self.process.stdin.write((json.dumps(message) + "\n").encode("utf-8"))
+        self.process.stdin.flush()
+
+
+def run_calls(code: str, function: str, calls: Sequence[tuple], *, array_type: str = "numpy",
+              time_limit_s: float = 10.0, memory_limit_mb: int = 1024,
+              hide: Sequence[Path] = ()) -> SandboxRun:
+    """Load ``code`` in a sandboxed process and call ``function(*args)`` for each of ``calls``.
+
+    Args:
+        code: the student's source text.
+        function: the name to call.
+        calls: argument tuples (numpy arrays and plain values).
+        array_type: ``"torch"`` hands arrays over as tensors.
+        time_limit_s: wall-clock seconds for loading the module and answering every call.
+        memory_limit_mb: the address-space limit of the process.
+        hide: folders to cover with empty mounts where namespaces work (keys, tests, ...).
+
+    Returns:
+        A :class:`SandboxRun` with one :class:`CallOutcome` per call.
+    """
+    with tempfile.TemporaryDirectory(prefix="pruneedu-sandbox-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "submission.py").write_text(code, encoding="utf-8")
+        command, isolation = _command(hide, workdir)
+        env = {"PATH": "/usr/bin:/bin", "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        process = subprocess.Popen(
+            command, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=functools.partial(_limit_memory, memory_limit_mb),
+        )
+        run = SandboxRun(isolation=isolation)
+        try:
+            _converse(process, run, function, calls, array_type, time_limit_s)
+        finally:
+            _kill(process)
+        while len(run.outcomes) < len(calls):
+            run.outcomes.append(CallOutcome(False, error=run.error or "not run"))
+        return run
+
+
+def _converse(process: subprocess.Popen, run: SandboxRun, function: str,
+              calls: Sequence[tuple], array_type: str, time_limit_s: float) -> None:
+    channel = _Channel(process)
+    stage = "starting"
+    try:
+        channel.send({"function": function, "array_type": array_type,
+                      "read_roots": _read_roots()})
+        channel.receive(time.monotonic() + STARTUP_LIMIT_S)
+        deadline = time.monotonic() + time_limit_s
+        stage = "loading"
+        loaded = channel.receive(deadline)
+        if not loaded.get("loaded"):
+            run.error = f"the code could not be loaded: {loaded.get('error', 'unknown error')}"
+            return
+        stage = "running"
+        for args in calls:
+            channel.send({"args": wire.encode(list(args))})
+            reply = channel.receive(deadline)
+            if reply.get("ok"):
+                run.outcomes.append(CallOutcome(True, value=wire.decode(reply.get("value"))))
+            else:
+                run.outcomes.append(CallOutcome(False, error=str(reply.get("error"))))
+    except TimeoutError:
+        run.error = (f"timed out while {stage} (limit {time_limit_s:g} s): "
+                     "look for an endless loop or very slow code")
+    except (EOFError, BrokenPipeError):
+        code = process.wait(timeout=5)
+        if code == -signal.SIGKILL or code == -signal.SIGSEGV:
+            run.error = f"the process was killed (signal {-code}) while {stage}"
+        else:
+            run.error = f"the process exited with status {code} while {stage}"
+    except (ValueError, TypeError, KeyError) as error:
+        run.error = f"the process sent an answer the grader cannot read ({error})"
+
+
+def _kill(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for stream in (process.stdin, process.stdout):
+        try:
+            stream.close()
+        except OSError:
+            pass
+    process.wait()

@@ -1,0 +1,120 @@
+"""The trusted bootstrap of the sandboxed process (``python -I -m pruneedu.grading.sandbox_child``).
+
+It never runs in the grader itself. Order matters: first the trusted imports (numpy, torch when
+the exercise uses it), then the guards, then the student's module, then one call per request.
+
+Protocol: the parent writes JSON lines to stdin (first a config, then ``{"args": [...]}`` per
+call); this process answers JSON lines on a private copy of the original stdout. The student's
+``print`` output goes to stderr, so it cannot break the protocol. No expected value ever enters
+this process: the parent judges every output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+
+# Events that would let student code leave the sandbox or look around the grader.
+_BLOCKED_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
+                   "os.fork", "os.forkpty", "pty.spawn", "sys.settrace", "sys.setprofile",
+                   "sys._getframe", "sys._current_frames", "gc.get_objects", "gc.get_referrers",
+                   "gc.get_referents", "ctypes.", "socket.", "urllib.Request", "webbrowser.open",
+                   "os.putenv")
+_PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown",
+                "os.link", "os.symlink", "os.truncate", "os.utime", "shutil.")
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def _install_guards(workdir: str, read_roots: tuple[str, ...]) -> None:
+    """Block the network, processes, and files outside ``workdir`` (reads: also ``read_roots``)."""
+    import socket
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError("the network is switched off while your code is graded.")
+
+    socket.socket = refuse  # type: ignore[misc, assignment]
+    socket.create_connection = refuse  # type: ignore[assignment]
+
+    def inside(path: str, roots: tuple[str, ...]) -> bool:
+        real = os.path.realpath(path)
+        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+                   for root in roots)
+
+    write_roots = (workdir,)
+
+    def hook(event: str, args: tuple) -> None:
+        if event.startswith(_BLOCKED_EVENTS):
+            raise PermissionError(f"'{event}' is not allowed while your code is graded.")
+        if event == "open":
+            path, mode, flags = (tuple(args) + (None, None))[:3]
+            if isinstance(path, int):
+                return
+            if not isinstance(path, (str, bytes)):
+                raise PermissionError("open() needs a plain string path here.")
+            path = os.fsdecode(path)
+            writing = any(c in (mode or "") for c in "wax+") or bool((flags or 0) & _WRITE_FLAGS)
+            if not inside(path, write_roots if writing else write_roots + read_roots):
+                raise PermissionError(f"your code may not open {path!r} while it is graded.")
+        elif event.startswith(_PATH_EVENTS):
+            for arg in args:
+                if isinstance(arg, (str, bytes)) and not inside(os.fsdecode(arg), write_roots):
+                    raise PermissionError(f"'{event}' outside your folder is not allowed.")
+
+    sys.addaudithook(hook)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, MemoryError):
+        return "MemoryError: the code used more memory than the limit allows"
+    frames = traceback.extract_tb(error.__traceback__)
+    where = next((f" (line {f.lineno})" for f in reversed(frames)
+                  if f.filename.endswith("submission.py")), "")
+    return f"{type(error).__name__}: {error}{where}"[:500]
+
+
+def main() -> None:
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # the student's print() now goes to stderr, away from the protocol
+
+    def send(message: dict) -> None:
+        channel.write(json.dumps(message) + "\n")
+        channel.flush()
+
+    config = json.loads(sys.stdin.readline())
+    import numpy  # noqa: F401  (trusted imports happen before the guards)
+
+    if config["array_type"] == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+    from pruneedu.grading import wire
+    from pruneedu.grading.exercises import to_array_type
+
+    workdir = os.path.realpath(os.getcwd())
+    _install_guards(workdir, tuple(os.path.realpath(root) for root in config["read_roots"]))
+    send({"ready": True})
+    try:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("submission", "submission.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        function = getattr(module, config["function"], None)
+        if not callable(function):
+            raise NameError(f"the file defines no function named {config['function']}")
+    except BaseException as error:  # whatever the module does, the grader gets a reason
+        send({"loaded": False, "error": _describe(error)})
+        return
+    send({"loaded": True})
+    for line in sys.stdin:
+        args = to_array_type(tuple(wire.decode(json.loads(line)["args"])), config["array_type"])
+        try:
+            send({"ok": True, "value": wire.encode(function(*args))})
+        except BaseException as error:
+            send({"ok": False, "error": _describe(error)})
+
+
+if __name__ == "__main__":
+    main()
