@@ -22,6 +22,8 @@ def digit_grid(
         >>> len(fig.axes)
         4
     """
+    if isinstance(images, torch.Tensor):
+        images = images.detach().cpu().numpy()
     pixels = np.asarray(images, dtype=np.float32).reshape(len(images), 28, 28)
     if len(pixels) == 0:
         raise ValueError("digit_grid needs at least one image; "

@@ -1,0 +1,15 @@
+"""Interactive explorers for the lesson notebooks, built from ipywidgets and matplotlib only.
+
+Each explorer is an ``ipywidgets.VBox``: display it by making it the last value of a cell.
+Its controls (``.slider``, ``.button``) and readouts are attributes, so code can drive it the
+way a learner does.
+
+Example:
+    >>> from pruneedu import widgets
+    >>> widgets.DigitBrowser  # doctest: +ELLIPSIS
+    <class '...DigitBrowser'>
+"""
+
+from pruneedu.widgets.digit_browser import DigitBrowser
+
+__all__ = ["DigitBrowser"]

@@ -1,0 +1,52 @@
+"""A first slider to practise on: flip through MNIST digits (notebook 00-welcome)."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from torch.utils.data import TensorDataset
+
+from pruneedu.viz import new_figure
+from pruneedu.widgets.readouts import FigureView, readout, show_value
+
+
+class DigitBrowser(widgets.VBox):
+    """Show one image of ``dataset`` at a time, chosen with a slider.
+
+    Attributes:
+        slider: the image index. label: readout of the digit's label. view: the picture.
+
+    Example:
+        >>> import torch
+        >>> from pruneedu.widgets.readouts import readout_text
+        >>> digits = TensorDataset(torch.zeros(3, 1, 28, 28), torch.tensor([7, 1, 4]))
+        >>> browser = DigitBrowser(digits)
+        >>> browser.slider.value = 2; readout_text(browser.label)
+        '4'
+    """
+
+    def __init__(self, dataset: TensorDataset):
+        self.images, self.labels = dataset.tensors[0], dataset.tensors[1]
+        if len(self.images) == 0:
+            raise ValueError("DigitBrowser needs at least one image; pass e.g. mnist.test")
+        self.slider = widgets.IntSlider(value=0, min=0, max=len(self.images) - 1,
+                                        description="Image number", continuous_update=False,
+                                        style={"description_width": "initial"})
+        self.label = readout("Label")
+        figure = new_figure(1.8, 2.0)
+        ax = figure.add_subplot()
+        self._image = ax.imshow(self.images[0].reshape(28, 28).numpy(), cmap="gray_r",
+                                vmin=0, vmax=1)
+        ax.set_title("Test digit")
+        ax.set_xlabel("28 pixels wide")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        self.view = FigureView(figure)
+        self.slider.observe(self._update, names="value")
+        super().__init__([self.slider, self.label, self.view.image])
+        self._update()
+
+    def _update(self, change: dict | None = None) -> None:
+        index = self.slider.value
+        self._image.set_data(self.images[index].reshape(28, 28).numpy())
+        show_value(self.label, str(int(self.labels[index])))
+        self.view.refresh()

@@ -1,0 +1,98 @@
+"""Pieces every explorer shares: labelled readouts, a figure shown as a PNG, number formats.
+
+Figures are drawn with plain matplotlib and shown through an ``ipywidgets.Image``: no
+JavaScript beyond ipywidgets itself, so the explorers work in JupyterLab, VS Code and Colab.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from pruneedu.viz import figure_png
+
+# Wide enough that labels such as "Nonzero parameters" are not cut off.
+LABEL_STYLE = {"description_width": "initial"}
+
+
+def readout(label: str) -> widgets.HTML:
+    """A labelled, read-only value; set its text with :func:`show_value`.
+
+    Example:
+        >>> r = readout("Accuracy"); show_value(r, "97.5%"); r.value
+        '<b>97.5%</b>'
+    """
+    return widgets.HTML(value="", description=f"{label}:", style=LABEL_STYLE,
+                        layout=widgets.Layout(margin="0 1.5em 0 0"))
+
+
+def show_value(widget: widgets.HTML, text: str) -> None:
+    """Put ``text`` (escaped, in bold) into a readout made by :func:`readout`."""
+    widget.value = f"<b>{html.escape(text)}</b>"
+
+
+def readout_text(widget: widgets.HTML) -> str:
+    """The plain text a readout shows (what tests and screen readers see).
+
+    Example:
+        >>> r = readout("Size"); show_value(r, "1 kB"); readout_text(r)
+        '1 kB'
+    """
+    return html.unescape(widget.value.removeprefix("<b>").removesuffix("</b>"))
+
+
+def percent_options(fractions: Sequence[float]) -> list[tuple[str, float]]:
+    """Slider options labelled as percentages, e.g. ``[("0%", 0.0), ("90%", 0.9)]``.
+
+    Example:
+        >>> percent_options([0.0, 0.95])
+        [('0%', 0.0), ('95%', 0.95)]
+    """
+    return [(f"{fraction * 100:g}%", float(fraction)) for fraction in fractions]
+
+
+def format_percent(fraction: float, decimals: int = 1) -> str:
+    """``0.9734`` -> ``'97.3%'``."""
+    return f"{fraction * 100:.{decimals}f}%"
+
+
+def format_count(count: int) -> str:
+    """``266610`` -> ``'266,610'``."""
+    return f"{count:,}"
+
+
+def format_bytes(size: int | float) -> str:
+    """Bytes in decimal units, as file managers show them.
+
+    Example:
+        >>> format_bytes(1_066_440), format_bytes(950)
+        ('1.07 MB', '950 B')
+    """
+    for unit, scale in (("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.2f} {unit}"
+    return f"{int(size)} B"
+
+
+class FigureView:
+    """A matplotlib ``Figure`` shown in an ``ipywidgets.Image`` that :meth:`refresh` redraws.
+
+    The figure and its artists are made once; a slider callback changes their data and calls
+    ``refresh``, which only re-renders the PNG.
+
+    Example:
+        >>> from pruneedu.viz import new_figure
+        >>> view = FigureView(new_figure(2, 2)); bytes(view.image.value[:4])
+        b'\\x89PNG'
+    """
+
+    def __init__(self, figure: Figure):
+        self.figure = figure
+        self.image = widgets.Image(value=figure_png(figure), format="png",
+                                   layout=widgets.Layout(max_width="100%"))
+
+    def refresh(self) -> None:
+        self.image.value = figure_png(self.figure)
