@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from pruneedu import paths
-from pruneedu.quiz.schema import Problem, check_bank, check_glossary
+from pruneedu.quiz.schema import Problem, check_bank, check_glossary, check_question, concept_leaks
 from pruneedu.quiz.yamlfile import BankError, read_yaml
 
 GLOSSARY_NAME = "glossary.yaml"
@@ -80,6 +80,8 @@ def _check_bank_file(file: Path, data: object, lessons: set[str] | None, report:
         if not isinstance(qid, str):
             continue
         report.questions += 1
+        if not check_question(question):
+            report.add(file, [Problem(qid, message) for message in concept_leaks(question)])
         owner = owners.setdefault(qid, file)
         if owner != file:
             report.add(file, [Problem(qid, f"question id already used in {owner}")])

@@ -15,12 +15,11 @@ kind (a list for a single-choice question, an unknown choice id, a word for a nu
 from __future__ import annotations
 
 import math
-import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pruneedu.quiz.bank import Bank, Question
+from pruneedu.quiz.schema import normalise_text
 from pruneedu.quiz.yamlfile import BankError
 
 
@@ -53,19 +52,6 @@ class QuizGrade:
     max_score: float
     unknown_ids: list[str] = field(default_factory=list)
     invalid: dict[str, str] = field(default_factory=dict)
-
-
-_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}\u2010-\u2015\u2018-\u201f]")
-
-
-def normalise_text(text: str) -> str:
-    """Lower-case, hyphens and punctuation to spaces, runs of spaces to one.
-
-    Example:
-        >>> normalise_text("  Lottery-Ticket  hypothesis! ")
-        'lottery ticket hypothesis'
-    """
-    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
 
 
 def is_empty(value: object) -> bool:

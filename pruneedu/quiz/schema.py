@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from typing import NamedTuple
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text", "matching")
@@ -19,6 +20,19 @@ QUESTION_FIELDS = {"id", "type", "prompt", "points", "concept", "choices", "answ
                    "terms", "definitions"}
 CHOICE_FIELDS = {"id", "text", "feedback"}
 TERM_FIELDS = {"id", "term", "definition", "example", "related", "lesson"}
+
+
+_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}\u2010-\u2015\u2018-\u201f]")
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case, hyphens and punctuation to spaces, runs of spaces to one.
+
+    Example:
+        >>> normalise_text("  Lottery-Ticket  hypothesis! ")
+        'lottery ticket hypothesis'
+    """
+    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
 
 
 class Problem(NamedTuple):
@@ -108,6 +122,28 @@ def check_question(question: object, keyless: bool = False) -> list[str]:
     if "answer" in question and qtype is not None:
         problems += check_answer_key(qtype, question["answer"], choice_ids)
     return problems
+
+
+def concept_leaks(question: dict) -> list[str]:
+    """Released copies show ``concept``: for a text question it must not hold an accepted answer.
+
+    A style rule for authors (``pruneedu validate``), not a format rule: ``load_bank`` still
+    reads such a bank. Call it only on a question :func:`check_question` accepts.
+
+    Example:
+        >>> concept_leaks({"type": "text", "concept": "sparsity",
+        ...                "answer": {"accept": ["Sparsity"]}})[0][:28]
+        "concept 'sparsity' gives the"
+    """
+    if question.get("type") != "text" or "answer" not in question:
+        return []
+    concept = question["concept"]
+    padded = f" {normalise_text(concept)} "
+    for variant in question["answer"]["accept"]:
+        if f" {normalise_text(variant)} " in padded:
+            return [f"concept {concept!r} gives the answer {variant!r} away (released copies "
+                    "show the concept); name the broader idea instead"]
+    return []
 
 
 def _check_choices(question: dict, qtype: object, problems: list[str]) -> list[str]:
