@@ -1,0 +1,191 @@
+"""A learner's progress at a glance: quiz scores per lesson and where the flashcards stand.
+
+Scores come from the learner's own responses files (``<PRUNEEDU_HOME>/responses/``), graded
+again here with the quiz engine whenever the course's bank carries its answer keys; with a
+released (keyless) bank the dashboard shows how many questions were answered instead.
+
+Example:
+    >>> from pruneedu import progress
+    >>> progress.summary()["empty"]        # True before anything is answered
+    True
+    >>> progress.show()                    # the dashboard in a notebook   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import warnings
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from pruneedu import paths, quiz
+from pruneedu.flashcards.deck import Deck
+
+MODES = ("practice", "graded")
+START_MESSAGE = (
+    "You have not answered any quiz or reviewed any flashcard yet. Start with lesson 1: open "
+    "<code>01-introduction.ipynb</code>, read the lesson, then try its practice quiz. Your "
+    "progress shows up here as you go."
+)
+# Okabe-Ito blue and orange, as in pruneedu.viz.palette (not imported: viz loads torch).
+BAR_COLORS = {"practice": "#0072B2", "graded": "#E69F00"}
+
+
+def _bank_ids() -> list[str]:
+    return sorted(p.stem for p in paths.quizzes_dir().glob("*.yaml") if p.stem != "glossary")
+
+
+def _quiz_row(bank: quiz.Bank, mode: str) -> dict | None:
+    """One row of the table for a bank and mode, or None when that file does not exist."""
+    path = quiz.responses_path(bank.id, mode)
+    if not path.exists():
+        return None
+    responses = quiz.load_responses(path)
+    answered = sum(1 for qid in responses["answers"] if any(q.id == qid for q in bank.questions))
+    row = {
+        "quiz_id": bank.id,
+        "title": bank.title,
+        "lesson": bank.lesson,
+        "mode": mode,
+        "answered": answered,
+        "questions": len(bank.questions),
+        "score": None,
+        "max_score": float(bank.max_score),
+        "percent": None,
+        # Answers given to another version of the bank may not match today's questions.
+        "current_version": responses["quiz_hash"] == quiz.content_hash(bank),
+    }
+    if bank.has_key:
+        grade = quiz.grade_responses(bank, responses)
+        row["score"] = grade.score
+        row["percent"] = round(100.0 * grade.score / grade.max_score, 1) if grade.max_score else 0.0
+    return row
+
+
+def _card_counts(today: dt.date, problems: list[str]) -> dict[str, int]:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            deck = Deck.load(today=today)
+        problems.extend(str(w.message) for w in caught)
+    except ValueError as error:  # no glossary in this course folder
+        problems.append(str(error))
+        return {"total": 0, "due_today": 0, "learned": 0, "mastered": 0, "reviewed": 0}
+    counts = deck.counts()
+    counts["reviewed"] = sum(
+        deck.states[term.id].last_review is not None for term in deck.terms
+    )
+    return counts
+
+
+def summary(today: dt.date | None = None) -> dict:
+    """Everything the dashboard shows, as plain data.
+
+    Returns a dict with ``quizzes`` (one row per responses file: quiz_id, title, lesson, mode,
+    answered, questions, score, max_score, percent, current_version; score and percent are
+    None when the bank has no answer keys), ``cards`` (total, due_today, learned, mastered,
+    reviewed), ``problems`` (files that could not be read, in words) and ``empty`` (True when
+    nothing has been answered or reviewed yet).
+
+    Example:
+        >>> summary(today=dt.date(2026, 11, 21))["cards"]["due_today"]   # doctest: +SKIP
+        24
+    """
+    today = today or dt.date.today()
+    problems: list[str] = []
+    rows: list[dict] = []
+    for bank_id in _bank_ids():
+        try:
+            bank = quiz.load_bank(bank_id)
+        except ValueError as error:
+            problems.append(str(error))
+            continue
+        for mode in MODES:
+            try:
+                row = _quiz_row(bank, mode)
+            except ValueError as error:  # a damaged responses file: report it, touch nothing
+                problems.append(str(error))
+                continue
+            if row is not None:
+                rows.append(row)
+    cards = _card_counts(today, problems)
+    empty = not any(row["answered"] for row in rows) and cards["reviewed"] == 0
+    return {"quizzes": rows, "cards": cards, "problems": problems, "empty": empty}
+
+
+def summary_html(data: dict) -> str:
+    """The summary as HTML: a quiz table, a flashcard line, and any problems."""
+    if data["empty"]:
+        parts = [f"<p>{START_MESSAGE}</p>"]
+    else:
+        rows = "".join(_row_html(row) for row in data["quizzes"])
+        parts = [
+            "<table><thead><tr><th>Quiz</th><th>Lesson</th><th>Mode</th><th>Answered</th>"
+            f"<th>Score</th></tr></thead><tbody>{rows}</tbody></table>"
+        ]
+    cards = data["cards"]
+    parts.append(
+        f"<p><b>Flashcards:</b> {cards['due_today']} due today, {cards['learned']} learned, "
+        f"{cards['mastered']} mastered (next review 21 days or more away), "
+        f"{cards['total']} in the deck.</p>"
+    )
+    parts += [f"<p><i>Could not read:</i> {html.escape(p)}</p>" for p in data["problems"]]
+    return "".join(parts)
+
+
+def _row_html(row: dict) -> str:
+    if row["percent"] is None:
+        score = "no answer key here"
+    else:
+        score = f"{row['score']:g} / {row['max_score']:g} ({row['percent']:g}%)"
+    if not row["current_version"]:
+        score += " - answered an older version of this quiz"
+    return (
+        f"<tr><td>{html.escape(row['title'])}</td><td>{html.escape(row['lesson'])}</td>"
+        f"<td>{row['mode']}</td><td>{row['answered']} of {row['questions']}</td>"
+        f"<td>{html.escape(score)}</td></tr>"
+    )
+
+
+def progress_figure(data: dict) -> Figure:
+    """Bar charts: quiz score (%) per quiz and mode, and flashcards by stage."""
+    fig = Figure(figsize=(8, 2.8), dpi=90, layout="constrained")
+    scores, cards = fig.subplots(1, 2, width_ratios=[3, 2])
+    scored = [row for row in data["quizzes"] if row["percent"] is not None]
+    labels = [f"{row['quiz_id']}\n({row['mode']})" for row in scored]
+    scores.bar(labels, [row["percent"] for row in scored],
+               color=[BAR_COLORS[row["mode"]] for row in scored])
+    scores.set_ylim(0, 100)
+    scores.set_ylabel("score (%)")
+    scores.set_title("Quiz scores")
+    scores.tick_params(axis="x", labelsize=7)
+    if not scored:
+        scores.text(0.5, 0.5, "no graded quiz yet", ha="center", va="center",
+                    transform=scores.transAxes)
+    stages = ["due today", "learned", "mastered"]
+    counts = data["cards"]
+    cards.bar(stages, [counts["due_today"], counts["learned"], counts["mastered"]],
+              color=BAR_COLORS["practice"])
+    cards.set_ylim(0, max(1, counts["total"]))
+    cards.set_ylabel("cards")
+    cards.set_title(f"Flashcards ({counts['total']} in the deck)")
+    return fig
+
+
+def show(today: dt.date | None = None) -> widgets.VBox:
+    """The progress dashboard: table and bar charts (or a start message when empty).
+
+    Example:
+        >>> from pruneedu import progress
+        >>> progress.show()        # last line of a cell                # doctest: +SKIP
+    """
+    data = summary(today)
+    parts: list[widgets.Widget] = [widgets.HTML(summary_html(data))]
+    if not data["empty"]:
+        buffer = io.BytesIO()
+        progress_figure(data).savefig(buffer, format="png")
+        parts.append(widgets.Image(value=buffer.getvalue(), format="png"))
+    return widgets.VBox(parts)
