@@ -20,15 +20,18 @@ from pruneedu.pruning.masks import (
 from pruneedu.pruning.nodes import prune_nodes
 from pruneedu.pruning.schedules import cubic_schedule, geometric_schedule
 from pruneedu.pruning.sensitivity import Sensitivity, sensitivity_scan
+from pruneedu.pruning.storage import STORAGES, load_compressed, save_compressed
 from pruneedu.pruning.weights import make_permanent, prune_weights
 
 __all__ = [
+    "STORAGES",
     "Sensitivity",
     "copy_model",
     "cubic_schedule",
     "effective_state_dict",
     "effective_weight",
     "geometric_schedule",
+    "load_compressed",
     "make_permanent",
     "prunable_layers",
     "prune_channels",
@@ -36,5 +39,6 @@ __all__ = [
     "prune_nodes",
     "prune_weights",
     "rewind_to_init",
+    "save_compressed",
     "sensitivity_scan",
 ]

@@ -1,0 +1,185 @@
+"""How big, how sparse and how fast a model is.
+
+Everything here reads the weights a model really computes with (pruning masks applied), so
+a masked model and the same model after ``pruning.make_permanent`` measure the same. Taught in
+notebooks 01-introduction (sparsity, parameters), 02-weight-vs-node (MACs, latency) and
+03-challenges (bytes on disk).
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+
+import torch
+from torch import nn
+
+from pruneedu.pruning import effective_state_dict, effective_weight, prunable_layers
+from pruneedu.pruning._checks import check_choice, check_model
+from pruneedu.pruning.storage import STORAGES, save_compressed
+
+
+def sparsity(net: nn.Module) -> float:
+    """The fraction of the prunable weights (Linear and Conv2d weights) that are zero.
+
+    This is the course's one definition of sparsity. Biases are not counted.
+
+    Example:
+        >>> from pruneedu import models, pruning
+        >>> sparsity(pruning.prune_weights(models.lenet_300_100(seed=0), amount=0.9))
+        0.9
+    """
+    check_model(net, "sparsity")
+    weights = [effective_weight(m) for _, m in prunable_layers(net)]
+    zeros = sum(int((w == 0).sum()) for w in weights)
+    return zeros / sum(w.numel() for w in weights)
+
+
+def layer_sparsity(net: nn.Module) -> dict[str, float]:
+    """Sparsity of each Linear/Conv2d weight, by layer name, in model order.
+
+    Example:
+        >>> from pruneedu import models
+        >>> layer_sparsity(models.lenet_300_100(seed=0))
+        {'fc1': 0.0, 'fc2': 0.0, 'fc3': 0.0}
+    """
+    check_model(net, "layer_sparsity")
+    return {
+        name: float((effective_weight(m) == 0).float().mean()) for name, m in prunable_layers(net)
+    }
+
+
+def parameter_count(net: nn.Module, nonzero_only: bool = False) -> int:
+    """Number of parameters (weights and biases), or only the non-zero ones.
+
+    Masks and the ``weight_orig`` copies that pruning adds are not counted twice: a pruned
+    weight counts once, as the layer uses it.
+
+    Example:
+        >>> from pruneedu import models
+        >>> parameter_count(models.lenet_300_100(seed=0))
+        266610
+    """
+    check_model(net, "parameter_count")
+    state = effective_state_dict(net)
+    names = {
+        n.removesuffix("_orig") if n.removesuffix("_orig") in state else n
+        for n, _ in net.named_parameters()
+    }
+    tensors = [state[n] for n in names]
+    if nonzero_only:
+        return sum(int((t != 0).sum()) for t in tensors)
+    return sum(t.numel() for t in tensors)
+
+
+def macs(
+    net: nn.Module, input_shape: tuple[int, ...] = (1, 1, 28, 28), skip_zeros: bool = False
+) -> int:
+    """Multiply-accumulate operations per input image in the Linear and Conv2d layers.
+
+    A Linear weight is used once per image; a convolution weight once per output position,
+    which is why pruning a conv layer saves more compute per weight. With
+    ``skip_zeros=True`` only non-zero weights count: the work an ideal sparse kernel does.
+
+    Example:
+        >>> from pruneedu import models
+        >>> macs(models.lenet_300_100(seed=0))  # 784*300 + 300*100 + 100*10
+        266200
+    """
+    check_model(net, "macs")
+    uses: dict[nn.Module, int] = {}
+
+    def count_uses(module: nn.Module, _inputs, output: torch.Tensor) -> None:
+        # Output elements per image / output features = times each weight is used
+        # (1 for a Linear on flat inputs, the output height x width for a Conv2d).
+        features = module.out_features if isinstance(module, nn.Linear) else module.out_channels
+        uses[module] = output[0].numel() // features
+
+    layers = prunable_layers(net)
+    handles = [m.register_forward_hook(count_uses) for _, m in layers]
+    parameter = next(net.parameters())
+    try:
+        with torch.no_grad():
+            net(torch.zeros(input_shape, dtype=parameter.dtype, device=parameter.device))
+    finally:
+        for handle in handles:
+            handle.remove()
+    total = 0
+    for _, module in layers:
+        weight = effective_weight(module)
+        per_use = int((weight != 0).sum()) if skip_zeros else weight.numel()
+        total += per_use * uses.get(module, 0)
+    return total
+
+
+def model_size_bytes(net: nn.Module, storage: str = "dense") -> int:
+    """Size in bytes of the model file, really written (to memory) and counted.
+
+    Storage formats (see ``pruning.storage`` for the exact layout):
+
+    * ``"dense"``: every weight as float32, masks folded in (not ``weight_orig`` + mask).
+    * ``"sparse"``: non-zero weights as float32 plus their positions as relative indices of
+      1-8 bits (zero runs bridged by filler entries), as in Han et al.'s Deep Compression.
+    * ``"int8"``: weights as int8 with one float32 scale per output channel.
+    * ``"sparse-int8"``: both: int8 non-zero values plus relative indices.
+
+    Biases stay float32 in every format. ``pruning.load_compressed`` reads the file back.
+
+    Example:
+        >>> from pruneedu import models
+        >>> model_size_bytes(models.lenet_300_100(seed=0)) // 1000
+        1066
+    """
+    check_model(net, "model_size_bytes")
+    check_choice(storage, "storage", STORAGES)
+    return save_compressed(net, io.BytesIO(), storage)
+
+
+def latency_ms(
+    net: nn.Module,
+    batch_size: int = 256,
+    repeats: int = 7,
+    input_shape: tuple[int, ...] = (1, 28, 28),
+    num_threads: int = 1,
+    min_run_time: float = 0.05,
+) -> float:
+    """Median time in milliseconds of one forward pass over a batch, in eval mode.
+
+    Uses ``torch.utils.benchmark``: a warm-up, then ``repeats`` blocks of at least
+    ``min_run_time`` seconds each; the median over blocks is returned. The thread count is
+    fixed (default 1) so that runs compare fairly on a shared laptop.
+
+    Example:
+        >>> from pruneedu import models
+        >>> latency_ms(models.lenet_300_100(seed=0), batch_size=1, repeats=3) > 0
+        True
+    """
+    from torch.utils import benchmark
+
+    check_model(net, "latency_ms")
+    for label, value in (("batch_size", batch_size), ("repeats", repeats)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{label} must be an int such as 256, not {type(value).__name__}.")
+        if value < 1:
+            raise ValueError(f"{label}={value} is too small; use 1 or more.")
+    was_training = net.training
+    net.eval()
+    inputs = torch.rand((batch_size, *input_shape), generator=torch.Generator().manual_seed(0))
+    timer = benchmark.Timer(
+        stmt="run(net, x)",
+        globals={"run": _forward, "net": net, "x": inputs},
+        num_threads=num_threads,
+    )
+    try:
+        timer.timeit(10)  # warm-up: first calls allocate buffers and pick kernels
+        medians = [
+            timer.blocked_autorange(min_run_time=min_run_time).median for _ in range(repeats)
+        ]
+    finally:
+        net.train(was_training)
+    return statistics.median(medians) * 1000.0
+
+
+def _forward(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    with torch.inference_mode():
+        return net(x)
