@@ -91,8 +91,10 @@ class FigureView:
 
     def __init__(self, figure: Figure):
         self.figure = figure
+        width, _ = figure.get_size_inches() * figure.dpi
+        # Shown at the figure's own pixel size: a stretched PNG looks blurred.
         self.image = widgets.Image(value=figure_png(figure), format="png",
-                                   layout=widgets.Layout(max_width="100%"))
+                                   layout=widgets.Layout(width=f"{int(width)}px", max_width="100%"))
 
     def refresh(self) -> None:
         self.image.value = figure_png(self.figure)

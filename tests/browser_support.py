@@ -1,0 +1,162 @@
+"""JupyterLab + headless Chromium for the browser tests: start, open a notebook, run it, inspect it.
+
+The browser is Debian's ``/usr/bin/chromium``: Playwright's own browser download does not work
+offline, so Playwright only drives the system browser.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPO = Path(__file__).resolve().parent.parent
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+
+# Selectors for what a failed cell leaves behind in JupyterLab 4.
+ERROR_OUTPUT = (
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+    ".jp-OutputArea-child.jp-mod-error, .jp-OutputArea-output.jp-mod-error"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def jupyterlab(workdir: Path, token: str = "pruneedu-browser-test"):
+    """Run JupyterLab on 127.0.0.1 over a copy of notebooks/; yields its base URL.
+
+    Jupyter's config, data, runtime and workspace folders all live under ``workdir`` so the
+    test neither reads nor changes the user's own JupyterLab settings.
+    """
+    root = workdir / "notebooks"
+    shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    port = free_port()
+    env = dict(os.environ)
+    for variable, folder in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                             ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("IPYTHONDIR", "ipython"),
+                             ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+                             ("PRUNEEDU_HOME", "pruneedu-home")):
+        env[variable] = str(workdir / folder)
+    # No "get Jupyter news?" pop-up over the notebook in screenshots (and no network asked).
+    notification = workdir / "settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env.pop("MPLBACKEND", None)  # the kernel picks Jupyter's inline backend itself
+    command = [
+        sys.executable, "-m", "jupyter", "lab",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+        "--ServerApp.open_browser=False", f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",  # lets the test read kernel and cell state
+        "--ServerApp.port_retries=0",
+        # Offline: never ask the network whether a newer JupyterLab exists.
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
+        command.append("--allow-root")
+    log = (workdir / "jupyterlab.log").open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{url}/api/status?token={token}", server, workdir / "jupyterlab.log")
+        yield url, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _wait_for(url: str, server: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+# JavaScript run in the page, against the app that --LabApp.expose_app_in_browser exposes.
+NOTEBOOK_STATE_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    if (!panel || !panel.sessionContext || !panel.content) return null;
+    const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+    const cells = panel.content.widgets.filter(c => c.model.type === 'code');
+    return {
+        kernel: kernel ? kernel.status : 'none',
+        pending: panel.sessionContext.pendingInput,
+        counts: cells.map(c => c.model.executionCount),
+        running: cells.filter(c => c.promptNode && c.promptNode.textContent.includes('*')).length,
+    };
+}"""
+
+
+def open_notebook(page, base_url: str, token: str, name: str, timeout_s: float = 90) -> None:
+    """Open ``name`` in JupyterLab and wait until its kernel is idle."""
+    page.goto(f"{base_url}/lab/tree/{name}?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_s * 1000)
+    page.wait_for_function(
+        "() => { const p = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " return !!(p && p.sessionContext && p.sessionContext.session"
+        " && p.sessionContext.session.kernel"
+        " && p.sessionContext.session.kernel.status === 'idle'); }",
+        timeout=timeout_s * 1000,
+    )
+
+
+def run_all_cells(page, timeout_s: float = 180) -> dict:
+    """Choose Run > Run All Cells in the menu bar; wait until every code cell has run."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    deadline = time.monotonic() + timeout_s
+    state = None
+    while time.monotonic() < deadline:
+        state = page.evaluate(NOTEBOOK_STATE_JS)
+        if (state and state["kernel"] == "idle" and not state["running"]
+                and all(count is not None for count in state["counts"])):
+            return state
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the notebook did not finish within {timeout_s} s; last state {state}")
+
+
+def error_outputs(page) -> list[str]:
+    """Texts of error outputs (tracebacks, stderr with a Traceback) in the open notebook."""
+    texts = []
+    for element in page.locator(ERROR_OUTPUT).all():
+        text = element.inner_text()
+        marked = "jp-mod-error" in (element.get_attribute("class") or "")
+        if marked or "Traceback" in text or "Error:" in text:
+            texts.append(text)
+    return texts
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

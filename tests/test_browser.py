@@ -1,0 +1,99 @@
+"""The notebooks in a real browser: JupyterLab in headless Chromium, driven by Playwright.
+
+Each notebook is opened, run with Run > Run All Cells, and checked for error output; in
+01-introduction the pruning slider is moved with the keyboard and its readouts must change.
+Screenshots land in artifacts/screenshots/ (look at them when a test fails).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    error_outputs,
+    jupyterlab,
+    open_notebook,
+    run_all_cells,
+    screenshot,
+)
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
+
+
+def _missing_browser_reason() -> str | None:
+    if not CHROMIUM.exists():
+        return (f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing. Install Debian's chromium "
+                "package (apt-get install chromium) to run them.")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "BROWSER TESTS NOT RUN: Python Playwright is missing; pip install playwright."
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory):
+    reason = _missing_browser_reason()
+    if reason:
+        if os.environ.get("PRUNEEDU_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + " PRUNEEDU_REQUIRE_BROWSER=1 makes this a failure.")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    workdir: Path = tmp_path_factory.mktemp("jupyterlab")
+    with jupyterlab(workdir) as (url, token), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield page, url, token
+        browser.close()
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_without_errors_in_jupyterlab(browser_page, name):
+    page, url, token = browser_page
+    open_notebook(page, url, token, name)
+    state = run_all_cells(page)
+    screenshot(page, name.removesuffix(".ipynb"))
+    assert state["counts"], f"{name} has no code cells"
+    assert error_outputs(page) == []
+    page.keyboard.press("Control+s")  # leaves the tab clean, so closing asks nothing
+
+
+def _readouts(page, explorer: str) -> list[str]:
+    return page.locator(f".{explorer} .pruneedu-readout .widget-html-content").all_inner_texts()
+
+
+@pytest.mark.skipif("01-introduction.ipynb" not in NOTEBOOKS, reason="01-introduction not written")
+def test_pruning_slider_moves_with_the_keyboard_and_updates_readouts(browser_page):
+    page, url, token = browser_page
+    open_notebook(page, url, token, "01-introduction.ipynb")
+    run_all_cells(page)
+    explorer = "pruneedu-pruning-explorer"
+    handle = page.locator(f".{explorer} .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    before = _readouts(page, explorer)
+    assert len(before) >= 3 and all(before), f"readouts are empty: {before}"
+    handle.focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        f"""before => {{
+            const now = [...document.querySelectorAll(
+                '.{explorer} .pruneedu-readout .widget-html-content')].map(e => e.innerText);
+            return JSON.stringify(now) !== JSON.stringify(before);
+        }}""",
+        arg=before, timeout=20_000,
+    )
+    after = _readouts(page, explorer)
+    screenshot(page, "01-introduction-slider-moved")
+    assert after != before
+    assert after[0] != before[0], "the sparsity readout should follow the slider"
