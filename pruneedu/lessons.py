@@ -101,8 +101,9 @@ def parse_lesson(lesson_id: str, text: str, source: str = "<text>") -> Lesson:
     """Build a Lesson from Markdown text; ``source`` names the file in error messages.
 
     Example:
-        >>> parse_lesson("x", "# Lesson 9 - X\\n## Dialogue\\nHi").sections
-        {'Dialogue': 'Hi'}
+        >>> text = "# Lesson 9 - X\\n" + "".join(f"## {h}\\nText\\n" for h in REQUIRED_SECTIONS)
+        >>> parse_lesson("x", text).sections["Dialogue"]
+        'Text'
     """
     lines = text.replace("\r\n", "\n").split("\n")
     title_lines = [line for line in lines if line.startswith("# ")]

@@ -97,6 +97,17 @@ def test_glossary_pointers_name_existing_terms(lesson_id):
     assert not missing, f"{lesson_id} points to glossary ids that do not exist: {missing}"
 
 
+def test_every_glossary_term_is_listed_by_the_lesson_that_teaches_it():
+    glossary = REPO / "quizzes" / "glossary.yaml"
+    if not glossary.is_file():
+        pytest.skip(f"GLOSSARY NOT FOUND at {glossary}: the reverse pointers are not checked")
+    terms = yaml.safe_load(glossary.read_text(encoding="utf-8"))["terms"]
+    for lesson_id in lessons.LESSON_IDS:
+        listed = set(lessons.load_lesson(lesson_id).glossary_ids())
+        owned = {t["id"] for t in terms if t.get("lesson") == lesson_id}
+        assert owned <= listed, f"{lesson_id} does not list {sorted(owned - listed)}"
+
+
 def test_the_big_terms_are_each_taught_somewhere():
     taught = {i for lid in lessons.LESSON_IDS for i in lessons.load_lesson(lid).glossary_ids()}
     for term in ("sparsity", "mask", "weight-pruning", "node-pruning", "structured-pruning",
@@ -119,7 +130,7 @@ SYLLABUS_CHECKLIST = {
     ],
     "03-challenges": [
         "balance", "quantization", "inference time", "precision", "recall", "sensitivity",
-        "magnitude", "sound model", "seeds", "lottery", "gradual", "baseline", "regularizer",
+        "magnitude", "sound model", "seeds", "lottery", "gradual", "baseline", "regularization",
         "before training", "during training", "after training",
     ],
 }
