@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from itertools import pairwise
 from pathlib import Path
@@ -334,3 +335,13 @@ def test_render_text_shows_one_summary_and_the_other_sections():
     for heading in ("Key concepts", "Dialogue", "Glossary"):
         assert heading in lines
     assert "**" not in text and "Teacher: " in text
+
+
+def test_terminal_subcommand_prints_the_chosen_depth(capsys):
+    parser = argparse.ArgumentParser(prog="pruneedu lesson")
+    lessons.add_arguments(parser)
+    assert lessons.run(parser.parse_args(["03-challenges", "--depth", "detailed"])) == 0
+    out = capsys.readouterr().out
+    assert "Summary: Detailed" in out and "Zhu & Gupta (2017)" in out
+    with pytest.raises(SystemExit):
+        parser.parse_args(["99-unknown"])
