@@ -1,0 +1,95 @@
+"""Grading a whole class: discover the submissions, re-grade every raw answer, run the code.
+
+Scores are always recomputed from the raw ``value`` of each answer against the instructor's
+key; any score a responses file carries is ignored. Answers to unknown question ids and answers
+of the wrong type become per-question rejects (the answer scores 0, the rest of the file
+counts). A student appears in the gradebook when any of their files was graded or rejected
+with a known id, with 0 for everything not graded.
+
+Example:
+    >>> grades = grade_class(Path("class"), load_material())   # doctest: +SKIP
+    >>> grades.students["ada"].total                          # doctest: +SKIP
+    7.5
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from pruneedu import quiz
+from pruneedu.grading.codegrade import ExerciseResult, grade_code
+from pruneedu.grading.material import Material
+from pruneedu.grading.rejects import Reject
+from pruneedu.grading.submissions import discover
+
+# No tqdm monitor thread: the sandbox forks with preexec_fn, which is unsafe beside threads.
+tqdm.monitor_interval = 0
+
+
+@dataclass
+class StudentGrades:
+    """One student's graded work: quiz grades and raw answers by quiz id, exercise results."""
+
+    student: str
+    quizzes: dict[str, quiz.QuizGrade] = field(default_factory=dict)
+    answers: dict[str, dict] = field(default_factory=dict)
+    exercises: dict[str, ExerciseResult] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return (sum(g.score for g in self.quizzes.values())
+                + sum(r.score for r in self.exercises.values()))
+
+
+@dataclass
+class ClassGrades:
+    """Every student's grades (sorted by id) and every reject."""
+
+    material: Material
+    students: dict[str, StudentGrades]
+    rejects: list[Reject]
+
+
+def grade_class(folder: Path, material: Material, *, progress: bool | None = None,
+                ignore: tuple[Path, ...] = (), time_limit_s: float | None = None) -> ClassGrades:
+    """Grade every submission under ``folder``.
+
+    Args:
+        folder: the submissions folder (never modified).
+        material: the full banks and exercises.
+        progress: show a tqdm bar (None: only on a terminal).
+        ignore: files in ``folder`` to pass over (the grader's own output).
+        time_limit_s: overrides every exercise's time limit (tests use a short one).
+    """
+    found = discover(folder, material, ignore=ignore)
+    rejects = list(found.rejects)
+    students: dict[str, StudentGrades] = {}
+
+    def record(student: str) -> StudentGrades:
+        return students.setdefault(student, StudentGrades(student))
+
+    hide = (*material.key_folders, Path(folder).resolve(), *(Path(p).parent for p in ignore))
+    work = [("quiz", s) for s in found.quizzes] + [("code", c) for c in found.code]
+    show = None if progress is None else not progress  # tqdm: None = only on a terminal
+    for kind, item in tqdm(work, desc="grading", unit="file", disable=show):
+        if kind == "quiz":
+            grade = quiz.grade_responses(material.banks[item.quiz_id], item.responses)
+            for qid in grade.unknown_ids:
+                rejects.append(Reject(item.name, item.learner_id, item.quiz_id, qid,
+                                      "no such question in this quiz; the answer was ignored"))
+            for qid, message in sorted(grade.invalid.items()):
+                rejects.append(Reject(item.name, item.learner_id, item.quiz_id, qid,
+                                      f"answer of the wrong type, scored 0 ({message})"))
+            record(item.learner_id).quizzes[item.quiz_id] = grade
+            record(item.learner_id).answers[item.quiz_id] = dict(item.responses["answers"])
+        else:
+            exercise = material.exercises[item.exercise_id]
+            result = grade_code(exercise, item.code, hide=hide, time_limit_s=time_limit_s)
+            record(item.student).exercises[item.exercise_id] = result
+    for reject in rejects:
+        if reject.student:
+            record(reject.student)
+    return ClassGrades(material, dict(sorted(students.items())), sorted(rejects))

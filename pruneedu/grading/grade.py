@@ -1,0 +1,98 @@
+"""``pruneedu grade SUBMISSIONS_DIR --out gradebook.csv``: the class gradebook for an LMS.
+
+Writes ``gradebook.csv`` (``Student, ID, <quiz ids...>, <exercise ids...>, Total``; see
+:mod:`pruneedu.grading.gradebook` for importing it into Canvas or Moodle), a JSON copy beside it
+(``gradebook.json``: maxima, per-question scores, exercise test counts, rejects) and the rejects
+report ``gradebook.rejects.csv``. Exit status: 0 everything graded, 1 something rejected (the
+gradebook is still written), 2 a usage or set-up error.
+
+Example:
+    $ pruneedu grade submissions/ --out grades/gradebook.csv --quizzes quizzes/
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pruneedu.grading.classgrade import ClassGrades, grade_class
+from pruneedu.grading.gradebook import format_points, sibling, write_csv, write_json
+from pruneedu.grading.material import add_material_arguments, load_material
+from pruneedu.grading.rejects import summary, write_rejects
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("submissions", type=Path, help="folder of student submission files")
+    parser.add_argument("--out", type=Path, required=True, help="the gradebook CSV to write")
+    add_material_arguments(parser)
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def output_paths(out: Path) -> tuple[Path, Path, Path]:
+    """The gradebook CSV, its JSON copy and the rejects report."""
+    return out, sibling(out, ".json"), sibling(out, ".rejects.csv")
+
+
+def gradebook_table(grades: ClassGrades) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the LMS CSV: one row per student, sorted by id.
+
+    Example:
+        >>> header, rows = gradebook_table(grades)   # doctest: +SKIP
+        >>> header
+        ['Student', 'ID', '01-introduction', 'magnitude-mask', 'Total']
+    """
+    quiz_ids, exercise_ids = sorted(grades.material.banks), sorted(grades.material.exercises)
+    header = ["Student", "ID", *quiz_ids, *exercise_ids, "Total"]
+    rows = []
+    for student, record in grades.students.items():
+        cells = [record.quizzes[q].score if q in record.quizzes else 0.0 for q in quiz_ids]
+        cells += [record.exercises[e].score if e in record.exercises else 0.0
+                  for e in exercise_ids]
+        rows.append([student, student, *map(format_points, cells), format_points(record.total)])
+    return header, rows
+
+
+def gradebook_data(grades: ClassGrades) -> dict:
+    """The JSON copy: maxima, per-question and per-test detail, rejects (no time stamps)."""
+    material = grades.material
+    students = {}
+    for student, record in grades.students.items():
+        students[student] = {
+            "quizzes": {qid: {"score": g.score, "max_score": g.max_score,
+                              "questions": {q: r.score for q, r in g.results.items()}}
+                        for qid, g in record.quizzes.items()},
+            "exercises": {eid: {"score": r.score, "max_score": r.max_score, "passed": r.passed,
+                                "tests": r.total, "error": r.error}
+                          for eid, r in record.exercises.items()},
+            "total": record.total,
+        }
+    return {
+        "format_version": 1,
+        "quizzes": {b.id: {"title": b.title, "max_score": float(b.max_score)}
+                    for b in material.banks.values()},
+        "exercises": {e.id: {"title": e.title, "max_score": e.points}
+                      for e in material.exercises.values()},
+        "students": students,
+        "rejects": [vars(reject) for reject in grades.rejects],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    csv_path, json_path, rejects_path = output_paths(args.out)
+    try:
+        material = load_material(args.quizzes, args.exercises)
+        grades = grade_class(args.submissions, material, ignore=(csv_path, json_path,
+                             rejects_path), progress=False if args.no_progress else None)
+    except ValueError as error:
+        print(f"pruneedu grade: {error}", file=sys.stderr)
+        return 2
+    header, rows = gradebook_table(grades)
+    write_csv(csv_path, header, rows)
+    write_json(json_path, gradebook_data(grades))
+    write_rejects(rejects_path, grades.rejects)
+    print(f"Graded {len(rows)} students into {csv_path} (and {json_path.name}).")
+    print(summary(grades.rejects))
+    if grades.rejects:
+        print(f"Rejects report: {rejects_path}")
+    return 1 if grades.rejects else 0
