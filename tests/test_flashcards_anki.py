@@ -69,3 +69,13 @@ def test_tabs_and_newlines_inside_a_field_cannot_split_a_note():
 def test_bad_deck_name_is_rejected(tmp_path):
     with pytest.raises(ValueError, match="one line"):
         flashcards.export_anki(tmp_path / "deck.txt", deck="two\nlines")
+
+
+def test_the_course_glossary_exports_one_note_per_term(tmp_path, monkeypatch):
+    monkeypatch.delenv("PRUNEEDU_COURSE_ROOT")
+    terms = flashcards.load_glossary()
+    headers, notes = parse_anki(flashcards.export_anki(tmp_path / "course.txt"))
+    assert headers["notetype"] == "Basic"
+    assert [html.unescape(note[0]) for note in notes] == [term.term for term in terms]
+    for term, note in zip(terms, notes, strict=True):
+        assert html.escape(term.definition) in note[1]

@@ -1,12 +1,15 @@
 """The deck: glossary cards, the saved schedule, atomic writes and corrupt-file recovery."""
 
 import datetime as dt
+import html
 import json
 import os
 from pathlib import Path
 
 import pytest
+import yaml
 
+from pruneedu import paths
 from pruneedu.flashcards import store
 from pruneedu.flashcards.deck import Deck
 from pruneedu.flashcards.glossary import load_glossary, terms_from_dict
@@ -195,3 +198,15 @@ def test_glossary_errors_say_what_to_fix(tmp_path):
         terms_from_dict({"glossary": []})
     with pytest.raises(ValueError, match="no glossary"):
         load_glossary(tmp_path / "missing.yaml")
+
+
+def test_the_course_glossary_becomes_one_card_per_term(monkeypatch):
+    monkeypatch.delenv("PRUNEEDU_COURSE_ROOT")
+    entries = yaml.safe_load((paths.quizzes_dir() / "glossary.yaml").read_text())["terms"]
+    deck = Deck.load(today=DAY0)
+    assert [t.id for t in deck.terms] == [entry["id"] for entry in entries]
+    assert deck.counts()["due_today"] == len(entries)
+    names = {t.id: t.term for t in deck.terms}
+    for term in deck.terms:  # every related id is shown by its name on the card's back
+        back = deck.back_html(term.id)
+        assert all(html.escape(names[r]) in back for r in term.related)
