@@ -140,7 +140,7 @@ def _add_responses(path: Path, name: str, material: Material, found: Discovery) 
     try:
         data = quiz.load_responses(path)
     except quiz.ResponsesError as error:
-        found.rejects.append(Reject(name, "", "", "", str(error).replace(str(path), name)))
+        found.rejects.append(Reject(name, "", "", "", str(error).replace(str(path), "the file")))
         return
     learner, quiz_id = data["learner_id"], data["quiz_id"]
     if not safe_student_id(learner):
