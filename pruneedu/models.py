@@ -2,12 +2,15 @@
 
 Both are ``nn.Sequential`` with named layers, so ``net.fc1`` works and pruning code can walk
 the layers in order. Taught in notebook 01-introduction (LeNet-300-100) and 02-weight-vs-node
-(LeNet-5's channels).
+(LeNet-5's channels). ``pretrained`` returns them already trained on the bundled digits, from
+weight files made by ``scripts/make_pretrained.py``.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -69,3 +72,46 @@ def lenet5(seed: int | None = None) -> nn.Sequential:
             ]
         )
     )
+
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+PRETRAINED: dict[str, Callable[..., nn.Sequential]] = {
+    "lenet-300-100": lenet_300_100,
+    "lenet-5": lenet5,
+}
+
+
+def pretrained(name: str) -> nn.Sequential:
+    """A trained copy of one of the course's networks, loaded from the weights we ship.
+
+    Each call returns a new, independent model (prune it freely), in eval mode, and leaves
+    torch's random state untouched. The weights come from ``scripts/make_pretrained.py``:
+    trained with ``training.fit`` on the bundled digits' training split.
+
+    Args:
+        name: ``"lenet-300-100"`` or ``"lenet-5"``.
+
+    Raises:
+        ValueError: unknown ``name``.
+
+    Example:
+        >>> net = pretrained("lenet-300-100")
+        >>> sum(p.numel() for p in net.parameters())
+        266610
+    """
+    if name not in PRETRAINED:
+        valid = ", ".join(repr(known) for known in PRETRAINED)
+        raise ValueError(f"Unknown pretrained model {name!r}; choose one of {valid}.")
+    path = WEIGHTS_DIR / f"{name}.pt"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"The weight file {path} is missing; rebuild it with "
+            "`python scripts/make_pretrained.py`."
+        )
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    # Built on the meta device: no random initialisation to pay for or to disturb the
+    # global seed; assign=True then adopts the freshly loaded tensors as the parameters.
+    with torch.device("meta"):
+        net = PRETRAINED[name]()
+    net.load_state_dict(state, assign=True)
+    return net.eval()

@@ -148,7 +148,7 @@ def fit(
             f"batch_size={batch_size}, lr={lr}; pass values in those ranges."
         )
     images, labels = check_dataset(dataset)
-    device = next(net.parameters()).device
+    device = _device(net)
     trainable = [p for p in net.parameters() if p.requires_grad]
     optimizer = torch.optim.SGD(trainable, lr=lr, momentum=momentum, weight_decay=weight_decay)
     frozen = _zero_masks(trainable) if keep_zeros else []
@@ -253,7 +253,7 @@ def evaluate(net: nn.Module, dataset: TensorDataset, batch_size: int = 1024) -> 
         True
     """
     images, labels = check_dataset(dataset)
-    device = next(net.parameters()).device
+    device = _device(net)
     num_classes = 10
     confusion = torch.zeros(num_classes * num_classes, dtype=torch.int64)
     was_training = net.training
@@ -281,3 +281,9 @@ def _zero_masks(params: list[nn.Parameter]) -> list[tuple[nn.Parameter, torch.Te
             if not bool(keep.all()):
                 masks.append((param, keep))
     return masks
+
+
+def _device(net: nn.Module) -> torch.device:
+    """Where ``net`` keeps its parameters (CPU for a model without any)."""
+    first = next(net.parameters(), None)
+    return first.device if first is not None else torch.device("cpu")
