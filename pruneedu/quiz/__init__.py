@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pruneedu.quiz.bank import Bank, Choice, Question, bank_from_dict, bank_path, load_bank
@@ -48,7 +49,8 @@ __all__ = [
 ]
 
 
-def show(quiz_id: str, mode: str = "practice", learner_id: str | None = None) -> QuizView:
+def show(source: str | Path, mode: str = "practice", learner_id: str | None = None,
+         path: str | Path | None = None) -> QuizView:
     """Show a quiz as widgets in the notebook; see :func:`pruneedu.quiz.widget.show`.
 
     ipywidgets is imported only here, so grading scripts never load it.
@@ -58,4 +60,4 @@ def show(quiz_id: str, mode: str = "practice", learner_id: str | None = None) ->
     """
     from pruneedu.quiz.widget import show as show_widget
 
-    return show_widget(quiz_id, mode=mode, learner_id=learner_id)
+    return show_widget(source, mode=mode, learner_id=learner_id, path=path)

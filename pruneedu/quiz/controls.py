@@ -1,0 +1,88 @@
+"""One labelled ipywidgets control per question type, and reading an answer value back.
+
+Choices, terms and definitions appear in each learner's own order (:func:`shuffled`), but the
+value read back is always by choice id, term and definition text, so order never matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as widgets
+from traitlets import TraitError
+
+from pruneedu.quiz.bank import Question
+from pruneedu.quiz.order import shuffled
+
+CHOOSE = "Choose a definition"
+_WIDE = {"description_width": "initial"}
+
+
+def build_controls(question: Question, learner_id: str) -> dict[str, widgets.ValueWidget]:
+    """The controls for one question, keyed ``"answer"``, by choice id, or by term.
+
+    Example:
+        >>> controls = build_controls(bank.question("intro-why-edge"), "ada")  # doctest: +SKIP
+        >>> controls["a"].value = True                                         # doctest: +SKIP
+    """
+    layout = widgets.Layout(width="auto")
+    if question.type == "single":
+        options = [(c.text, c.id) for c in shuffled(question.choices, learner_id, question.id)]
+        return {"answer": widgets.RadioButtons(options=options, value=None, layout=layout,
+                                               description="Your answer:", style=_WIDE)}
+    if question.type == "multiple":
+        return {c.id: widgets.Checkbox(value=False, description=c.text, indent=False,
+                                       layout=layout)
+                for c in shuffled(question.choices, learner_id, question.id)}
+    if question.type == "truefalse":
+        return {"answer": widgets.ToggleButtons(options=[("True", True), ("False", False)],
+                                                value=None, description="Your answer:",
+                                                style=_WIDE)}
+    if question.type == "numeric":
+        return {"answer": widgets.FloatText(value=0.0, description="Your answer:", style=_WIDE,
+                                            continuous_update=False)}
+    if question.type == "text":
+        return {"answer": widgets.Text(value="", description="Your answer:", style=_WIDE,
+                                       placeholder="Type your answer", continuous_update=False)}
+    definitions = shuffled(question.definitions, learner_id, question.id + "/definitions")
+    options = [(CHOOSE, None)] + [(d, d) for d in definitions]
+    return {term: widgets.Dropdown(options=options, value=None, description=term, style=_WIDE,
+                                   layout=layout)
+            for term in shuffled(question.terms, learner_id, question.id + "/terms")}
+
+
+def read_value(question: Question, controls: dict[str, widgets.ValueWidget]) -> object:
+    """The answer value the controls show, in the form :func:`grade_answer` takes.
+
+    Multiple-choice ids come back in the bank's order, so a learner's display order never
+    reaches the responses file.
+    """
+    if question.type == "multiple":
+        return [c.id for c in question.choices if controls[c.id].value]
+    if question.type == "matching":
+        return {term: controls[term].value for term in question.terms
+                if controls[term].value is not None}
+    return controls["answer"].value
+
+
+def show_value(question: Question, controls: dict[str, widgets.ValueWidget],
+               value: object) -> None:
+    """Put a saved answer back into the controls; values that no longer fit are skipped."""
+    if question.type == "multiple" and isinstance(value, list):
+        for choice_id, control in controls.items():
+            control.value = choice_id in value
+    elif question.type == "matching" and isinstance(value, dict):
+        for term, control in controls.items():
+            if value.get(term) in question.definitions:
+                control.value = value[term]
+    elif question.type not in ("multiple", "matching"):
+        try:
+            controls["answer"].value = value
+        except TraitError:
+            pass  # an answer saved for an older version of the question
+
+
+def observe_all(controls: dict[str, widgets.ValueWidget], callback: Callable[[], None]) -> None:
+    """Call ``callback()`` whenever any control's value changes."""
+    for control in controls.values():
+        control.observe(lambda _change: callback(), names="value")
