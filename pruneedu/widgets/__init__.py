@@ -11,5 +11,6 @@ Example:
 """
 
 from pruneedu.widgets.digit_browser import DigitBrowser
+from pruneedu.widgets.pruning_explorer import PruningExplorer
 
-__all__ = ["DigitBrowser"]
+__all__ = ["DigitBrowser", "PruningExplorer"]
