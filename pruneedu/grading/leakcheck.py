@@ -2,13 +2,13 @@
 
 Key text is everything a student must not see: each question's explanation and choice
 feedback, each exercise's solution lines and hidden test names and lines (those not also in the
-stub or public tests); every released file is searched for each of them. Accepted text answers
-are searched in the released copy of their own question (prompt, concept, choices; not ids): a one-word
-answer such as "sparsity" is all over a pruning course, so finding it elsewhere proves nothing,
-while finding it in its own question gives the answer away. Choice ids and numeric keys cannot
-be searched as text, so released banks are also checked structurally: no ``answer``,
-``explanation``, ``feedback``, ``accept`` or ``pairs`` field at any depth, and matching
-definitions sorted.
+stub or public tests); every released file is searched for each of them. Accepted text
+answers are searched in the released copy of their own question (prompt, concept, choices; not
+ids): a one-word answer such as "sparsity" is all over a pruning course, so finding it elsewhere
+proves nothing, while finding it in its own question gives the answer away. Choice ids and
+numeric keys cannot be searched as text, so released banks are also checked structurally: no
+``answer``, ``explanation``, ``feedback``, ``accept`` or ``pairs`` field at any depth, and
+matching definitions sorted.
 
 Example:
     >>> find_leaks({"q.yaml": "prompt: Name it.\\n"}, {"Pruned weights are zero.": "explanation"})
