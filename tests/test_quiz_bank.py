@@ -132,3 +132,57 @@ def test_shipped_banks_load_and_release_with_equal_hashes():
         assert bank.has_key
         released = quiz.bank_from_dict(quiz.release_bank(bank))
         assert quiz.content_hash(released) == quiz.content_hash(bank)
+
+
+ODD_VALUES = [None, 0, -1, 1.5, float("nan"), True, "", "x", [], ["a"], {}, {"a": 1},
+              [{"id": 1}], {"pairs": {"a": None}}, {"value": "x", "tolerance": None},
+              {"accept": [1]}]
+
+
+def _mutated(data, rng):
+    """A copy of ``data`` with one randomly chosen field replaced by an odd value or removed."""
+    data = copy.deepcopy(data)
+    places, stack = [], [(data, ())]
+    while stack:
+        node, where = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in items:
+            places.append(where + (key,))
+            if isinstance(child, (dict, list)):
+                stack.append((child, where + (key,)))
+    place = rng.choice(places)
+    parent = data
+    for key in place[:-1]:
+        parent = parent[key]
+    if isinstance(parent, dict) and rng.random() < 0.2:
+        del parent[place[-1]]
+    else:
+        parent[place[-1]] = copy.deepcopy(rng.choice(ODD_VALUES))
+    return data
+
+
+def test_any_malformed_bank_is_a_bank_error_never_a_crash():
+    import random
+
+    rng = random.Random(0)
+    data = yaml.safe_load(FIXTURE_BANK.read_text())
+    loaded = 0
+    for _ in range(400):
+        broken = _mutated(data, rng)
+        problems = quiz.check_bank(broken, name="01-demo")
+        try:
+            bank = quiz.bank_from_dict(broken)
+        except quiz.BankError:
+            continue
+        loaded += 1
+        # Whatever loads must also release, hash and grade (or refuse the answer) cleanly.
+        assert quiz.content_hash(quiz.bank_from_dict(quiz.release_bank(bank))) == \
+            quiz.content_hash(bank)
+        for question in bank.questions:
+            for value in ODD_VALUES + ["a", ["a", "b"], 75]:
+                try:
+                    quiz.grade_answer(question, value)
+                except quiz.AnswerError:
+                    pass
+        assert isinstance(problems, list)
+    assert loaded > 10  # harmless mutations (a prompt, a feedback) still load

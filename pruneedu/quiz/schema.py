@@ -172,7 +172,7 @@ def _check_choices(question: dict, qtype: object, problems: list[str]) -> list[s
         else:
             ids.append(cid)
         if not _is_text(choice.get("text")):
-            problems.append(f"choice #{number} needs a non-empty text")
+            problems.append(f"choice #{number} needs a non-empty text (quote numbers in YAML)")
         if "feedback" in choice and not isinstance(choice["feedback"], str):
             problems.append(f"choice #{number} feedback must be a string")
     return ids
