@@ -13,6 +13,7 @@ import sys
 
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "lesson": ("pruneedu.lessons", "print a lesson in the terminal at the depth you choose"),
     "validate": ("pruneedu.validate", "check quiz banks and the glossary for mistakes"),
     "release": ("pruneedu.grading.release", "write student copies without answer keys"),
     "grade": ("pruneedu.grading.grade", "grade a folder of student submissions"),
@@ -45,7 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pruneedu {args.command}: this command is not available in this install.",
               file=sys.stderr)
         return 2
-    return int(importlib.import_module(args._module).run(args) or 0)
+    try:
+        return int(importlib.import_module(args._module).run(args) or 0)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early; that is not an error of ours.
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
