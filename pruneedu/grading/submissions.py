@@ -81,7 +81,7 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
         folder: the submissions folder (read only).
         material: the banks and exercises to check ids and hashes against.
         max_bytes: larger files are rejected without being read.
-        ignore: files to pass over silently (the grader's own output, if written inside).
+        ignore: files or folders to pass over silently (the grader's own output).
 
     Returns:
         A :class:`Discovery`; ``folder`` itself must exist (ValueError otherwise).
@@ -92,7 +92,8 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
     ignored = {Path(path).resolve() for path in ignore}
     found = Discovery()
     for path in _walk(root, found.rejects):
-        if path.resolve() in ignored:
+        resolved = path.resolve()
+        if any(skip == resolved or skip in resolved.parents for skip in ignored):
             continue
         name = path.relative_to(root).as_posix()
         problem = _check_file(path, root, max_bytes)

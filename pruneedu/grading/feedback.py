@@ -1,0 +1,123 @@
+"""``pruneedu feedback SUBMISSIONS_DIR --out FEEDBACK_DIR``: one Markdown file per student.
+
+Each ``<student>.md`` lists, per quiz, every question as right or wrong with the points earned;
+for a question not fully right it adds the explanation (and the per-choice feedback on what
+they picked). Keys are never shown unless ``--reveal-answers``, and then only for questions the
+student got wrong. For code exercises it lists the PUBLIC tests by name with their result and
+gives the hidden tests only as a count: hidden names, inputs and sources never appear. Files of
+theirs that were rejected are listed with the reason. Exit status as for ``pruneedu grade``.
+
+Example:
+    $ pruneedu feedback submissions/ --out feedback/ --reveal-answers
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pruneedu import quiz
+from pruneedu.grading.classgrade import ClassGrades, StudentGrades, grade_class
+from pruneedu.grading.codegrade import ExerciseResult
+from pruneedu.grading.gradebook import format_points, write_atomic
+from pruneedu.grading.material import add_material_arguments, load_material
+from pruneedu.grading.rejects import summary
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("submissions", type=Path, help="folder of student submission files")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the feedback files")
+    add_material_arguments(parser)
+    parser.add_argument("--reveal-answers", action="store_true",
+                        help="show the right answer for each question a student got wrong")
+
+
+def describe_key(question: quiz.Question) -> str:
+    """The right answer in words, for ``--reveal-answers``.
+
+    Example:
+        >>> describe_key(quiz.Question("q", "truefalse", "?", "c", answer=True))
+        'true'
+    """
+    key = question.answer
+    if question.type == "single":
+        return f"{key}) {question.choice(key).text}"
+    if question.type == "multiple":
+        return "; ".join(f"{k}) {question.choice(k).text}" for k in key)
+    if question.type == "truefalse":
+        return "true" if key else "false"
+    if question.type == "numeric":
+        if "value" in key:
+            return f"{key['value']:g} (within {key['tolerance']:g})"
+        return f"from {key['min']:g} to {key['max']:g}"
+    if question.type == "text":
+        return str(key["accept"][0])
+    return "; ".join(f"{term} -> {definition}" for term, definition in key["pairs"].items())
+
+
+def _quiz_section(bank: quiz.Bank, record: StudentGrades, reveal: bool) -> list[str]:
+    grade = record.quizzes.get(bank.id)
+    if grade is None:
+        return [f"## {bank.title} ({bank.id})", "", "Not handed in, or not graded (see below).", ""]
+    lines = [f"## {bank.title} ({bank.id}): {format_points(grade.score)} of "
+             f"{format_points(grade.max_score)} points", ""]
+    for question in bank.questions:
+        result = grade.results[question.id]
+        mark = "right" if result.correct else "wrong" if result.score == 0 else "partly right"
+        lines.append(f"- **{mark}** ({format_points(result.score)} of "
+                     f"{format_points(result.max_score)}): {question.prompt}")
+        if not result.correct:
+            if result.feedback:
+                lines.append(f"  - On your answer: {result.feedback}")
+            if question.explanation:
+                lines.append(f"  - Why: {question.explanation}")
+            if reveal:
+                lines.append(f"  - The answer: {describe_key(question)}")
+    return lines + [""]
+
+
+def _exercise_section(title: str, exercise_id: str, result: ExerciseResult | None) -> list[str]:
+    if result is None:
+        return [f"## {title} ({exercise_id})", "", "No code handed in.", ""]
+    lines = [f"## {title} ({exercise_id}): {format_points(result.score)} of "
+             f"{format_points(result.max_score)} points", ""]
+    if result.error:
+        lines.append(f"Your code did not finish: {result.error}.")
+    for test in result.public:
+        lines.append(f"- PASS {test.name}" if test.passed else f"- FAIL {test.name}: {test.reason}")
+    hidden_passed = sum(test.passed for test in result.hidden)
+    lines.append(f"- Hidden tests: {hidden_passed} of {len(result.hidden)} passed.")
+    return lines + [""]
+
+
+def student_feedback(grades: ClassGrades, student: str, reveal: bool = False) -> str:
+    """The Markdown feedback for one student (deterministic: no dates)."""
+    record = grades.students[student]
+    lines = [f"# Feedback for {student}", "", f"Total: {format_points(record.total)} points.", ""]
+    for bank in grades.material.banks.values():
+        lines += _quiz_section(bank, record, reveal)
+    for exercise in grades.material.exercises.values():
+        lines += _exercise_section(exercise.title, exercise.id, record.exercises.get(exercise.id))
+    theirs = [r for r in grades.rejects if r.student == student]
+    if theirs:
+        lines += ["## Not graded", ""]
+        lines += [f"- {r.file}" + (f" ({r.question})" if r.question else "") + f": {r.reason}"
+                  for r in theirs]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        material = load_material(args.quizzes, args.exercises)
+        grades = grade_class(args.submissions, material, ignore=(args.out,))
+    except ValueError as error:
+        print(f"pruneedu feedback: {error}", file=sys.stderr)
+        return 2
+    for student in grades.students:
+        write_atomic(args.out / f"{student}.md",
+                     student_feedback(grades, student, args.reveal_answers))
+    print(f"Wrote feedback for {len(grades.students)} students to {args.out}.")
+    print(summary(grades.rejects))
+    return 1 if grades.rejects else 0
