@@ -1,0 +1,34 @@
+"""Int8 quantization after pruning keeps pruned weights at zero and accuracy close."""
+
+import torch
+
+from pruneedu import data, metrics, models, pruning, training
+from pruneedu.quantize import quantize_int8
+
+
+def test_pruned_weights_become_int8_zero_and_the_original_is_untouched():
+    net = pruning.prune_weights(models.lenet_300_100(seed=0), amount=0.9)
+    small = quantize_int8(net)
+    for name in ("fc1", "fc2", "fc3"):
+        q = getattr(small, name).weight()
+        assert q.dtype == torch.qint8 and q.q_zero_point() == 0
+        zeros = getattr(net, name).weight_mask == 0
+        assert bool((q.int_repr()[zeros] == 0).all())
+        assert bool((q.int_repr()[~zeros] != 0).any())
+    assert hasattr(net.fc1, "weight_mask")
+    assert metrics.sparsity(net) == round(0.9 * 266200) / 266200
+
+
+def test_int8_outputs_and_accuracy_stay_close_to_float():
+    mnist = data.load_mnist()
+    net = models.lenet_300_100(seed=0)
+    training.fit(net, mnist.train, epochs=1, progress=False)
+    pruning.prune_weights(net, amount=0.8)
+    small = quantize_int8(net)
+    x = mnist.test.tensors[0][:200]
+    with torch.no_grad():
+        reference, quantized = net(x), small(x)
+    assert (reference.argmax(1) == quantized.argmax(1)).float().mean() >= 0.97
+    fp32 = training.evaluate(net, mnist.test).accuracy
+    int8 = training.evaluate(small, mnist.test).accuracy
+    assert abs(fp32 - int8) <= 0.01
