@@ -148,7 +148,8 @@ def fit(
             f"batch_size={batch_size}, lr={lr}; pass values in those ranges."
         )
     images, labels = check_dataset(dataset)
-    device = _device(net)
+    if val is not None:
+        check_dataset(val)  # fail now, not after the first epoch
     trainable = [p for p in net.parameters() if p.requires_grad]
     optimizer = torch.optim.SGD(trainable, lr=lr, momentum=momentum, weight_decay=weight_decay)
     frozen = _zero_masks(trainable) if keep_zeros else []
@@ -159,34 +160,22 @@ def fit(
     # A private RNG stream: the run is repeatable and the caller's global seed is untouched.
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        for _ in bar:
-            net.train()
-            loss_sum, correct = 0.0, 0
-            order = torch.randperm(len(labels), generator=shuffler)
-            for start in range(0, len(order), batch_size):
-                batch = order[start : start + batch_size]
-                x, y = images[batch].to(device), labels[batch].to(device)
-                logits = net(x)
-                loss = nn.functional.cross_entropy(logits, y)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                for param, keep in frozen:
-                    if param.grad is not None:
-                        param.grad.mul_(keep)
-                optimizer.step()
-                with torch.no_grad():
-                    for param, keep in frozen:
-                        param.masked_fill_(~keep, 0.0)
-                loss_sum += loss.item() * len(batch)
-                correct += int((logits.argmax(dim=1) == y).sum())
-            history.loss.append(loss_sum / len(labels))
-            history.train_accuracy.append(correct / len(labels))
-            postfix = {"loss": f"{history.loss[-1]:.3f}"}
-            if val is not None:
-                history.val_accuracy.append(evaluate(net, val).accuracy)
-                postfix["val_acc"] = f"{history.val_accuracy[-1]:.3f}"
-            bar.set_postfix(postfix)
-    net.train(was_training)
+        try:
+            for _ in bar:
+                order = torch.randperm(len(labels), generator=shuffler)
+                loss, accuracy = _train_epoch(
+                    net, images[order], labels[order], batch_size, optimizer, frozen
+                )
+                history.loss.append(loss)
+                history.train_accuracy.append(accuracy)
+                postfix = {"loss": f"{loss:.3f}"}
+                if val is not None:
+                    history.val_accuracy.append(evaluate(net, val).accuracy)
+                    postfix["val_acc"] = f"{history.val_accuracy[-1]:.3f}"
+                bar.set_postfix(postfix)
+        finally:
+            bar.close()
+            net.train(was_training)
     return history
 
 
@@ -270,6 +259,39 @@ def evaluate(net: nn.Module, dataset: TensorDataset, batch_size: int = 1024) -> 
     finally:
         net.train(was_training)
     return Evaluation.from_confusion(confusion.reshape(num_classes, num_classes).numpy())
+
+
+def _train_epoch(
+    net: nn.Module,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    batch_size: int,
+    optimizer: torch.optim.Optimizer,
+    frozen: list[tuple[nn.Parameter, torch.Tensor]],
+) -> tuple[float, float]:
+    """One pass over already shuffled data; returns mean loss and accuracy during the pass."""
+    net.train()
+    device = _device(net)
+    loss_sum, correct = 0.0, 0
+    for start in range(0, len(labels), batch_size):
+        x = images[start : start + batch_size].to(device)
+        y = labels[start : start + batch_size].to(device)
+        logits = net(x)
+        loss = nn.functional.cross_entropy(logits, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        # Masking the gradient stops the step itself; re-zeroing afterwards also undoes what
+        # weight decay or momentum in any optimizer would add to a frozen entry.
+        for param, keep in frozen:
+            if param.grad is not None:
+                param.grad.mul_(keep)
+        optimizer.step()
+        with torch.no_grad():
+            for param, keep in frozen:
+                param.masked_fill_(~keep, 0.0)
+        loss_sum += loss.item() * len(y)
+        correct += int((logits.argmax(dim=1) == y).sum())
+    return loss_sum / len(labels), correct / len(labels)
 
 
 def _zero_masks(params: list[nn.Parameter]) -> list[tuple[nn.Parameter, torch.Tensor]]:

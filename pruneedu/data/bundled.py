@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib.util
+import os
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +60,7 @@ def load_bundled_arrays() -> tuple[np.ndarray, np.ndarray]:
         table = np.loadtxt(handle, delimiter=",", dtype=np.float64)
     images = table[:, :-1].round().clip(0, 255).astype(np.uint8).reshape(-1, 28, 28)
     labels = table[:, -1].astype(np.int64)
-    partial = cached.with_suffix(".tmp.npz")
+    partial = cached.with_suffix(f".{os.getpid()}.tmp.npz")  # no clash between processes
     np.savez(partial, images=images, labels=labels)
     partial.replace(cached)  # atomic: a reader never sees half a file
     return images, labels

@@ -9,6 +9,7 @@ Nothing is downloaded unless ``download=True``. The parsed arrays are cached in
 from __future__ import annotations
 
 import hashlib
+import os
 import urllib.request
 from pathlib import Path
 from typing import NamedTuple
@@ -133,7 +134,7 @@ def load_full_arrays(root: Path, download: bool = False) -> FullArrays:
 
     Example:
         >>> arrays = load_full_arrays(Path("~/mnist").expanduser())  # doctest: +SKIP
-        >>> arrays.train_images.shape
+        >>> arrays.train_images.shape  # doctest: +SKIP
         (60000, 28, 28)
     """
     paths: dict[str, Path] = {}
@@ -173,7 +174,7 @@ def load_full_arrays(root: Path, download: bool = False) -> FullArrays:
             )
         if labels.size and labels.max() > 9:
             raise ValueError(f"The {part} labels file holds labels above 9; replace it.")
-    partial = cached.with_suffix(".tmp.npz")
+    partial = cached.with_suffix(f".{os.getpid()}.tmp.npz")  # no clash between processes
     np.savez(partial, **arrays._asdict())
     partial.replace(cached)
     return arrays

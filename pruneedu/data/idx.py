@@ -44,7 +44,7 @@ def read_idx(path: str | Path, ndim: int | None = None) -> np.ndarray:
 
     Example:
         >>> labels = read_idx("t10k-labels-idx1-ubyte.gz", ndim=1)  # doctest: +SKIP
-        >>> labels.shape
+        >>> labels.shape  # doctest: +SKIP
         (10000,)
     """
     path = Path(path)
