@@ -69,6 +69,11 @@ class CardWidget(widgets.VBox):
                 help_text,
             ]
         )
+        # Class names give browser tests (and custom CSS) stable handles on the parts.
+        self.add_class("pruneedu-flashcards")
+        self.key_box.add_class("pruneedu-flashcards-keys")
+        self.back.add_class("pruneedu-flashcards-back")
+        self.progress_label.add_class("pruneedu-flashcards-progress")
         self._render()
 
     @property
