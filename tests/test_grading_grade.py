@@ -1,0 +1,174 @@
+"""End to end: `pruneedu grade` on the fixture class gives an exact, hand-computed gradebook.
+
+Expected scores, from the fixture answers and tests/fixtures/class/quizzes/demo-quiz.yaml
+(q-single 1, q-multi 2, q-tf 1, q-num 1, q-text 1, q-match 2 points; 8 in all) and the
+zero-fraction exercise (2 points, 3 tests, score = 2 * passed / 3):
+
+- ada: every answer right = 8; correct code = 2; total 10.
+- ben: single c wrong 0; multi [a] = (1 right - 0 wrong)/2 of 2 = 1; tf 1; num 0.95 outside
+  0.9 +- 0.01 = 0; text "lottery-ticket!" normalises to an accepted answer = 1; one pair of two
+  = 1; quiz 4. Code divides by 4, so it fails hidden-five-weights only: 2 * 2/3 = 1.33.
+- cal: every answer wrong (the file claims score 8: ignored) = 0; code loops forever = 0.
+- dan: malformed JSON (rejected, no id known); code reads keys = 0; row from the code file.
+- eve: format_version 2 (rejected); code opens a socket = 0.
+- fay: quiz_hash of another version (rejected, id known); code allocates 8 GB = 0.
+- gus: two files; the later updated_at (gus-retake: single right) = 1; the other reported.
+- hal: not UTF-8 (rejected, no id, no code): no row.
+- jon: q-single answered 3 (wrong type: 0, reported), q-bogus unknown (reported), tf right = 1.
+- made in the test: an oversized file and a symbolic link out of the folder: both rejected.
+"""
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pruneedu import quiz
+from pruneedu.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "class"
+MATERIAL = ["--quizzes", str(FIXTURE / "quizzes"), "--exercises", str(FIXTURE / "exercises")]
+
+EXPECTED_GRADEBOOK = """\
+Student,ID,demo-quiz,zero-fraction,Total
+ada,ada,8,2,10
+ben,ben,4,1.33,5.33
+cal,cal,0,0,0
+dan,dan,0,0,0
+eve,eve,0,0,0
+fay,fay,0,0,0
+gus,gus,1,0,1
+jon,jon,1,0,1
+"""
+
+HASH_REASON = ("answered another version of the quiz (quiz_hash differs from the key's "
+               "content_hash); grade it by hand or ask for a new attempt")
+# (file, student, item, question, reason); reasons written by pruneedu.quiz are matched by a
+# telling fragment, the grader's own reasons exactly.
+EXPECTED_REJECTS = [
+    ("big.demo-quiz.responses.json", "", "", "", "the file is 1,000,001 bytes; the limit is "
+     "1,000,000"),
+    ("dan.demo-quiz.responses.json", "", "", "", "~not valid JSON"),
+    ("escape.demo-quiz.responses.json", "", "", "", "a symbolic link that leads outside the "
+     "submissions folder"),
+    ("eve.demo-quiz.responses.json", "", "", "", "~format_version 2"),
+    ("fay.demo-quiz.responses.json", "fay", "demo-quiz", "", HASH_REASON),
+    ("gus.demo-quiz.responses.json", "gus", "demo-quiz", "",
+     "duplicate: gus-retake.demo-quiz.responses.json is newer and was graded instead"),
+    ("hal.demo-quiz.responses.json", "", "", "", "~UTF-8"),
+    ("jon.demo-quiz.responses.json", "jon", "demo-quiz", "q-bogus",
+     "no such question in this quiz; the answer was ignored"),
+    ("jon.demo-quiz.responses.json", "jon", "demo-quiz", "q-single",
+     "~answer of the wrong type, scored 0"),
+]
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Copy the fixture class, add the generated bad files, grade it twice."""
+    root = tmp_path_factory.mktemp("grade")
+    submissions = root / "submissions"
+    shutil.copytree(FIXTURE / "submissions", submissions)
+    (submissions / "big.demo-quiz.responses.json").write_bytes(b" " * 1_000_001)
+    secret = root / "outside.json"
+    secret.write_text("{}", encoding="utf-8")
+    os.symlink(secret, submissions / "escape.demo-quiz.responses.json")
+    before = fingerprint(submissions)
+    out = root / "out" / "gradebook.csv"
+    codes = [main(["grade", str(submissions), "--out", str(out), *MATERIAL, "--no-progress"])]
+    first = {p.name: p.read_bytes() for p in out.parent.iterdir()}
+    codes.append(main(["grade", str(submissions), "--out", str(out), *MATERIAL,
+                       "--no-progress"]))
+    second = {p.name: p.read_bytes() for p in out.parent.iterdir()}
+    return {"out": out, "codes": codes, "first": first, "second": second, "before": before,
+            "after": fingerprint(submissions)}
+
+
+def test_fixture_hash_matches_the_demo_bank():
+    # If this fails the quiz hash changed: the fixture responses need the new quiz_hash.
+    bank = quiz.load_bank(FIXTURE / "quizzes" / "demo-quiz.yaml")
+    data = json.loads((FIXTURE / "submissions" / "ada.demo-quiz.responses.json").read_text())
+    assert data["quiz_hash"] == quiz.content_hash(bank)
+
+
+def test_gradebook_is_exactly_the_hand_computed_one(graded):
+    assert graded["out"].read_text(encoding="utf-8") == EXPECTED_GRADEBOOK
+
+
+def test_rejects_report_lists_every_bad_file_with_its_reason(graded):
+    rows = list(csv.reader(graded["out"].with_name("gradebook.rejects.csv").open()))
+    assert rows[0] == ["file", "student", "item", "question", "reason"]
+    assert len(rows[1:]) == len(EXPECTED_REJECTS)
+    for row, expected in zip(rows[1:], EXPECTED_REJECTS, strict=True):
+        assert row[:4] == list(expected[:4])
+        if expected[4].startswith("~"):
+            assert expected[4][1:] in row[4]
+        else:
+            assert row[4] == expected[4]
+
+
+def test_exit_status_is_1_when_something_was_rejected(graded):
+    assert graded["codes"] == [1, 1]
+
+
+def test_grading_twice_writes_identical_files(graded):
+    assert set(graded["first"]) == {"gradebook.csv", "gradebook.json", "gradebook.rejects.csv"}
+    assert graded["first"] == graded["second"]
+
+
+def test_submissions_are_never_modified(graded):
+    assert graded["after"] == graded["before"]
+
+
+def test_json_copy_agrees_with_the_csv(graded):
+    data = json.loads(graded["first"]["gradebook.json"])
+    assert data["quizzes"]["demo-quiz"]["max_score"] == 8
+    assert data["exercises"]["zero-fraction"]["max_score"] == 2
+    ben = data["students"]["ben"]
+    assert ben["quizzes"]["demo-quiz"]["questions"] == {
+        "q-single": 0, "q-multi": 1, "q-tf": 1, "q-num": 0, "q-text": 1, "q-match": 1}
+    assert ben["exercises"]["zero-fraction"]["passed"] == 2
+    assert "timed out" in data["students"]["cal"]["exercises"]["zero-fraction"]["error"]
+    assert len(data["rejects"]) == len(EXPECTED_REJECTS)
+
+
+def test_clean_class_exits_0(tmp_path):
+    submissions = tmp_path / "clean"
+    submissions.mkdir()
+    shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
+    out = tmp_path / "gradebook.csv"
+    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 0
+    assert out.read_text().splitlines()[1] == "ada,ada,8,0,8"
+
+
+def test_output_inside_the_submissions_folder_is_not_graded_next_time(tmp_path):
+    submissions = tmp_path / "clean"
+    submissions.mkdir()
+    shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
+    out = submissions / "gradebook.csv"
+    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 0
+    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 0
+
+
+def test_missing_folder_or_keyless_banks_are_setup_errors(tmp_path, capsys):
+    assert main(["grade", str(tmp_path / "nope"), "--out", str(tmp_path / "g.csv"),
+                 *MATERIAL]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    released = tmp_path / "released"
+    released.mkdir()
+    bank = quiz.load_bank(FIXTURE / "quizzes" / "demo-quiz.yaml")
+    (released / "demo-quiz.yaml").write_text(yaml.safe_dump(quiz.release_bank(bank)))
+    (tmp_path / "subs").mkdir()
+    assert main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "g.csv"),
+                 "--quizzes", str(released)]) == 2
+    assert "no answer keys" in capsys.readouterr().err
