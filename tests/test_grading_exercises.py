@@ -1,0 +1,146 @@
+"""The magnitude-mask exercise: its reference solution, its tests, and the learner's check()."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torch.nn.utils import prune
+
+from pruneedu.grading import wire
+from pruneedu.grading.codegrade import grade_code
+from pruneedu.grading.exercises import check, load_exercise, run_case
+
+EXERCISES = Path(__file__).parent.parent / "exercises"
+
+
+def load_function(path: Path, name: str = "magnitude_mask"):
+    spec = importlib.util.spec_from_file_location(f"_test_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+@pytest.fixture(scope="module")
+def exercise():
+    return load_exercise("magnitude-mask", EXERCISES)
+
+
+@pytest.fixture(scope="module")
+def solution(exercise):
+    return load_function(exercise.solution_path)
+
+
+def failures(exercise, func) -> set[str]:
+    """Names of the public and hidden tests ``func`` fails, run in this process."""
+    failed = set()
+    for case in exercise.public_cases() + exercise.hidden_cases():
+        args = (torch.from_numpy(case.args[0].copy()), case.args[1])
+        try:
+            output = wire.decode(wire.encode(func(*args)))
+        except Exception:
+            failed.add(case.name)
+            continue
+        if not run_case(case, output).passed:
+            failed.add(case.name)
+    return failed
+
+
+@pytest.mark.parametrize("amount", [0.1, 0.3, 0.5, 0.77, 0.9])
+def test_solution_matches_torch_prune_l1_unstructured(solution, amount):
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(20, 15)  # random normal weights: no ties
+    expected = prune.l1_unstructured(layer, "weight", amount=amount).weight_mask.bool()
+    assert torch.equal(solution(layer.weight_orig.detach(), amount), expected)
+
+
+def test_solution_passes_every_test(exercise, solution):
+    assert failures(exercise, solution) == set()
+
+
+def test_hidden_tests_catch_the_usual_mistakes(exercise):
+    def threshold(weights, sparsity):  # prunes every weight tied at the cut-off
+        k = round(sparsity * weights.numel())
+        if k == 0:
+            return torch.ones_like(weights, dtype=torch.bool)
+        cut = weights.abs().flatten().kthvalue(k).values
+        return weights.abs() > cut
+
+    def truncating(weights, sparsity):  # int() instead of round()
+        k = int(sparsity * weights.numel())
+        keep = torch.ones(weights.numel(), dtype=torch.bool)
+        keep[torch.argsort(weights.abs().flatten())[:k]] = False
+        return keep.reshape(weights.shape)
+
+    def flattening(weights, sparsity):  # forgets to restore the shape
+        k = round(sparsity * weights.numel())
+        keep = torch.ones(weights.numel(), dtype=torch.bool)
+        keep[torch.argsort(weights.abs().flatten())[:k]] = False
+        return keep
+
+    assert "hidden-ties-prune-exact-count" in failures(exercise, threshold)
+    assert failures(exercise, truncating) == {"hidden-count-rounds-up"}
+    assert "hidden-conv-shaped-weights" in failures(exercise, flattening)
+
+
+def test_public_and_hidden_test_names_differ(exercise):
+    public = {case.name for case in exercise.public_cases()}
+    hidden = {case.name for case in exercise.hidden_cases()}
+    assert public and hidden and not public & hidden
+
+
+def test_check_reports_an_unfinished_stub_without_raising(exercise, capsys):
+    stub = load_function(exercise.stub_path)
+    report = check("magnitude-mask", stub, EXERCISES)
+    out = capsys.readouterr().out
+    assert (report.passed, report.total) == (0, 3)
+    assert "still raises NotImplementedError" in out
+    assert "hidden" not in out.replace("hidden tests", "")  # no hidden test names
+
+
+def test_check_reports_errors_and_wrong_answers_as_failures(capsys):
+    report = check("magnitude-mask", lambda w, s: 1 / 0, EXERCISES)
+    assert report.passed == 0 and "ZeroDivisionError" in report.results[0].reason
+    report = check("magnitude-mask", lambda w, s: torch.ones_like(w, dtype=torch.bool),
+                   EXERCISES)
+    assert report.passed == 0 and "should prune" in report.results[0].reason
+    assert "FAIL  half-of-four" in capsys.readouterr().out
+
+
+def test_check_with_the_solution_passes(solution, capsys):
+    report = check("magnitude-mask", solution, EXERCISES)
+    assert report.passed == report.total == 3
+    assert "All 3 public tests pass" in capsys.readouterr().out
+
+
+def test_sandboxed_grading_of_solution_and_stub(exercise):
+    graded = grade_code(exercise, exercise.solution_path.read_text(), hide=[EXERCISES])
+    assert (graded.score, graded.max_score, graded.error) == (5.0, 5.0, "")
+    stub = grade_code(exercise, exercise.stub_path.read_text(), hide=[EXERCISES])
+    assert stub.score == 0.0
+    assert all("NotImplementedError" in t.reason for t in stub.public + stub.hidden)
+
+
+def test_load_exercise_explains_bad_definitions(tmp_path):
+    with pytest.raises(ValueError, match="no exercise 'missing'"):
+        load_exercise("missing", tmp_path)
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "exercise.yaml").write_text("id: other\ntitle: t\nfunction: f\npoints: 1\n")
+    with pytest.raises(ValueError, match="make the id equal the folder name"):
+        load_exercise(folder)
+    (folder / "exercise.yaml").write_text("id: odd\ntitle: t\nfunction: f\npoints: 1\n"
+                                          "array_type: jax\n")
+    with pytest.raises(ValueError, match="array_type"):
+        load_exercise(folder)
+
+
+def test_wire_round_trip_keeps_values_and_refuses_objects():
+    array = np.arange(6, dtype=np.int16).reshape(2, 3)
+    back = wire.decode(wire.encode([array, 1.5, "x", None, (True,), np.float32(2.5)]))
+    assert back[0].dtype == np.int16 and back[0].tolist() == array.tolist()
+    assert back[1:] == [1.5, "x", None, [True], 2.5]
+    assert wire.decode(wire.encode(torch.tensor([[True, False]]))).tolist() == [[True, False]]
+    with pytest.raises(TypeError, match="cannot be checked"):
+        wire.encode(object())
