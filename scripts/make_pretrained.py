@@ -2,9 +2,10 @@
 
 Run from the repository root:  python scripts/make_pretrained.py
 Writes pruneedu/weights/lenet-300-100.pt and lenet-5.pt (float32 state_dicts) and prints
-validation and test accuracy. Deterministic: the same torch version and thread count give
-the same weights. Takes well under a minute for LeNet-300-100 and about a minute for LeNet-5
-on two CPU cores.
+validation and test accuracy. Deterministic: two runs here wrote byte-identical files
+(same torch version and thread count). On two shared CPU cores LeNet-300-100 takes a few
+seconds and LeNet-5 20-60 s. Last run: test accuracy 0.947 (LeNet-300-100) and 0.979
+(LeNet-5) on the 1,000 bundled test digits.
 """
 
 from __future__ import annotations
