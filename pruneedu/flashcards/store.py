@@ -29,7 +29,10 @@ def write_json_atomic(path: Path, data: dict) -> None:
     """Write ``data`` as JSON to ``path`` through a temporary file, fsync and ``os.replace``.
 
     Example:
-        >>> write_json_atomic(schedule_path(), {"format_version": 1, "cards": {}})
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> write_json_atomic(folder / "demo.json", {"format_version": 1, "cards": {}})
+        >>> json.loads((folder / "demo.json").read_text())["cards"]
+        {}
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
