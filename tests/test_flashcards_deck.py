@@ -210,3 +210,12 @@ def test_the_course_glossary_becomes_one_card_per_term(monkeypatch):
     for term in deck.terms:  # every related id is shown by its name on the card's back
         back = deck.back_html(term.id)
         assert all(html.escape(names[r]) in back for r in term.related)
+
+
+def test_two_open_notebooks_do_not_undo_each_others_answers(isolated_learner_home):
+    first, second = Deck.load(today=DAY0), Deck.load(today=DAY0)
+    first.answer("mask", "good")
+    second.answer("sparsity", "easy")  # second was loaded before first's answer
+    saved = json.loads((isolated_learner_home / "flashcards.json").read_text())["cards"]
+    assert saved["mask"]["repetitions"] == 1
+    assert saved["sparsity"]["ease"] == pytest.approx(2.6)

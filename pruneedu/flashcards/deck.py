@@ -90,7 +90,12 @@ class Deck:
     def answer(self, card_id: str, answer: str) -> sm2.CardState:
         """Record the learner's answer ("again", "hard", "good", "easy") and save at once."""
         quality = sm2.quality_for(answer)
-        new_state = sm2.review(self.states[self.term(card_id).id], quality, self.today)
+        self.term(card_id)  # an unknown id fails here, before anything is written
+        # Another open notebook may have saved answers since this deck was loaded: start from
+        # the file so that saving this answer does not undo those.
+        saved, _ = store.load_schedule(self.state_path)
+        self.states.update(saved)
+        new_state = sm2.review(self.states[card_id], quality, self.today)
         self.states[card_id] = new_state
         self.save()
         return new_state
