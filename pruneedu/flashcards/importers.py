@@ -88,6 +88,7 @@ def _numeric_question(item: dict, qid: str, number: int) -> dict:
     first = correct[0]
     if first.get("type") == "range":
         low, high = first["range"]
+        # jupyterquiz ranges exclude their upper end; ours include it, one point wider.
         key = {"min": float(low), "max": float(high)}
     elif first.get("type") == "value":
         value = float(first["value"])
