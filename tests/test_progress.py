@@ -2,6 +2,8 @@
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,12 @@ def test_dashboard_shows_table_and_png_chart():
     table, chart = dashboard.children
     assert "<table>" in table.value and "1 / 4 (25%)" in table.value
     assert chart.value[:4] == b"\x89PNG"
+
+
+def test_progress_and_flashcards_never_load_torch():
+    # A fresh interpreter: this test process may have imported torch for other tests.
+    code = ("import sys, pruneedu.flashcards, pruneedu.progress; "
+            "print('torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
