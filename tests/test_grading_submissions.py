@@ -1,0 +1,120 @@
+"""Discovering submissions: each kind of bad file becomes a reject, good files are kept."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pruneedu import quiz
+from pruneedu.grading.material import load_material
+from pruneedu.grading.submissions import discover, safe_student_id
+
+FIXTURE = Path(__file__).parent / "fixtures" / "class"
+
+
+@pytest.fixture(scope="module")
+def material():
+    return load_material(FIXTURE / "quizzes", FIXTURE / "exercises")
+
+
+def responses(material, learner="ada", **changes) -> dict:
+    data = quiz.new_responses("demo-quiz", quiz.content_hash(material.banks["demo-quiz"]),
+                              learner, "graded")
+    data["answers"] = {"q-tf": {"value": True, "answered_at": data["started_at"]}}
+    data.update(changes)
+    return data
+
+
+def write(folder: Path, name: str, data: dict) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def reasons(found) -> dict[str, str]:
+    return {reject.file: reject.reason for reject in found.rejects}
+
+
+def test_good_files_in_sub_folders_are_found(tmp_path, material):
+    write(tmp_path, "group-a/ada.demo-quiz.responses.json", responses(material))
+    (tmp_path / "group-a" / "ada.zero-fraction.py").write_text("def zero_fraction(w): pass\n")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00")
+    found = discover(tmp_path, material)
+    assert found.rejects == []
+    assert [(s.name, s.learner_id) for s in found.quizzes] == [
+        ("group-a/ada.demo-quiz.responses.json", "ada")]
+    assert [(c.student, c.exercise_id) for c in found.code] == [("ada", "zero-fraction")]
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"quiz_id": "no-such-quiz"}, "unknown quiz 'no-such-quiz'"),
+    ({"mode": "practice"}, "practice answers"),
+    ({"quiz_hash": "sha256:" + "1" * 64}, "another version of the quiz"),
+    ({"learner_id": "../../etc/evil"}, "cannot name a file"),
+    ({"course_id": "another-course"}, "belongs to course"),
+])
+def test_each_bad_responses_file_is_rejected_with_its_reason(tmp_path, material, change,
+                                                              fragment):
+    write(tmp_path, "x.demo-quiz.responses.json", responses(material, **change))
+    found = discover(tmp_path, material)
+    assert found.quizzes == []
+    assert fragment in reasons(found)["x.demo-quiz.responses.json"]
+
+
+def test_duplicates_keep_the_latest_updated_at_then_the_last_name(tmp_path, material):
+    write(tmp_path, "a.demo-quiz.responses.json",
+          responses(material, updated_at="2026-11-21T12:00:00+01:00"))  # 11:00 UTC: latest
+    write(tmp_path, "b.demo-quiz.responses.json",
+          responses(material, updated_at="2026-11-21T10:30:00+00:00"))
+    write(tmp_path, "c.demo-quiz.responses.json",
+          responses(material, updated_at="2026-11-21T10:30:00+00:00"))
+    found = discover(tmp_path, material)
+    assert [s.name for s in found.quizzes] == ["a.demo-quiz.responses.json"]
+    assert sorted(reasons(found)) == ["b.demo-quiz.responses.json", "c.demo-quiz.responses.json"]
+
+    (tmp_path / "a.demo-quiz.responses.json").unlink()
+    found = discover(tmp_path, material)
+    assert [s.name for s in found.quizzes] == ["c.demo-quiz.responses.json"]
+
+
+def test_oversized_files_are_rejected_without_reading(tmp_path, material):
+    (tmp_path / "big.demo-quiz.responses.json").write_bytes(b"{" * 2_000)
+    found = discover(tmp_path, material, max_bytes=1_000)
+    assert reasons(found) == {"big.demo-quiz.responses.json":
+                              "the file is 2,000 bytes; the limit is 1,000"}
+
+
+def test_links_out_of_the_folder_are_rejected_links_inside_are_read(tmp_path, material):
+    inside = tmp_path / "subs"
+    outside = write(tmp_path, "elsewhere/bob.demo-quiz.responses.json", responses(material, "bob"))
+    real = write(inside, "ada.demo-quiz.responses.json", responses(material))
+    os.symlink(outside, inside / "bob.demo-quiz.responses.json")
+    os.symlink(real, inside / "ada-link.demo-quiz.responses.json")
+    os.symlink(tmp_path / "elsewhere", inside / "folder-link")
+    found = discover(inside, material)
+    assert reasons(found)["bob.demo-quiz.responses.json"] == (
+        "a symbolic link that leads outside the submissions folder")
+    assert "symbolic link to a folder" in reasons(found)["folder-link"]
+    assert [s.learner_id for s in found.quizzes] == ["ada"]  # the inside link is a duplicate
+
+
+def test_code_files_need_a_known_exercise_and_utf8(tmp_path, material):
+    (tmp_path / "ada.unknown-exercise.py").write_text("x = 1\n")
+    (tmp_path / "ben.zero-fraction.py").write_bytes(b"# caf\xe9\n")
+    (tmp_path / "notes.txt").write_text("hello")
+    found = discover(tmp_path, material)
+    assert found.code == []
+    assert "not a known exercise" in reasons(found)["ada.unknown-exercise.py"]
+    assert reasons(found)["ben.zero-fraction.py"] == "not UTF-8 text; save the file as UTF-8"
+    assert reasons(found)["notes.txt"].startswith("not a submission")
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("ada", True), ("ada.lovelace", True), ("a_b-c@uni+1", True),
+    ("..", False), ("../x", False), ("a/b", False), (".hidden", False), ("a..b", False),
+    ("", False), (3, False), ("x" * 65, False),
+])
+def test_safe_student_ids(value, ok):
+    assert safe_student_id(value) is ok
