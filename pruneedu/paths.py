@@ -1,12 +1,14 @@
 """Where the course reads its material and keeps a learner's files.
 
-Two environment variables override the defaults, which tests and instructors use:
-``PRUNEEDU_HOME`` (a learner's saved answers, flashcard schedule, caches) and
-``PRUNEEDU_COURSE_ROOT`` (the folder holding ``lessons/`` and ``quizzes/``).
+Environment variables override the defaults, which tests and instructors use:
+``PRUNEEDU_HOME`` (a learner's saved answers, flashcard schedule, caches),
+``PRUNEEDU_COURSE_ROOT`` (the folder holding ``lessons/`` and ``quizzes/``) and
+``PRUNEEDU_LEARNER`` (the name written into a learner's files).
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -49,3 +51,11 @@ def cache_dir() -> Path:
         path = Path(platformdirs.user_cache_dir("pruneedu", appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def default_learner_id() -> str:
+    """The learner's name for saved files: ``PRUNEEDU_LEARNER`` if set, else the login name."""
+    try:
+        return os.environ.get("PRUNEEDU_LEARNER") or getpass.getuser() or "learner"
+    except (KeyError, OSError):  # some containers have no login name
+        return "learner"

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 from pathlib import Path
 
 from pruneedu.flashcards import sm2, store
 from pruneedu.flashcards.glossary import Term, card_back_html, load_glossary
+from pruneedu.paths import default_learner_id
 
 # Cards with an interval of at least three weeks count as mastered (the usual "mature" cut-off).
 MASTERED_INTERVAL_DAYS = 21
-
-
-def default_learner_id() -> str:
-    """The learner's name: ``PRUNEEDU_LEARNER`` if set, else the login name."""
-    try:
-        return os.environ.get("PRUNEEDU_LEARNER") or getpass.getuser()
-    except (KeyError, OSError):  # no login name in some containers
-        return "learner"
 
 
 class Deck:

@@ -7,13 +7,13 @@ released (keyless) copy of the bank, so nothing in the notebook reveals the key.
 
 from __future__ import annotations
 
-import getpass
 import html
 from datetime import datetime, timezone
 from pathlib import Path
 
 import ipywidgets as widgets
 
+from pruneedu.paths import default_learner_id
 from pruneedu.quiz.bank import (
     Bank,
     Question,
@@ -37,14 +37,6 @@ from pruneedu.quiz.responses import (
 def _escape(text: str) -> str:
     """Escape text for an HTML widget; quotes stay readable as they are harmless in text."""
     return html.escape(text, quote=False)
-
-
-def default_learner_id() -> str:
-    """The computer's user name, or ``"learner"`` where it cannot be found."""
-    try:
-        return getpass.getuser() or "learner"
-    except (KeyError, OSError):
-        return "learner"
 
 
 def _points(value: float) -> str:
