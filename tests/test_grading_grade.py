@@ -23,6 +23,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,17 @@ def test_missing_folder_or_keyless_banks_are_setup_errors(tmp_path, capsys):
     assert main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "g.csv"),
                  "--quizzes", str(released)]) == 2
     assert "no answer keys" in capsys.readouterr().err
+
+
+def test_grading_never_imports_torch_in_the_grader_process(tmp_path):
+    # The sandboxed child may import torch; the grader itself must stay light.
+    script = (
+        "import sys\nfrom pruneedu.cli import main\n"
+        f"code = main(['grade', {str(FIXTURE / 'submissions')!r}, '--out', "
+        f"{str(tmp_path / 'g.csv')!r}, '--quizzes', {str(FIXTURE / 'quizzes')!r}, "
+        f"'--exercises', {str(FIXTURE / 'exercises')!r}, '--no-progress'])\n"
+        "print(code, 'torch' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout.split()[-2:] == ["1", "False"], done.stderr
