@@ -4,6 +4,7 @@ Every hostile case runs twice: with Linux namespaces where this machine has them
 in-process audit hook alone (the fallback on machines without ``unshare``).
 """
 
+import sys
 import time
 from pathlib import Path
 
@@ -115,3 +116,16 @@ def test_the_child_environment_is_scrubbed(monkeypatch):
     assert run.outcomes[0].ok
     assert "PRUNEEDU_SECRET_PATH" not in run.outcomes[0].value
     assert "PRUNEEDU_HOME" not in run.outcomes[0].value
+
+
+def test_the_memory_limit_leaves_room_for_honest_code(isolation):
+    run = one_call("def f(x):\n    return len(bytearray(100 * 1024 ** 2))\n", memory=256)
+    assert run.outcomes[0].ok and run.outcomes[0].value == 100 * 1024 ** 2
+    run = one_call("def f(x):\n    return len(bytearray(400 * 1024 ** 2))\n", memory=256)
+    assert "MemoryError" in run.outcomes[0].error
+
+
+def test_a_sandbox_that_cannot_start_is_a_setup_error(monkeypatch):
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    with pytest.raises(sandbox.SandboxError, match="could not start"):
+        one_call("def f(x):\n    return x\n")

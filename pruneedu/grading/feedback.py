@@ -23,6 +23,7 @@ from pruneedu.grading.codegrade import ExerciseResult
 from pruneedu.grading.gradebook import format_points, write_atomic
 from pruneedu.grading.material import add_material_arguments, load_material
 from pruneedu.grading.rejects import summary
+from pruneedu.grading.sandbox import SandboxError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         material = load_material(args.quizzes, args.exercises)
         grades = grade_class(args.submissions, material, ignore=(args.out,))
-    except ValueError as error:
+    except (ValueError, SandboxError) as error:
         print(f"pruneedu feedback: {error}", file=sys.stderr)
         return 2
     for student in grades.students:

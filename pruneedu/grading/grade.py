@@ -20,6 +20,7 @@ from pruneedu.grading.classgrade import ClassGrades, grade_class
 from pruneedu.grading.gradebook import format_points, sibling, write_csv, write_json
 from pruneedu.grading.material import add_material_arguments, load_material
 from pruneedu.grading.rejects import summary, write_rejects
+from pruneedu.grading.sandbox import SandboxError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         material = load_material(args.quizzes, args.exercises)
         grades = grade_class(args.submissions, material, ignore=(csv_path, json_path,
                              rejects_path), progress=False if args.no_progress else None)
-    except ValueError as error:
+    except (ValueError, SandboxError) as error:
         print(f"pruneedu grade: {error}", file=sys.stderr)
         return 2
     header, rows = gradebook_table(grades)

@@ -7,9 +7,13 @@ What is guaranteed, whatever the student's code does:
   checkers, hidden test sources and quiz keys stay in the grader, which judges every output.
 - **The grader survives.** The process runs in its own session with ``python -I`` and a
   scrubbed environment; it gets ``time_limit_s`` of wall-clock time for loading the module and
-  answering every call, then the whole process group is killed. ``RLIMIT_AS`` (set in
-  ``preexec_fn``) caps its memory. A crash, hang, exception or memory blow-up becomes a reason
-  string in :class:`SandboxRun`, never an exception in the grader.
+  answering every call, then the whole process group is killed. ``RLIMIT_AS`` caps its
+  memory: ``preexec_fn`` sets a generous cap for start-up, and once numpy/torch are imported
+  the bootstrap lowers it to the process's size plus ``memory_limit_mb`` (what the student's
+  code may add; torch alone maps about 650 MB, and more on some builds). A crash, hang,
+  exception or memory blow-up becomes a reason string in :class:`SandboxRun`, never an
+  exception in the grader. Only a sandbox that cannot start at all (before any student code
+  runs) raises :class:`SandboxError`: that is a set-up problem, not a student's.
 
 What is done on top, as defence in depth (not a boundary against a determined attacker):
 
@@ -53,7 +57,12 @@ from typing import Any
 from pruneedu.grading import wire
 
 STARTUP_LIMIT_S = 60.0  # importing numpy/torch is not the student's time
+STARTUP_MEMORY_MB = 8192  # cap while the trusted imports run; tightened before student code
 MAX_REPLY_BYTES = 64 * 1024 * 1024
+
+
+class SandboxError(RuntimeError):
+    """The sandboxed Python could not start (before any student code ran)."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +165,8 @@ def run_calls(code: str, function: str, calls: Sequence[tuple], *, array_type: s
         calls: argument tuples (numpy arrays and plain values).
         array_type: ``"torch"`` hands arrays over as tensors.
         time_limit_s: wall-clock seconds for loading the module and answering every call.
-        memory_limit_mb: the address-space limit of the process.
+        memory_limit_mb: the memory the student's code may use on top of the interpreter
+            with its trusted imports.
         hide: folders to cover with empty mounts where namespaces work (keys, tests, ...).
 
     Returns:
@@ -171,11 +181,11 @@ def run_calls(code: str, function: str, calls: Sequence[tuple], *, array_type: s
         process = subprocess.Popen(
             command, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, start_new_session=True,
-            preexec_fn=functools.partial(_limit_memory, memory_limit_mb),
+            preexec_fn=functools.partial(_limit_memory, STARTUP_MEMORY_MB + memory_limit_mb),
         )
         run = SandboxRun(isolation=isolation)
         try:
-            _converse(process, run, function, calls, array_type, time_limit_s)
+            _converse(process, run, function, calls, array_type, time_limit_s, memory_limit_mb)
         finally:
             _kill(process)
         while len(run.outcomes) < len(calls):
@@ -184,15 +194,21 @@ def run_calls(code: str, function: str, calls: Sequence[tuple], *, array_type: s
 
 
 def _converse(process: subprocess.Popen, run: SandboxRun, function: str,
-              calls: Sequence[tuple], array_type: str, time_limit_s: float) -> None:
+              calls: Sequence[tuple], array_type: str, time_limit_s: float,
+              memory_limit_mb: int) -> None:
     channel = _Channel(process)
-    stage = "starting"
     try:
         channel.send({"function": function, "array_type": array_type,
-                      "read_roots": _read_roots()})
+                      "memory_limit_mb": memory_limit_mb, "read_roots": _read_roots()})
         channel.receive(time.monotonic() + STARTUP_LIMIT_S)
+    except (TimeoutError, EOFError, BrokenPipeError, ValueError) as error:
+        raise SandboxError(
+            f"the sandboxed Python could not start ({type(error).__name__}); check that "
+            f"`{sys.executable} -I -c 'import numpy, torch'` works on this machine."
+        ) from None
+    stage = "loading"
+    try:
         deadline = time.monotonic() + time_limit_s
-        stage = "loading"
         loaded = channel.receive(deadline)
         if not loaded.get("loaded"):
             run.error = f"the code could not be loaded: {loaded.get('error', 'unknown error')}"
@@ -209,8 +225,13 @@ def _converse(process: subprocess.Popen, run: SandboxRun, function: str,
         run.error = (f"timed out while {stage} (limit {time_limit_s:g} s): "
                      "look for an endless loop or very slow code")
     except (EOFError, BrokenPipeError):
-        code = process.wait(timeout=5)
-        if code == -signal.SIGKILL or code == -signal.SIGSEGV:
+        try:
+            code = process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None  # it closed its output but lives on; _kill ends it
+        if code is None:
+            run.error = f"the process stopped answering while {stage}"
+        elif code < 0:
             run.error = f"the process was killed (signal {-code}) while {stage}"
         else:
             run.error = f"the process exited with status {code} while {stage}"

@@ -11,6 +11,7 @@ this process: the parent judges every output.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -65,6 +66,22 @@ def _install_guards(workdir: str, read_roots: tuple[str, ...]) -> None:
     sys.addaudithook(hook)
 
 
+def _tighten_memory(extra_mb: int) -> None:
+    """Limit the address space to the current size plus what the student's code may add."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as handle:
+            current = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        current = 0  # no /proc: the limit counts the interpreter too
+    limit = current + extra_mb * 1024 * 1024
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def _describe(error: BaseException) -> str:
     if isinstance(error, MemoryError):
         return "MemoryError: the code used more memory than the limit allows"
@@ -92,12 +109,11 @@ def main() -> None:
     from pruneedu.grading import wire
     from pruneedu.grading.exercises import to_array_type
 
+    _tighten_memory(int(config["memory_limit_mb"]))
     workdir = os.path.realpath(os.getcwd())
     _install_guards(workdir, tuple(os.path.realpath(root) for root in config["read_roots"]))
     send({"ready": True})
     try:
-        import importlib.util
-
         spec = importlib.util.spec_from_file_location("submission", "submission.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)

@@ -21,6 +21,7 @@ from pruneedu.grading.gradebook import write_csv
 from pruneedu.grading.itemstats import ItemStats, item_analysis
 from pruneedu.grading.material import add_material_arguments, load_material
 from pruneedu.grading.rejects import summary
+from pruneedu.grading.sandbox import SandboxError
 
 COLUMNS = ("quiz", "question", "type", "students", "difficulty", "discrimination", "distractors")
 
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         material = load_material(args.quizzes, args.exercises)
         grades = grade_class(args.submissions, material, ignore=(args.out,))
-    except ValueError as error:
+    except (ValueError, SandboxError) as error:
         print(f"pruneedu stats: {error}", file=sys.stderr)
         return 2
     analysis = item_analysis(grades)
