@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pruneedu import quiz
+from pruneedu.grading.classgrade import grade_class
 from pruneedu.grading.material import load_material
 from pruneedu.grading.submissions import discover, safe_student_id
 
@@ -118,3 +119,22 @@ def test_code_files_need_a_known_exercise_and_utf8(tmp_path, material):
 ])
 def test_safe_student_ids(value, ok):
     assert safe_student_id(value) is ok
+
+
+def test_absurd_json_is_rejected_not_fatal(tmp_path, material):
+    (tmp_path / "deep.demo-quiz.responses.json").write_text("[" * 100_000 + "]" * 100_000)
+    found = discover(tmp_path, material)
+    assert reasons(found) == {"deep.demo-quiz.responses.json":
+                              "the JSON is nested too deeply to read"}
+
+
+def test_an_answer_that_breaks_the_quiz_grader_rejects_only_its_file(tmp_path, material):
+    data = responses(material, "ada")
+    data["answers"]["q-num"] = {"value": 10 ** 400, "answered_at": data["started_at"]}
+    write(tmp_path, "ada.demo-quiz.responses.json", data)
+    write(tmp_path, "ben.demo-quiz.responses.json", responses(material, "ben"))
+    grades = grade_class(tmp_path, material)
+    assert grades.students["ben"].quizzes["demo-quiz"].score == 1.0  # q-tf right
+    assert grades.students["ada"].quizzes == {}
+    assert grades.rejects[0].file == "ada.demo-quiz.responses.json"
+    assert "could not be graded" in grades.rejects[0].reason

@@ -76,7 +76,13 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
     show = None if progress is None else not progress  # tqdm: None = only on a terminal
     for kind, item in tqdm(work, desc="grading", unit="file", disable=show):
         if kind == "quiz":
-            grade = quiz.grade_responses(material.banks[item.quiz_id], item.responses)
+            try:
+                grade = quiz.grade_responses(material.banks[item.quiz_id], item.responses)
+            except (ArithmeticError, TypeError, ValueError) as error:
+                # e.g. a 400-digit number overflows float(): report the file, grade the rest
+                rejects.append(Reject(item.name, item.learner_id, item.quiz_id, "",
+                                      f"could not be graded ({type(error).__name__}: {error})"))
+                continue
             for qid in grade.unknown_ids:
                 rejects.append(Reject(item.name, item.learner_id, item.quiz_id, qid,
                                       "no such question in this quiz; the answer was ignored"))

@@ -143,6 +143,9 @@ def _add_responses(path: Path, name: str, material: Material, found: Discovery) 
     except quiz.ResponsesError as error:
         found.rejects.append(Reject(name, "", "", "", str(error).replace(str(path), "the file")))
         return
+    except RecursionError:  # JSON nested thousands deep
+        found.rejects.append(Reject(name, "", "", "", "the JSON is nested too deeply to read"))
+        return
     learner, quiz_id = data["learner_id"], data["quiz_id"]
     if not safe_student_id(learner):
         found.rejects.append(Reject(name, "", quiz_id, "", f"learner_id {learner!r} cannot name "
