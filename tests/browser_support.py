@@ -117,9 +117,12 @@ NOTEBOOK_STATE_JS = """() => {
 
 
 def open_notebook(page, base_url: str, token: str, name: str, timeout_s: float = 90) -> None:
-    """Open ``name`` in JupyterLab and wait until its kernel is idle."""
-    page.goto(f"{base_url}/lab/tree/{name}?token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_s * 1000)
+    """Open ``name`` alone in a fresh JupyterLab workspace; wait until its kernel is idle."""
+    # A workspace per notebook: JupyterLab would otherwise reopen the previous notebook too.
+    workspace = name.removesuffix(".ipynb")
+    page.goto(f"{base_url}/lab/workspaces/{workspace}/tree/{name}?reset&token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="attached",
+                           timeout=timeout_s * 1000)
     page.wait_for_function(
         "() => { const p = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
         " return !!(p && p.sessionContext && p.sessionContext.session"
@@ -142,6 +145,11 @@ def run_all_cells(page, timeout_s: float = 180) -> dict:
             return state
         page.wait_for_timeout(500)
     raise AssertionError(f"the notebook did not finish within {timeout_s} s; last state {state}")
+
+
+def shut_down_kernel(page) -> None:
+    """Stop the open notebook's kernel, so the next notebook has the CPU to itself."""
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
 
 
 def error_outputs(page) -> list[str]:

@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -21,7 +20,10 @@ from browser_support import (
     open_notebook,
     run_all_cells,
     screenshot,
+    shut_down_kernel,
 )
+
+from pruneedu.widgets.pruning_explorer import DEFAULT_SPARSITIES
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +42,7 @@ def _missing_browser_reason() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def browser_page(tmp_path_factory):
+def lab_browser(tmp_path_factory):
     reason = _missing_browser_reason()
     if reason:
         if os.environ.get("PRUNEEDU_REQUIRE_BROWSER") == "1":
@@ -52,9 +54,20 @@ def browser_page(tmp_path_factory):
     with jupyterlab(workdir) as (url, token), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
                                              headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        yield page, url, token
+        yield browser, url, token
         browser.close()
+
+
+@pytest.fixture()
+def browser_page(lab_browser):
+    """A fresh page per test; the notebook's kernel is shut down afterwards."""
+    browser, url, token = lab_browser
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield page, url, token
+    try:
+        shut_down_kernel(page)
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -65,7 +78,6 @@ def test_notebook_runs_without_errors_in_jupyterlab(browser_page, name):
     screenshot(page, name.removesuffix(".ipynb"))
     assert state["counts"], f"{name} has no code cells"
     assert error_outputs(page) == []
-    page.keyboard.press("Control+s")  # leaves the tab clean, so closing asks nothing
 
 
 def _readouts(page, explorer: str) -> list[str]:
@@ -85,15 +97,21 @@ def test_pruning_slider_moves_with_the_keyboard_and_updates_readouts(browser_pag
     handle.focus()
     for _ in range(6):
         page.keyboard.press("ArrowRight")
+    # Wait until the kernel has caught up with every key press: the measured sparsity
+    # readout then shows the percentage on the slider's own label.
     page.wait_for_function(
-        f"""before => {{
-            const now = [...document.querySelectorAll(
-                '.{explorer} .pruneedu-readout .widget-html-content')].map(e => e.innerText);
-            return JSON.stringify(now) !== JSON.stringify(before);
+        f"""() => {{
+            const label = document.querySelector('.{explorer} .widget-readout');
+            const shown = document.querySelector(
+                '.{explorer} .pruneedu-readout .widget-html-content');
+            return label && shown && label.innerText !== '0%'
+                && parseFloat(shown.innerText) === parseFloat(label.innerText);
         }}""",
-        arg=before, timeout=20_000,
+        timeout=30_000,
     )
     after = _readouts(page, explorer)
     screenshot(page, "01-introduction-slider-moved")
-    assert after != before
-    assert after[0] != before[0], "the sparsity readout should follow the slider"
+    stop = DEFAULT_SPARSITIES[6] * 100  # six steps right of the first stop
+    assert page.locator(f".{explorer} .widget-readout").first.inner_text() == f"{stop:g}%"
+    assert after[0] == f"{stop:.1f}%" and before[0] == "0.0%"
+    assert all(a != b for a, b in zip(after[1:3], before[1:3], strict=True)), (before, after)
