@@ -1,6 +1,7 @@
 """The magnitude-mask exercise: its reference solution, its tests, and the learner's check()."""
 
 import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
@@ -144,3 +145,13 @@ def test_wire_round_trip_keeps_values_and_refuses_objects():
     assert wire.decode(wire.encode(torch.tensor([[True, False]]))).tolist() == [[True, False]]
     with pytest.raises(TypeError, match="cannot be checked"):
         wire.encode(object())
+
+
+def test_the_lab_notebook_hands_out_the_exercise_stub(exercise):
+    notebook = json.loads((EXERCISES.parent / "notebooks" / "04-lab.ipynb").read_text())
+    cells = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    stub_body = exercise.stub_path.read_text().split("def magnitude_mask", 1)[1]
+    assert any(cell.startswith("def magnitude_mask") and stub_body.strip() in cell
+               for cell in cells)
+    assert any('check("magnitude-mask", magnitude_mask)' in cell for cell in cells)
+    assert all(not cell.get("outputs") for cell in notebook["cells"])
