@@ -177,3 +177,21 @@ def test_prune_channels_rejects_models_without_convolutions():
         pruning.prune_channels(models.lenet_300_100(), amount=0.5)
     with pytest.raises(ValueError, match="all 20 units of conv1"):
         pruning.prune_channels(models.lenet5(), amount=20)
+
+
+def test_multiple_of_rounds_the_kept_widths():
+    net = models.lenet_300_100(seed=0)
+    quarter = pruning.prune_nodes(net, amount=0.75, multiple_of=8)
+    assert (quarter.fc1.out_features, quarter.fc2.out_features) == (72, 24)  # from 75 and 25
+    half = pruning.prune_nodes(net, amount=0.5, multiple_of=8)
+    assert (half.fc1.out_features, half.fc2.out_features) == (152, 48)  # from 150 and 50
+    exact = pruning.prune_nodes(net, amount=0.5)
+    # The 152 kept are the 150 exact survivors plus the next two by rank.
+    kept = set(map(tuple, half.fc1.weight.tolist()))
+    assert set(map(tuple, exact.fc1.weight.tolist())) <= kept
+    channels = pruning.prune_channels(models.lenet5(seed=0), amount=0.5, multiple_of=8)
+    assert (channels.conv1.out_channels, channels.conv2.out_channels) == (8, 24)
+    with pytest.raises(ValueError, match="multiple_of"):
+        pruning.prune_nodes(net, amount=0.5, multiple_of=0)
+    with pytest.raises(TypeError, match="multiple_of"):
+        pruning.prune_nodes(net, amount=0.5, multiple_of=8.0)

@@ -83,16 +83,34 @@ def _inputs_of(data: object, function: str) -> torch.Tensor:
     return data
 
 
-def units_to_keep(importance: torch.Tensor, amount: float | int, layer: str) -> torch.Tensor:
-    """Indices (in original order) of the units that survive removing the lowest ``amount``."""
+def units_to_keep(
+    importance: torch.Tensor, amount: float | int, layer: str, multiple_of: int = 1
+) -> torch.Tensor:
+    """Indices (in original order) of the units that survive removing the lowest ``amount``.
+
+    With ``multiple_of > 1`` the number kept is rounded to the nearest multiple of it (at
+    least one multiple, at most all units): matrix kernels run fastest on such widths.
+    """
     total = importance.numel()
     remove = check_amount(amount, total, what=f"units of {layer}")
     if remove >= total:
         raise ValueError(
             f"amount={amount} would remove all {total} units of {layer}; use a smaller amount."
         )
+    kept = total - remove
+    if multiple_of > 1:
+        kept = min(total, max(multiple_of, round(kept / multiple_of) * multiple_of))
     ranked = torch.argsort(importance, descending=True, stable=True)
-    return ranked[: total - remove].sort().values
+    return ranked[:kept].sort().values
+
+
+def check_multiple_of(multiple_of: object) -> int:
+    """Raise TypeError/ValueError unless ``multiple_of`` is a positive int."""
+    if isinstance(multiple_of, bool) or not isinstance(multiple_of, int):
+        raise TypeError(f"multiple_of must be an int such as 8, not {type(multiple_of).__name__}.")
+    if multiple_of < 1:
+        raise ValueError(f"multiple_of={multiple_of} is too small; use 1 (no rounding) or more.")
+    return multiple_of
 
 
 def sliced_layer(

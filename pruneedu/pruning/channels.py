@@ -15,6 +15,7 @@ from pruneedu.pruning._surgery import (
     CRITERIA,
     PASS_THROUGH,
     activation_importance,
+    check_multiple_of,
     sliced_layer,
     units_to_keep,
     weight_importance,
@@ -27,6 +28,7 @@ def prune_channels(
     amount: float | int,
     criterion: str = "l1",
     data: object = None,
+    multiple_of: int = 1,
 ) -> nn.Sequential:
     """Remove the least important output channels of every Conv2d; returns a NEW model.
 
@@ -40,6 +42,9 @@ def prune_channels(
         criterion: ``"l1"``/``"l2"``: norm of a channel's filter weights; ``"activation"``:
             its mean absolute activation (after ReLU and pooling) on ``data``.
         data: a TensorDataset or input tensor, needed for ``criterion="activation"``.
+        multiple_of: round the number of channels kept in each layer to a multiple of this
+            (e.g. 8): CPU and GPU matrix kernels run fastest on such widths, so the
+            speedup gets closer to the drop in MACs.
 
     Returns:
         A physically smaller ``nn.Sequential`` with the same layer names.
@@ -52,6 +57,7 @@ def prune_channels(
     """
     check_model(net, "prune_channels")
     check_choice(criterion, "criterion", CRITERIA)
+    check_multiple_of(multiple_of)
     if not isinstance(net, nn.Sequential):
         raise ValueError("prune_channels() needs an nn.Sequential such as models.lenet5().")
     names = list(net._modules)
@@ -66,7 +72,9 @@ def prune_channels(
         scores = activation_importance(net, taps, data, "prune_channels")
     else:
         scores = {names[p]: weight_importance(net._modules[names[p]], criterion) for p, _ in pairs}
-    keep = {names[p]: units_to_keep(scores[names[p]], amount, names[p]) for p, _ in pairs}
+    keep = {
+        names[p]: units_to_keep(scores[names[p]], amount, names[p], multiple_of) for p, _ in pairs
+    }
 
     small = copy_model(net)
     keep_in: dict[int, torch.Tensor] = {}

@@ -14,6 +14,7 @@ from pruneedu.pruning._surgery import (
     CRITERIA,
     PASS_THROUGH,
     activation_importance,
+    check_multiple_of,
     sliced_layer,
     units_to_keep,
     weight_importance,
@@ -26,6 +27,7 @@ def prune_nodes(
     amount: float | int = 0.5,
     criterion: str = "l1",
     data: object = None,
+    multiple_of: int = 1,
 ) -> nn.Sequential:
     """Remove the least important neurons of every hidden Linear layer; returns a NEW model.
 
@@ -42,6 +44,9 @@ def prune_nodes(
         criterion: ``"l1"``/``"l2"``: norm of a neuron's incoming weights;
             ``"activation"``: its mean absolute activation on ``data``.
         data: a TensorDataset or input tensor, needed for ``criterion="activation"``.
+        multiple_of: round the number of neurons kept in each layer to a multiple of this
+            (e.g. 8): CPU and GPU matrix kernels run fastest on such widths, so the
+            speedup gets closer to the drop in MACs.
 
     Returns:
         A physically smaller ``nn.Sequential`` with the same layer names.
@@ -54,6 +59,7 @@ def prune_nodes(
     """
     check_model(net, "prune_nodes")
     check_choice(criterion, "criterion", CRITERIA)
+    check_multiple_of(multiple_of)
     names = list(net._modules)
     linear = [i for i, n in enumerate(names) if isinstance(net._modules[n], nn.Linear)]
     if not isinstance(net, nn.Sequential) or len(linear) < 2:
@@ -74,7 +80,9 @@ def prune_nodes(
         scores = activation_importance(net, taps, data, "prune_nodes")
     else:
         scores = {names[p]: weight_importance(net._modules[names[p]], criterion) for p, _ in pairs}
-    keep = {names[p]: units_to_keep(scores[names[p]], amount, names[p]) for p, _ in pairs}
+    keep = {
+        names[p]: units_to_keep(scores[names[p]], amount, names[p], multiple_of) for p, _ in pairs
+    }
 
     small = copy_model(net)
     previous: torch.Tensor | None = None
