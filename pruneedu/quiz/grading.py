@@ -125,7 +125,7 @@ def _as_number(question: Question, value: object) -> float:
         raise AnswerError(f"question {question.id!r} takes a number, not {value!r}.")
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an int too large for a float
         raise AnswerError(
             f"question {question.id!r} takes a number; {value!r} is not one."
         ) from None
