@@ -32,7 +32,8 @@ QUESTION_TYPES = {"single", "multiple", "truefalse", "numeric", "text", "matchin
 REQUIRED_CONCEPTS = {
     "01-introduction": {
         "pruning", "edge devices", "inference", "model optimization", "parameters", "sparsity",
-        "mask", "magnitude-based pruning", "fine-tuning", "accuracy vs size",
+        "mask", "magnitude-based pruning", "fine-tuning", "accuracy vs size", "training time",
+        "applications",
     },
     "02-weight-vs-node": {
         "weight pruning", "node pruning", "structured pruning", "unstructured pruning",
@@ -42,7 +43,7 @@ REQUIRED_CONCEPTS = {
     "03-challenges": {
         "accuracy vs size", "sensitivity analysis", "iterative pruning", "fine-tuning with masks",
         "quantization", "compression ratio", "file size", "evaluation", "precision and recall",
-        "best practices", "lottery ticket hypothesis", "saving pruned models",
+        "best practices", "lottery ticket hypothesis", "saving pruned models", "when to prune",
     },
 }
 
