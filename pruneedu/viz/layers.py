@@ -25,7 +25,7 @@ def layer_sparsity_figure(
         >>> [round(float(b.get_height()), 1) for b in fig.axes[0].patches]
         [0.9, 0.5]
     """
-    fig = new_figure(4.8, 3.0)
+    fig = new_figure(4.8, 3.2)
     ax = fig.add_subplot()
     methods = list(series)
     layers = list(series[methods[0]]) if methods else []
@@ -43,7 +43,7 @@ def layer_sparsity_figure(
     ax.set_title(title)
     ax.set_xlabel("layer")
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8, loc="upper right")
+    fig.legend(fontsize=8, loc="outside lower center", ncols=max(len(methods), 1))
     return fig
 
 

@@ -49,7 +49,7 @@ def mask_figure(
         >>> fig.axes[0].images[0].get_array().shape
         (57, 231)
     """
-    fig = new_figure(3.6 * len(panels), 2.4)
+    fig = new_figure(3.6 * len(panels), 2.1)
     fig.suptitle(title)
     for i, (name, rows) in enumerate(panels.items()):
         ax = fig.add_subplot(1, len(panels), i + 1)

@@ -12,5 +12,6 @@ Example:
 
 from pruneedu.widgets.digit_browser import DigitBrowser
 from pruneedu.widgets.pruning_explorer import PruningExplorer
+from pruneedu.widgets.weight_vs_node import WeightVsNodeExplorer
 
-__all__ = ["DigitBrowser", "PruningExplorer"]
+__all__ = ["DigitBrowser", "PruningExplorer", "WeightVsNodeExplorer"]

@@ -95,6 +95,9 @@ class FigureView:
         # Shown at the figure's own pixel size: a stretched PNG looks blurred.
         self.image = widgets.Image(value=figure_png(figure), format="png",
                                    layout=widgets.Layout(width=f"{int(width)}px", max_width="100%"))
+        # Freeze the layout found by that first draw: later redraws skip the layout solver
+        # (the slowest part of a redraw) and nothing on the picture jumps about.
+        figure.set_layout_engine("none")
 
     def refresh(self) -> None:
         self.image.value = figure_png(self.figure)
