@@ -10,8 +10,9 @@ Example:
     <class '...DigitBrowser'>
 """
 
+from pruneedu.widgets.channel_explorer import ChannelExplorer
 from pruneedu.widgets.digit_browser import DigitBrowser
 from pruneedu.widgets.pruning_explorer import PruningExplorer
 from pruneedu.widgets.weight_vs_node import WeightVsNodeExplorer
 
-__all__ = ["DigitBrowser", "PruningExplorer", "WeightVsNodeExplorer"]
+__all__ = ["ChannelExplorer", "DigitBrowser", "PruningExplorer", "WeightVsNodeExplorer"]
