@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from pruneedu import paths
-from pruneedu.quiz.schema import Problem, check_bank, check_glossary, check_question, concept_leaks
+from pruneedu.quiz.schema import Problem, answer_leaks, check_bank, check_glossary, check_question
 from pruneedu.quiz.yamlfile import BankError, read_yaml
 
 GLOSSARY_NAME = "glossary.yaml"
@@ -81,7 +81,7 @@ def _check_bank_file(file: Path, data: object, lessons: set[str] | None, report:
             continue
         report.questions += 1
         if not check_question(question):
-            report.add(file, [Problem(qid, message) for message in concept_leaks(question)])
+            report.add(file, [Problem(qid, message) for message in answer_leaks(question)])
         owner = owners.setdefault(qid, file)
         if owner != file:
             report.add(file, [Problem(qid, f"question id already used in {owner}")])

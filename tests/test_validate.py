@@ -123,6 +123,9 @@ BANK_BREAKS = [
     ("concept leaks the text answer",
      lambda d: _question(d, "demo-text").update(concept="The lottery ticket"),
      "demo-text: concept 'The lottery ticket' gives the answer 'lottery ticket' away"),
+    ("id leaks the text answer",
+     lambda d: _question(d, "demo-text").update(id="demo-lottery-ticket"),
+     "demo-lottery-ticket: id 'demo-lottery-ticket' gives the answer 'lottery ticket' away"),
 ]
 
 

@@ -124,26 +124,30 @@ def check_question(question: object, keyless: bool = False) -> list[str]:
     return problems
 
 
-def concept_leaks(question: dict) -> list[str]:
-    """Released copies show ``concept``: for a text question it must not hold an accepted answer.
+def answer_leaks(question: dict) -> list[str]:
+    """Released copies show a question's ``id`` and ``concept``: neither may hold an accepted
+    answer of a text question.
 
     A style rule for authors (``pruneedu validate``), not a format rule: ``load_bank`` still
     reads such a bank. Call it only on a question :func:`check_question` accepts.
 
     Example:
-        >>> concept_leaks({"type": "text", "concept": "sparsity",
-        ...                "answer": {"accept": ["Sparsity"]}})[0][:28]
+        >>> answer_leaks({"id": "q-7", "type": "text", "concept": "sparsity",
+        ...               "answer": {"accept": ["Sparsity"]}})[0][:28]
         "concept 'sparsity' gives the"
     """
     if question.get("type") != "text" or "answer" not in question:
         return []
-    concept = question["concept"]
-    padded = f" {normalise_text(concept)} "
-    for variant in question["answer"]["accept"]:
-        if f" {normalise_text(variant)} " in padded:
-            return [f"concept {concept!r} gives the answer {variant!r} away (released copies "
-                    "show the concept); name the broader idea instead"]
-    return []
+    problems = []
+    for field in ("concept", "id"):
+        shown = question[field]
+        padded = f" {normalise_text(str(shown).replace('-', ' '))} "
+        for variant in question["answer"]["accept"]:
+            if f" {normalise_text(variant)} " in padded:
+                problems.append(f"{field} {shown!r} gives the answer {variant!r} away (released "
+                                f"copies show the {field}); use a neutral {field} instead")
+                break
+    return problems
 
 
 def _check_choices(question: dict, qtype: object, problems: list[str]) -> list[str]:
