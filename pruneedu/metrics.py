@@ -16,13 +16,15 @@ from torch import nn
 
 from pruneedu.pruning import effective_state_dict, effective_weight, prunable_layers
 from pruneedu.pruning._checks import check_choice, check_model
+from pruneedu.pruning.masks import PRUNABLE_TYPES
 from pruneedu.pruning.storage import STORAGES, save_compressed
 
 
 def sparsity(net: nn.Module) -> float:
     """The fraction of the prunable weights (Linear and Conv2d weights) that are zero.
 
-    This is the course's one definition of sparsity. Biases are not counted.
+    This is the course's one definition of sparsity. Biases are not counted. Works on
+    models from ``quantize.quantize_int8`` too (their int8 weights read as floats).
 
     Example:
         >>> from pruneedu import models, pruning
@@ -30,7 +32,7 @@ def sparsity(net: nn.Module) -> float:
         0.9
     """
     check_model(net, "sparsity")
-    weights = [effective_weight(m) for _, m in prunable_layers(net)]
+    weights = list(_weights(net).values())
     zeros = sum(int((w == 0).sum()) for w in weights)
     return zeros / sum(w.numel() for w in weights)
 
@@ -44,9 +46,28 @@ def layer_sparsity(net: nn.Module) -> dict[str, float]:
         {'fc1': 0.0, 'fc2': 0.0, 'fc3': 0.0}
     """
     check_model(net, "layer_sparsity")
-    return {
-        name: float((effective_weight(m) == 0).float().mean()) for name, m in prunable_layers(net)
+    return {name: float((w == 0).float().mean()) for name, w in _weights(net).items()}
+
+
+def _weights(net: nn.Module) -> dict[str, torch.Tensor]:
+    """Effective weight of each Linear/Conv2d, including int8 layers from ``quantize_int8``.
+
+    Quantized weights are read back as floats: a weight too small for its int8 step becomes
+    zero, so sparsity can rise after quantization, never fall.
+    """
+    from torch.ao.nn.quantized.dynamic import Linear as DynamicInt8Linear
+
+    quantized = {
+        name: m.weight().dequantize()
+        for name, m in net.named_modules()
+        if isinstance(m, DynamicInt8Linear)
     }
+    if not quantized:
+        return {name: effective_weight(m) for name, m in prunable_layers(net)}
+    floats = [(n, m) for n, m in net.named_modules() if isinstance(m, PRUNABLE_TYPES)]
+    weights = {**quantized, **{n: effective_weight(m) for n, m in floats}}
+    order = [name for name, _ in net.named_modules() if name in weights]
+    return {name: weights[name] for name in order}
 
 
 def parameter_count(net: nn.Module, nonzero_only: bool = False) -> int:
@@ -166,20 +187,15 @@ def latency_ms(
     net.eval()
     inputs = torch.rand((batch_size, *input_shape), generator=torch.Generator().manual_seed(0))
     timer = benchmark.Timer(
-        stmt="run(net, x)",
-        globals={"run": _forward, "net": net, "x": inputs},
-        num_threads=num_threads,
+        stmt="net(x)", globals={"net": net, "x": inputs}, num_threads=num_threads
     )
     try:
-        timer.timeit(10)  # warm-up: first calls allocate buffers and pick kernels
-        medians = [
-            timer.blocked_autorange(min_run_time=min_run_time).median for _ in range(repeats)
-        ]
+        # Gradients off for the whole measurement, so only the model itself is timed.
+        with torch.inference_mode():
+            timer.timeit(10)  # warm-up: first calls allocate buffers and pick kernels
+            medians = [
+                timer.blocked_autorange(min_run_time=min_run_time).median for _ in range(repeats)
+            ]
     finally:
         net.train(was_training)
     return statistics.median(medians) * 1000.0
-
-
-def _forward(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    with torch.inference_mode():
-        return net(x)

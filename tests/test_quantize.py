@@ -1,5 +1,6 @@
 """Int8 quantization after pruning keeps pruned weights at zero and accuracy close."""
 
+import pytest
 import torch
 
 from pruneedu import data, metrics, models, pruning, training
@@ -32,3 +33,19 @@ def test_int8_outputs_and_accuracy_stay_close_to_float():
     fp32 = training.evaluate(net, mnist.test).accuracy
     int8 = training.evaluate(small, mnist.test).accuracy
     assert abs(fp32 - int8) <= 0.01
+
+
+def test_sparsity_of_a_quantized_model_counts_its_int8_zeros():
+    net = pruning.prune_weights(models.lenet_300_100(seed=0), amount=0.9)
+    small = quantize_int8(net)
+    before, after = metrics.layer_sparsity(net), metrics.layer_sparsity(small)
+    assert list(after) == ["fc1", "fc2", "fc3"]
+    # Pruned weights stay zero; a few tiny survivors may round to zero as well.
+    assert all(after[name] >= before[name] for name in before)
+    assert metrics.sparsity(small) == pytest.approx(metrics.sparsity(net), abs=0.01)
+
+
+def test_quantized_models_are_measured_before_quantizing():
+    small = quantize_int8(models.lenet_300_100(seed=0))
+    with pytest.raises(TypeError, match="before quantize_int8"):
+        metrics.model_size_bytes(small, "sparse")

@@ -88,8 +88,8 @@ def effective_state_dict(net: nn.Module) -> dict[str, torch.Tensor]:
         if key.endswith("_orig") and key[: -len("_orig")] + "_mask" in state:
             base = key[: -len("_orig")]
             folded[base] = (value * state[base + "_mask"]).detach()
-        else:
-            folded[key] = value.detach()
+        else:  # quantized models also hold non-tensor entries (dtypes, packed params)
+            folded[key] = value.detach() if isinstance(value, torch.Tensor) else value
     return folded
 
 

@@ -54,6 +54,11 @@ def save_compressed(net: nn.Module, file: BinaryIO, storage: str = "sparse") -> 
     check_model(net, "save_compressed")
     check_choice(storage, "storage", STORAGES)
     state = effective_state_dict(net)
+    if not all(isinstance(t, torch.Tensor) and t.is_floating_point() for t in state.values()):
+        raise TypeError(
+            "save_compressed() stores float models; pass the model before quantize_int8() "
+            'and choose storage="int8" or "sparse-int8" to store int8 weights.'
+        )
     start = file.tell()
     file.write(_MAGIC + struct.pack("<BH", _VERSION, len(state)))
     for name, tensor in state.items():
