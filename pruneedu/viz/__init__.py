@@ -5,7 +5,12 @@ Example:
     >>> fig = viz.accuracy_sparsity_figure({"magnitude": ([0.0, 0.9], [0.98, 0.9])})
 """
 
-from pruneedu.viz.curves import accuracy_sparsity_figure, move_marker
+from pruneedu.viz.curves import (
+    accuracy_sparsity_figure,
+    extend_recovery,
+    move_marker,
+    recovery_figure,
+)
 from pruneedu.viz.digits import digit_grid
 from pruneedu.viz.figures import figure_png, find_artist, new_figure
 from pruneedu.viz.layers import layer_sparsity_figure, set_bar_heights
@@ -19,6 +24,7 @@ __all__ = [
     "ROLE_COLORS",
     "accuracy_sparsity_figure",
     "digit_grid",
+    "extend_recovery",
     "figure_png",
     "find_artist",
     "layer_sparsity_figure",
@@ -26,5 +32,6 @@ __all__ = [
     "mask_mosaic",
     "move_marker",
     "new_figure",
+    "recovery_figure",
     "set_bar_heights",
 ]

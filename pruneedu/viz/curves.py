@@ -53,3 +53,38 @@ def move_marker(fig: Figure, x: float, y: float, gid: str = "current") -> None:
         0.9
     """
     find_artist(fig, gid).set_data([x], [y])
+
+
+def recovery_figure(
+    baseline: float,
+    accuracies: Sequence[float],
+    title: str = "Accuracy recovers as the pruned model is fine-tuned",
+) -> Figure:
+    """Test accuracy after 0, 1, 2, ... epochs of fine-tuning, against the unpruned model.
+
+    The line has gid ``"recovery"``; :func:`extend_recovery` redraws it with more epochs.
+
+    Example:
+        >>> fig = recovery_figure(0.95, [0.70])
+        >>> extend_recovery(fig, [0.70, 0.88]); list(find_artist(fig, "recovery").get_ydata())
+        [0.7, 0.88]
+    """
+    fig = new_figure(5.0, 3.0)
+    ax = fig.add_subplot()
+    ax.axhline(baseline, color=ROLE_COLORS["baseline"], linestyle="--", label="unpruned model")
+    ax.plot(range(len(accuracies)), accuracies, marker="o", color=ROLE_COLORS["weights"],
+            label="pruned model", gid="recovery")
+    ax.set_title(title)
+    ax.set_xlabel("epochs of fine-tuning")
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(0.0, 1.02)
+    ax.set_xlim(-0.3, max(len(accuracies) - 1, 3) + 0.3)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def extend_recovery(fig: Figure, accuracies: Sequence[float]) -> None:
+    """Redraw the recovery line of :func:`recovery_figure` with ``accuracies`` (epoch 0 first)."""
+    find_artist(fig, "recovery").set_data(range(len(accuracies)), accuracies)
+    fig.axes[0].set_xlim(-0.3, max(len(accuracies) - 1, 3) + 0.3)

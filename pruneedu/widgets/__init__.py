@@ -12,7 +12,14 @@ Example:
 
 from pruneedu.widgets.channel_explorer import ChannelExplorer
 from pruneedu.widgets.digit_browser import DigitBrowser
+from pruneedu.widgets.fine_tune_demo import FineTuneDemo
 from pruneedu.widgets.pruning_explorer import PruningExplorer
 from pruneedu.widgets.weight_vs_node import WeightVsNodeExplorer
 
-__all__ = ["ChannelExplorer", "DigitBrowser", "PruningExplorer", "WeightVsNodeExplorer"]
+__all__ = [
+    "ChannelExplorer",
+    "DigitBrowser",
+    "FineTuneDemo",
+    "PruningExplorer",
+    "WeightVsNodeExplorer",
+]
