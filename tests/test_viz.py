@@ -94,3 +94,16 @@ def test_layer_bars_need_the_same_layers_for_every_method():
 def test_figure_png_renders_a_png():
     png = viz.figure_png(viz.accuracy_sparsity_figure({"a": ([0, 1], [1, 0])}))
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
+
+
+def test_figures_display_as_png_in_an_ipython_shell():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    assert viz.show_figures_inline() is False  # no shell yet: nothing registered
+    shell = InteractiveShell.instance()
+    try:
+        assert viz.show_figures_inline() is True
+        data, _ = shell.display_formatter.format(viz.accuracy_sparsity_figure({"a": ([0], [1])}))
+        assert "image/png" in data
+    finally:
+        InteractiveShell.clear_instance()

@@ -12,7 +12,7 @@ from pruneedu.viz.curves import (
     recovery_figure,
 )
 from pruneedu.viz.digits import digit_grid
-from pruneedu.viz.figures import figure_png, find_artist, new_figure
+from pruneedu.viz.figures import figure_png, find_artist, new_figure, show_figures_inline
 from pruneedu.viz.layers import layer_sparsity_figure, set_bar_heights
 from pruneedu.viz.masks import mask_figure, mask_mosaic
 from pruneedu.viz.palette import MASK_CMAP, OKABE_ITO, PALETTE, ROLE_COLORS
@@ -34,4 +34,5 @@ __all__ = [
     "new_figure",
     "recovery_figure",
     "set_bar_heights",
+    "show_figures_inline",
 ]

@@ -2,16 +2,13 @@
 
 Figures are plain ``matplotlib.figure.Figure`` objects, not pyplot figures: nothing piles up in
 pyplot's global state, and a widget can redraw the same figure many times. In a notebook a
-figure shows when it is the last value of a cell.
+figure shows as a PNG when it is the last value of a cell (see :func:`show_figures_inline`).
 """
 
 from __future__ import annotations
 
 import io
 
-# Importing pyplot lets Jupyter's inline backend register its PNG display for every Figure,
-# including the ones built below without pyplot.
-import matplotlib.pyplot  # noqa: F401
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -61,3 +58,28 @@ def find_artist(fig: Figure, gid: str):
             if artist.get_gid() == gid:
                 return artist
     raise KeyError(f"this figure has no artist with gid {gid!r}; draw it with gid={gid!r} first")
+
+
+def show_figures_inline() -> bool:
+    """Tell a running IPython/Jupyter kernel to show any ``Figure`` value as a PNG.
+
+    Matplotlib only does this once pyplot's inline backend is active, which depends on the
+    front end (JupyterLab, VS Code, Colab) and the backend setting. Registering the PNG
+    formatter here makes figures appear the same way everywhere. Returns False outside IPython.
+
+    Example:
+        >>> show_figures_inline()  # in a plain Python session there is nothing to do
+        False
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
+    return True
+
+
+show_figures_inline()
