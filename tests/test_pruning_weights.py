@@ -210,3 +210,13 @@ def test_models_without_prunable_layers_and_non_models_are_rejected():
         pruning.prune_weights(models.lenet_300_100(), 0.5, layers=["fc9"])
     with pytest.raises(TypeError, match="list of layer names"):
         pruning.prune_weights(models.lenet_300_100(), 0.5, layers="fc1")
+
+
+def test_random_pruning_composes_too():
+    net = models.lenet_300_100(seed=0)
+    torch.manual_seed(0)
+    pruning.prune_weights(net, amount=0.5, method="random", scope="layer")
+    first = net.fc2.weight_mask.clone()
+    pruning.prune_weights(net, amount=0.8, method="random", scope="layer")
+    assert bool((net.fc2.weight_mask <= first).all())
+    assert int((net.fc2.weight_mask == 0).sum()) == round(0.8 * 300 * 100)
