@@ -39,7 +39,7 @@ def prune_iteratively(
         net: the trained model.
         train_set: the data to fine-tune on (e.g. ``mnist.train``).
         target: final sparsity in [0, 1) of the weights in scope.
-        rounds: number of prune + fine-tune rounds.
+        rounds: number of prune + fine-tune rounds (a list ``schedule`` sets its own).
         schedule: ``"cubic"`` (Zhu & Gupta), ``"geometric"`` (same fraction of survivors each
             round), or your own increasing list of sparsities ending at ``target``.
         fine_tune_epochs: epochs of fine-tuning after each round (0: prune only).
