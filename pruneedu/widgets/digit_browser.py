@@ -13,7 +13,7 @@ class DigitBrowser(widgets.VBox):
     """Show one image of ``dataset`` at a time, chosen with a slider.
 
     Attributes:
-        slider: the image index. label: readout of the digit's label. view: the picture.
+        slider: the image index. label: readout of the digit's label. picture: the drawn image.
 
     Example:
         >>> import torch
@@ -34,7 +34,7 @@ class DigitBrowser(widgets.VBox):
         self.label = readout("Label")
         figure = new_figure(1.8, 2.0)
         ax = figure.add_subplot()
-        self._image = ax.imshow(self.images[0].reshape(28, 28).numpy(), cmap="gray_r",
+        self.picture = ax.imshow(self.images[0].reshape(28, 28).numpy(), cmap="gray_r",
                                 vmin=0, vmax=1)
         ax.set_title("Test digit")
         ax.set_xlabel("28 pixels wide")
@@ -47,6 +47,6 @@ class DigitBrowser(widgets.VBox):
 
     def _update(self, change: dict | None = None) -> None:
         index = self.slider.value
-        self._image.set_data(self.images[index].reshape(28, 28).numpy())
+        self.picture.set_data(self.images[index].reshape(28, 28).numpy())
         show_value(self.label, str(int(self.labels[index])))
         self.view.refresh()

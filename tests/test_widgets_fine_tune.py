@@ -1,0 +1,73 @@
+"""FineTuneDemo and DigitBrowser driven through their controls."""
+
+from types import SimpleNamespace
+
+import pytest
+import torch
+from torch.utils.data import TensorDataset
+
+from pruneedu import metrics, models, training, viz
+from pruneedu.widgets import DigitBrowser, FineTuneDemo
+from pruneedu.widgets.readouts import readout_text
+
+
+@pytest.fixture()
+def digits():
+    generator = torch.Generator().manual_seed(0)
+
+    def split(n):
+        images = torch.rand(n, 1, 28, 28, generator=generator)
+        return TensorDataset(images, torch.randint(0, 10, (n,), generator=generator))
+
+    return SimpleNamespace(train=split(128), test=split(64))
+
+
+def test_each_click_trains_one_epoch_and_keeps_the_zeros(digits):
+    net = models.lenet_300_100(seed=0)
+    original = net.fc1.weight.detach().clone()
+    demo = FineTuneDemo(net, digits, amount=0.9, batch_size=32)
+    zeros_before = demo.model.fc1.weight == 0
+    survivors_before = demo.model.fc1.weight.detach().clone()
+    assert readout_text(demo.epochs) == "0"
+
+    demo.button.click()
+
+    assert readout_text(demo.epochs) == "1" and len(demo.accuracies) == 2
+    assert torch.equal(demo.model.fc1.weight == 0, zeros_before)   # pruned weights stay pruned
+    assert not torch.equal(demo.model.fc1.weight.detach(), survivors_before)  # others trained
+    assert readout_text(demo.sparsity) == "90.0%"
+    accuracy = training.evaluate(demo.model, digits.test).accuracy
+    assert demo.accuracies[-1] == accuracy
+    assert readout_text(demo.accuracy) == f"{accuracy * 100:.1f}%"
+    assert readout_text(demo.nonzero) == f"{metrics.parameter_count(demo.model, True):,}"
+    assert not demo.button.disabled
+    assert torch.equal(net.fc1.weight, original)  # the learner's model is untouched
+
+
+def test_the_recovery_curve_grows_by_one_point_per_click(digits):
+    demo = FineTuneDemo(models.lenet_300_100(seed=0), digits, amount=0.5, batch_size=64)
+    line = viz.find_artist(demo.figure, "recovery")
+    assert list(line.get_ydata()) == demo.accuracies[:1]
+    demo.button.click()
+    demo.button.click()
+    assert list(line.get_xdata()) == [0, 1, 2]
+    assert list(line.get_ydata()) == demo.accuracies
+    baseline = demo.figure.axes[0].lines[0]
+    assert list(baseline.get_ydata()) == [demo.baseline, demo.baseline]
+    assert demo.button.description and demo.figure.axes[0].get_title()
+
+
+def test_digit_browser_shows_the_chosen_image_and_label():
+    images = torch.zeros(3, 1, 28, 28)
+    images[2, 0, 3, 4] = 1.0
+    browser = DigitBrowser(TensorDataset(images, torch.tensor([7, 1, 4])))
+    assert browser.slider.max == 2 and browser.slider.description
+    assert readout_text(browser.label) == "7"
+    browser.slider.value = 2
+    assert readout_text(browser.label) == "4"
+    assert browser.picture.get_array()[3, 4] == 1.0
+
+
+def test_digit_browser_needs_images():
+    with pytest.raises(ValueError, match="at least one image"):
+        DigitBrowser(TensorDataset(torch.zeros(0, 1, 28, 28), torch.zeros(0, dtype=torch.long)))

@@ -1,0 +1,123 @@
+"""WeightVsNodeExplorer and ChannelExplorer: readouts checked against hand-computed shapes."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import TensorDataset
+
+from pruneedu import metrics, models, pruning, viz
+from pruneedu.widgets import ChannelExplorer, WeightVsNodeExplorer
+from pruneedu.widgets.readouts import readout_text
+
+
+@pytest.fixture(scope="module")
+def digits():
+    generator = torch.Generator().manual_seed(0)
+    images = torch.rand(64, 1, 28, 28, generator=generator)
+    labels = torch.randint(0, 10, (64,), generator=generator)
+    return SimpleNamespace(test=TensorDataset(images, labels))
+
+
+@pytest.fixture(scope="module")
+def mlp():
+    return models.lenet_300_100(seed=0)
+
+
+@pytest.fixture(scope="module")
+def comparison(mlp, digits):
+    return WeightVsNodeExplorer(mlp, digits, amounts=[0.0, 0.5], batch_size=8)
+
+
+def test_both_columns_keep_the_same_parameter_budget(comparison):
+    comparison.slider.value = 0.5
+    # Half the hidden neurons: 784*150+150 + 150*50+50 + 50*10+10 parameters.
+    budget = 784 * 150 + 150 + 150 * 50 + 50 + 50 * 10 + 10
+    assert readout_text(comparison.budget) == f"{budget:,}"
+    for method in ("weights", "nodes"):
+        assert readout_text(comparison.readouts[method]["nonzero"]) == f"{budget:,}"
+
+
+def test_only_node_pruning_cuts_the_multiply_adds_and_the_file(comparison):
+    comparison.slider.value = 0.5
+    weights, nodes = comparison.readouts["weights"], comparison.readouts["nodes"]
+    assert readout_text(weights["macs"]) == f"{784 * 300 + 300 * 100 + 100 * 10:,}"
+    assert readout_text(nodes["macs"]) == f"{784 * 150 + 150 * 50 + 50 * 10:,}"
+    step = comparison.current
+    assert step["nodes"].dense_bytes < 0.5 * step["weights"].dense_bytes
+    assert step["nodes"].model.fc1.out_features == 150
+
+
+def test_layer_bars_show_the_fraction_of_each_layer_removed(comparison):
+    comparison.slider.value = 0.5
+    bar = {p.get_gid(): p.get_height() for p in comparison.layer_figure.axes[0].patches}
+    # Node pruning: fc1 loses half its rows, fc2 keeps 50x150 of 100x300, fc3 keeps 10x50 of 10x100.
+    assert bar["Node pruning/fc1"] == pytest.approx(0.5)
+    assert bar["Node pruning/fc2"] == pytest.approx(0.75)
+    assert bar["Node pruning/fc3"] == pytest.approx(0.5)
+    sparse = comparison.current["weights"].model
+    for layer, fraction in metrics.layer_sparsity(sparse).items():
+        assert bar[f"Weight pruning/{layer}"] == pytest.approx(fraction)
+
+
+def test_node_masks_show_whole_neurons_kept_or_removed(comparison, mlp):
+    comparison.slider.value = 0.5
+    strength = mlp.fc1.weight.detach().abs().sum(dim=1)
+    kept = set(strength.topk(150).indices.tolist())
+    assert 0 < len(kept & set(range(16))) < 16  # the picture shows both kinds
+    mosaic = viz.find_artist(comparison.mask_figure, "mask/Node pruning").get_array()
+    for neuron in range(16):
+        r, c = divmod(neuron, 8)
+        tile = np.asarray(mosaic[r * 29:r * 29 + 28, c * 29:c * 29 + 28])
+        assert tile.sum() == (784 if neuron in kept else 0), neuron
+
+
+def test_weight_masks_are_speckled_like_the_pruned_rows(comparison):
+    comparison.slider.value = 0.5
+    rows = comparison.current["weights"].model.fc1.weight.detach()[:16]
+    mosaic = viz.find_artist(comparison.mask_figure, "mask/Weight pruning").get_array()
+    assert np.nansum(mosaic) == int((rows != 0).sum())
+
+
+def test_at_zero_both_columns_show_the_unpruned_model(comparison, mlp):
+    comparison.slider.value = 0.0
+    for method in ("weights", "nodes"):
+        assert readout_text(comparison.readouts[method]["nonzero"]) == f"{266_610:,}"
+
+
+@pytest.fixture(scope="module")
+def channels(digits):
+    return ChannelExplorer(models.lenet5(seed=0), digits, amounts=[0.0, 0.5], batch_size=8)
+
+
+def test_channel_pruning_shrinks_every_consumer(channels):
+    channels.slider.value = 0.5
+    assert readout_text(channels.shapes) == "conv1 10 channels, conv2 25 channels"
+    # conv1 10x1x5x5+10, conv2 25x10x5x5+25, fc1 500x(25*4*4)+500, fc2 10x500+10
+    parameters = 260 + 6275 + 200_500 + 5010
+    assert readout_text(channels.parameters) == f"{parameters:,}"
+    # conv1 at 24x24 positions, conv2 at 8x8, then the two Linear layers
+    assert readout_text(channels.macs) == f"{10 * 25 * 576 + 25 * 250 * 64 + 200_000 + 5000:,}"
+    assert channels.current.parameters == metrics.parameter_count(
+        pruning.prune_channels(models.lenet5(seed=0), amount=0.5))
+
+
+def test_channel_marker_and_speedup_follow_the_slider(channels):
+    channels.slider.value = 0.0
+    assert readout_text(channels.speedup) == "1.0x"
+    channels.slider.value = 0.5
+    assert list(viz.find_artist(channels.figure, "current").get_xdata()) == [0.5]
+    ratio = channels.steps[0].latency_ms / channels.current.latency_ms
+    assert readout_text(channels.speedup) == f"{ratio:.1f}x"
+
+
+def test_every_control_is_labelled(comparison, channels):
+    assert comparison.slider.description and channels.slider.description
+    labels = [r.description for r in comparison.readouts["weights"].values()]
+    assert all(labels) and len(set(labels)) == len(labels)
+
+
+def test_empty_stops_are_a_clear_error(mlp, digits):
+    with pytest.raises(ValueError, match="at least one amount"):
+        WeightVsNodeExplorer(mlp, digits, amounts=[])
