@@ -42,14 +42,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def jupyterlab(workdir: Path, token: str = "pruneedu-browser-test"):
-    """Run JupyterLab on 127.0.0.1 over a copy of notebooks/; yields its base URL.
+def jupyterlab(workdir: Path, token: str = "pruneedu-browser-test",
+               extra_notebooks: dict[str, str] | None = None):
+    """Run JupyterLab on 127.0.0.1 over a copy of notebooks/; yields (base URL, token).
+
+    ``extra_notebooks`` (file name -> notebook JSON) are added to the copy, e.g. a notebook
+    that must fail, to prove the error check can see a failure.
 
     Jupyter's config, data, runtime and workspace folders all live under ``workdir`` so the
     test neither reads nor changes the user's own JupyterLab settings.
     """
     root = workdir / "notebooks"
     shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for name, text in (extra_notebooks or {}).items():
+        (root / name).write_text(text)
     port = free_port()
     env = dict(os.environ)
     for variable, folder in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
@@ -168,3 +174,29 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def screenshot_widgets(page, notebook: str) -> list[Path]:
+    """One screenshot per course widget on the page, scrolled into view."""
+    paths = []
+    for widget in page.locator(".jp-OutputArea [class*='pruneedu-']").all():
+        kind = next((c for c in (widget.get_attribute("class") or "").split()
+                     if c.startswith("pruneedu-") and c != "pruneedu-readout"), None)
+        if kind is None:
+            continue
+        widget.scroll_into_view_if_needed()
+        page.wait_for_timeout(400)  # JupyterLab paints cells that scroll into view lazily
+        paths.append(screenshot(page, f"{notebook}-{kind.removeprefix('pruneedu-')}"))
+    return paths
+
+
+def failing_notebook() -> str:
+    """A two-cell notebook whose second cell raises, for checking the error detection."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("print('fine')"),
+                      nbformat.v4.new_code_cell("1 / 0")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    return nbformat.writes(notebook)

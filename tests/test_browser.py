@@ -16,10 +16,12 @@ from browser_support import (
     CHROMIUM_ARGS,
     REPO,
     error_outputs,
+    failing_notebook,
     jupyterlab,
     open_notebook,
     run_all_cells,
     screenshot,
+    screenshot_widgets,
     shut_down_kernel,
 )
 
@@ -28,6 +30,7 @@ from pruneedu.widgets.pruning_explorer import DEFAULT_SPARSITIES
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
+BROKEN = "zz-selfcheck-broken.ipynb"  # only in the test's copy of notebooks/
 
 
 def _missing_browser_reason() -> str | None:
@@ -51,7 +54,8 @@ def lab_browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     workdir: Path = tmp_path_factory.mktemp("jupyterlab")
-    with jupyterlab(workdir) as (url, token), sync_playwright() as playwright:
+    lab = jupyterlab(workdir, extra_notebooks={BROKEN: failing_notebook()})
+    with lab as (url, token), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
                                              headless=True)
         yield browser, url, token
@@ -76,8 +80,21 @@ def test_notebook_runs_without_errors_in_jupyterlab(browser_page, name):
     open_notebook(page, url, token, name)
     state = run_all_cells(page)
     screenshot(page, name.removesuffix(".ipynb"))
+    screenshot_widgets(page, name.removesuffix(".ipynb"))
     assert state["counts"], f"{name} has no code cells"
     assert error_outputs(page) == []
+
+
+def test_the_error_check_sees_a_failing_cell(browser_page):
+    page, url, token = browser_page
+    open_notebook(page, url, token, BROKEN)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_selector(".jp-OutputArea-output", state="attached", timeout=60_000)
+    page.wait_for_function("() => document.body.innerText.includes('ZeroDivisionError')",
+                           timeout=60_000)
+    errors = error_outputs(page)
+    assert len(errors) == 1 and "ZeroDivisionError" in errors[0]
 
 
 def _readouts(page, explorer: str) -> list[str]:

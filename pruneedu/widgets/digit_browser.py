@@ -43,6 +43,7 @@ class DigitBrowser(widgets.VBox):
         self.view = FigureView(figure)
         self.slider.observe(self._update, names="value")
         super().__init__([self.slider, self.label, self.view.image])
+        self.add_class("pruneedu-digit-browser")
         self._update()
 
     def _update(self, change: dict | None = None) -> None:

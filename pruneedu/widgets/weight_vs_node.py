@@ -80,6 +80,8 @@ class WeightVsNodeExplorer(widgets.VBox):
         self.slider = widgets.SelectionSlider(
             options=percent_options(list(self.steps)), description="Hidden neurons removed",
             continuous_update=False, style=LABEL_STYLE, layout=widgets.Layout(width="30em"))
+        # Start in the middle: at 0% both columns are the same model and the pictures are dull.
+        self.slider.value = list(self.steps)[len(self.steps) // 2]
         self.budget = readout("Parameters kept by both")
         self.budget.add_class("pruneedu-readout")
         self.readouts = {method: self._readout_column() for method in METHODS}
