@@ -8,6 +8,7 @@ Screenshots land in artifacts/screenshots/ (look at them when a test fails).
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,7 @@ def lab_browser(tmp_path_factory):
     if reason:
         if os.environ.get("PRUNEEDU_REQUIRE_BROWSER") == "1":
             pytest.fail(reason + " PRUNEEDU_REQUIRE_BROWSER=1 makes this a failure.")
+        warnings.warn(reason, stacklevel=1)  # shows in the summary even without -rs
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
