@@ -184,7 +184,7 @@ def screenshot_widgets(page, notebook: str) -> list[Path]:
                      if c.startswith("pruneedu-") and c != "pruneedu-readout"), None)
         if kind is None:
             continue
-        widget.scroll_into_view_if_needed()
+        widget.evaluate("element => element.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(400)  # JupyterLab paints cells that scroll into view lazily
         paths.append(screenshot(page, f"{notebook}-{kind.removeprefix('pruneedu-')}"))
     return paths

@@ -44,7 +44,8 @@ class FineTuneDemo(widgets.VBox):
         self.accuracies = [training.evaluate(self.model, data.test).accuracy]
         self.button = widgets.Button(description="Fine-tune one epoch", icon="play",
                                      button_style="primary",
-                                     tooltip="Retrain the surviving weights for one epoch")
+                                     tooltip="Retrain the surviving weights for one epoch",
+                                     layout=widgets.Layout(width="auto"))
         self.accuracy = readout("Test accuracy")
         self.sparsity = readout("Sparsity")
         self.nonzero = readout("Nonzero parameters")
