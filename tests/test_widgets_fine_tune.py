@@ -71,3 +71,8 @@ def test_digit_browser_shows_the_chosen_image_and_label():
 def test_digit_browser_needs_images():
     with pytest.raises(ValueError, match="at least one image"):
         DigitBrowser(TensorDataset(torch.zeros(0, 1, 28, 28), torch.zeros(0, dtype=torch.long)))
+
+
+def test_fine_tune_demo_needs_a_training_split(digits):
+    with pytest.raises(TypeError, match=r"\.train"):
+        FineTuneDemo(models.lenet_300_100(seed=0), SimpleNamespace(test=digits.test))

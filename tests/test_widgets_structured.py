@@ -121,3 +121,15 @@ def test_every_control_is_labelled(comparison, channels):
 def test_empty_stops_are_a_clear_error(mlp, digits):
     with pytest.raises(ValueError, match="at least one amount"):
         WeightVsNodeExplorer(mlp, digits, amounts=[])
+
+
+def test_weight_vs_node_refuses_a_convolutional_model(digits):
+    with pytest.raises(TypeError, match="ChannelExplorer"):
+        WeightVsNodeExplorer(models.lenet5(seed=0), digits)
+
+
+def test_explorers_refuse_a_bare_dataset_with_a_hint(mlp, digits):
+    with pytest.raises(TypeError, match=r"data\.load_mnist\(\)"):
+        ChannelExplorer(models.lenet5(seed=0), digits.test)
+    with pytest.raises(TypeError, match=r"data\.load_mnist\(\)"):
+        WeightVsNodeExplorer(mlp, digits.test)

@@ -17,6 +17,7 @@ from pruneedu import metrics, pruning, training, viz
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
+    check_splits,
     format_bytes,
     format_count,
     format_percent,
@@ -66,6 +67,7 @@ class ChannelExplorer(widgets.VBox):
 
     def __init__(self, net: nn.Sequential, data,
                  amounts: Sequence[float] = DEFAULT_CHANNEL_AMOUNTS, batch_size: int = 256):
+        check_splits(data, "ChannelExplorer")
         if not amounts:
             raise ValueError("ChannelExplorer needs at least one amount, e.g. [0.0, 0.5]")
         self._batch_size = batch_size

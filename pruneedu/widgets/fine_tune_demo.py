@@ -13,7 +13,14 @@ import ipywidgets as widgets
 from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
-from pruneedu.widgets.readouts import FigureView, format_count, format_percent, readout, show_value
+from pruneedu.widgets.readouts import (
+    FigureView,
+    check_splits,
+    format_count,
+    format_percent,
+    readout,
+    show_value,
+)
 
 
 class FineTuneDemo(widgets.VBox):
@@ -38,6 +45,7 @@ class FineTuneDemo(widgets.VBox):
     """
 
     def __init__(self, net: nn.Module, data, amount: float = 0.98, **fine_tune_options: Any):
+        check_splits(data, "FineTuneDemo", ("train", "test"))
         self._data, self._options = data, fine_tune_options
         self.baseline = training.evaluate(net, data.test).accuracy
         self.model = pruning.prune_weights(pruning.copy_model(net), amount=amount)

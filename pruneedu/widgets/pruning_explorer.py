@@ -16,6 +16,7 @@ from pruneedu import viz
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
+    check_splits,
     format_bytes,
     format_count,
     format_percent,
@@ -51,6 +52,7 @@ class PruningExplorer(widgets.VBox):
     """
 
     def __init__(self, net: nn.Module, data, sparsities: Sequence[float] = DEFAULT_SPARSITIES):
+        check_splits(data, "PruningExplorer")
         if not sparsities:
             raise ValueError("PruningExplorer needs at least one sparsity, e.g. [0.0, 0.5, 0.9]")
         self.steps = magnitude_sweep(net, data.test, sorted(sparsities))

@@ -44,6 +44,21 @@ def readout_text(widget: widgets.HTML) -> str:
     return html.unescape(widget.value.removeprefix("<b>").removesuffix("</b>"))
 
 
+def check_splits(data: object, widget: str, splits: tuple[str, ...] = ("test",)) -> None:
+    """Refuse ``data`` that lacks the MNIST splits a widget reads, with a hint what to pass.
+
+    Example:
+        >>> check_splits(object(), "PruningExplorer")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        TypeError: PruningExplorer needs the MNIST splits (.test); pass data.load_mnist(), ...
+    """
+    missing = [name for name in splits if not hasattr(data, name)]
+    if missing:
+        wanted = ", ".join(f".{name}" for name in splits)
+        raise TypeError(f"{widget} needs the MNIST splits ({wanted}); pass data.load_mnist(), "
+                        f"not {type(data).__name__}.")
+
+
 def percent_options(fractions: Sequence[float]) -> list[tuple[str, float]]:
     """Slider options labelled as percentages, e.g. ``[("0%", 0.0), ("90%", 0.9)]``.
 

@@ -19,6 +19,7 @@ from pruneedu import metrics, pruning, training, viz
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
+    check_splits,
     format_bytes,
     format_count,
     format_percent,
@@ -72,6 +73,11 @@ class WeightVsNodeExplorer(widgets.VBox):
 
     def __init__(self, net: nn.Sequential, data, amounts: Sequence[float] = DEFAULT_NODE_AMOUNTS,
                  neurons_shown: int = 16, batch_size: int = 256):
+        check_splits(data, "WeightVsNodeExplorer")
+        first = getattr(net, "fc1", None)
+        if not isinstance(first, nn.Linear) or first.in_features != 28 * 28:
+            raise TypeError("WeightVsNodeExplorer needs a LeNet-300-100 whose fc1 reads the 784 "
+                            "pixels; for LeNet-5's channels use ChannelExplorer instead.")
         if not amounts:
             raise ValueError("WeightVsNodeExplorer needs at least one amount, e.g. [0.0, 0.5]")
         self._net, self._data, self._batch_size = net, data, batch_size
