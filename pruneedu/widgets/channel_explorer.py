@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
+from pruneedu.data import MNIST
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
@@ -65,7 +66,7 @@ class ChannelExplorer(widgets.VBox):
         10
     """
 
-    def __init__(self, net: nn.Sequential, data,
+    def __init__(self, net: nn.Sequential, data: MNIST,
                  amounts: Sequence[float] = DEFAULT_CHANNEL_AMOUNTS, batch_size: int = 256):
         check_splits(data, "ChannelExplorer")
         if not amounts:
@@ -105,7 +106,7 @@ class ChannelExplorer(widgets.VBox):
     def current(self) -> ChannelStep:
         return self._by_amount[self.slider.value]
 
-    def _measure(self, net: nn.Sequential, data, amount: float) -> ChannelStep:
+    def _measure(self, net: nn.Sequential, data: MNIST, amount: float) -> ChannelStep:
         model = pruning.prune_channels(net, amount=amount) if amount else pruning.copy_model(net)
         convs = [(name, m) for name, m in model.named_children() if isinstance(m, nn.Conv2d)]
         return ChannelStep(

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
+from pruneedu.data import MNIST
 from pruneedu.widgets.readouts import (
     FigureView,
     check_splits,
@@ -44,7 +45,7 @@ class FineTuneDemo(widgets.VBox):
         2
     """
 
-    def __init__(self, net: nn.Module, data, amount: float = 0.98, **fine_tune_options: Any):
+    def __init__(self, net: nn.Module, data: MNIST, amount: float = 0.98, **fine_tune_options: Any):
         check_splits(data, "FineTuneDemo", ("train", "test"))
         self._data, self._options = data, fine_tune_options
         self.baseline = training.evaluate(net, data.test).accuracy

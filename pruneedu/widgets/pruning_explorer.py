@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from torch import nn
 
 from pruneedu import viz
+from pruneedu.data import MNIST
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
@@ -51,7 +52,9 @@ class PruningExplorer(widgets.VBox):
         True
     """
 
-    def __init__(self, net: nn.Module, data, sparsities: Sequence[float] = DEFAULT_SPARSITIES):
+    def __init__(
+        self, net: nn.Module, data: MNIST, sparsities: Sequence[float] = DEFAULT_SPARSITIES
+    ):
         check_splits(data, "PruningExplorer")
         if not sparsities:
             raise ValueError("PruningExplorer needs at least one sparsity, e.g. [0.0, 0.5, 0.9]")

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
+from pruneedu.data import MNIST
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
@@ -71,8 +72,9 @@ class WeightVsNodeExplorer(widgets.VBox):
         150
     """
 
-    def __init__(self, net: nn.Sequential, data, amounts: Sequence[float] = DEFAULT_NODE_AMOUNTS,
-                 neurons_shown: int = 16, batch_size: int = 256):
+    def __init__(self, net: nn.Sequential, data: MNIST,
+                 amounts: Sequence[float] = DEFAULT_NODE_AMOUNTS, neurons_shown: int = 16,
+                 batch_size: int = 256):
         check_splits(data, "WeightVsNodeExplorer")
         first = getattr(net, "fc1", None)
         if not isinstance(first, nn.Linear) or first.in_features != 28 * 28:
