@@ -72,6 +72,9 @@ def test_readouts_match_the_library_at_each_stop(explorer, net, digits, amount):
     nonzero = metrics.parameter_count(reference, nonzero_only=True)
     assert readout_text(explorer.nonzero) == f"{nonzero:,}"
     assert explorer.current.sparse_bytes == metrics.model_size_bytes(reference, "sparse")
+    sparse_kb = metrics.model_size_bytes(reference, "sparse") / 1e3
+    shown = readout_text(explorer.sparse_size)
+    assert shown in (f"{sparse_kb:.2f} kB", f"{sparse_kb / 1e3:.2f} MB")
 
 
 def test_moving_the_slider_moves_the_marker_and_changes_the_picture(explorer):
@@ -89,6 +92,8 @@ def test_dense_file_size_stays_while_sparse_file_shrinks(explorer):
     dense, sparse = readout_text(explorer.dense_size), explorer.current.sparse_bytes
     explorer.slider.value = 0.9
     assert readout_text(explorer.dense_size) == dense
+    # 266,610 float32 parameters = 1,066,440 bytes plus a header well under 1 kB.
+    assert dense == "1.07 MB"
     assert explorer.current.sparse_bytes < sparse / 5
 
 
