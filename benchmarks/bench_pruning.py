@@ -343,7 +343,11 @@ def speed_table(base: nn.Module, mnist) -> None:
             f"{worst[rounding][threads][0]:.0%}, at {worst[rounding][threads][1]})"
             for rounding in worst
         ]
-        goal = "Goal" if threads == 1 else "For context, not the goal"
+        goal = (
+            "Goal"
+            if threads == 1
+            else "For context, not the goal (2 cores shared with other jobs: varies widely)"
+        )
         print(
             f"\n{goal}: node pruning reaches >= 90% of the MAC ratio at batch 256 (every "
             f"amount), {threads} thread(s): " + "; ".join(parts)
@@ -352,9 +356,10 @@ def speed_table(base: nn.Module, mnist) -> None:
         f"\nWhy: the first layer (784 inputs x width) holds {min(shares):.0%}-{max(shares):.0%} "
         "of the MACs. Timed alone at batch 256 and 1 thread, the -75% models' fc1 does its "
         f"MACs at this share of the dense fc1's rate: {rates}. The matrix kernel works on "
-        "blocks of 16 floats (AVX-512 here), so a width that is not a multiple of 16 wastes "
-        "part of its last block; the rest of the gap is the fixed cost of each call (see the "
-        "b=1 column), which weighs more in a smaller model.\n"
+        "blocks of 16 columns (one AVX-512 register here) and handles leftover columns in slower "
+        "edge code: cheap in a wide layer (300 = 18 x 16 + 12), costly in a narrow one (75 = "
+        "4 x 16 + 11). The rest of the gap is the fixed cost of each call (see the b=1 "
+        "column), which weighs more in a smaller model.\n"
     )
 
 
