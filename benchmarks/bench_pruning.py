@@ -96,7 +96,8 @@ def random_pruned(base: nn.Module, sparsity: float, seed: int, train) -> nn.Modu
 
 
 def spread(values: list[float]) -> str:
-    return f"{statistics.mean(values):.1f} ({min(values):.1f}-{max(values):.1f})"
+    dash = " to " if min(values) < 0 else "-"  # "-2.3--0.9" would misread
+    return f"{statistics.mean(values):.1f} ({min(values):.1f}{dash}{max(values):.1f})"
 
 
 def verdict(ok: bool) -> str:
