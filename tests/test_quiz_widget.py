@@ -1,5 +1,6 @@
 """The quiz widget, driven like a learner would: set control values, click, read, check the file."""
 
+import html
 import json
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def test_every_control_is_labelled_and_of_the_right_kind():
     view = quiz.show(BANK, mode="practice", learner_id="ada")
     kinds = {qid: {type(c) for c in qv.controls.values()} for qid, qv in view.questions.items()}
     assert kinds == {
-        "demo-single": {widgets.RadioButtons}, "demo-multiple": {widgets.Checkbox},
+        "demo-single": {widgets.ToggleButtons}, "demo-multiple": {widgets.Checkbox},
         "demo-truefalse": {widgets.ToggleButtons}, "demo-numeric": {widgets.FloatText},
         "demo-range": {widgets.FloatText}, "demo-text": {widgets.Text},
         "demo-matching": {widgets.Dropdown},
@@ -187,3 +188,19 @@ def test_shipped_banks_render_in_both_modes():
         for mode in ("practice", "graded"):
             view = quiz.show(quiz_id, mode=mode, learner_id="ada")
             assert list(view.questions) == [q.id for q in bank.questions]
+
+
+def test_choice_texts_are_a_lettered_list_matching_the_letter_controls():
+    # Long choice texts must wrap in HTML rather than overlap inside radio/checkbox rows.
+    view = quiz.show(BANK, mode="practice", learner_id="ada")
+    bank = quiz.load_bank(BANK)
+    for qid in ("demo-single", "demo-multiple"):
+        qv = view.questions[qid]
+        texts = {c.id: c.text for c in bank.question(qid).choices}
+        if qid == "demo-single":
+            letters = dict(qv.controls["answer"].options)  # letter -> choice id
+        else:
+            letters = {control.description: cid for cid, control in qv.controls.items()}
+        assert sorted(letters) == list("ABCDEFGH"[: len(texts)])
+        for letter, cid in letters.items():
+            assert f"<b>{letter}.</b> {html.escape(texts[cid])}" in qv.choices.value

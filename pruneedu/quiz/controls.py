@@ -2,20 +2,41 @@
 
 Choices, terms and definitions appear in each learner's own order (:func:`shuffled`), but the
 value read back is always by choice id, term and definition text, so order never matters.
+
+Choice texts are shown as a lettered list in an HTML widget and the controls carry only the
+letters: ipywidgets draws radio and checkbox labels in fixed-height rows, so a long choice
+text that wraps would overlap the next one.
 """
 
 from __future__ import annotations
 
+import html
+import string
 from collections.abc import Callable
 
 import ipywidgets as widgets
 from traitlets import TraitError
 
-from pruneedu.quiz.bank import Question
+from pruneedu.quiz.bank import Choice, Question
 from pruneedu.quiz.order import shuffled
 
 CHOOSE = "Choose a definition"
 _WIDE = {"description_width": "initial"}
+
+
+def lettered_choices(question: Question, learner_id: str) -> list[tuple[str, Choice]]:
+    """The question's choices in this learner's order, each with its letter (A, B, ...)."""
+    ordered = shuffled(question.choices, learner_id, question.id)
+    return [(string.ascii_uppercase[i], choice) for i, choice in enumerate(ordered)]
+
+
+def choices_html(question: Question, learner_id: str) -> str:
+    """The lettered list of choice texts shown above the letter controls ("" for no choices)."""
+    if question.type not in ("single", "multiple"):
+        return ""
+    rows = "".join(f"<div style='margin: 0.2em 0'><b>{letter}.</b> {html.escape(c.text)}</div>"
+                   for letter, c in lettered_choices(question, learner_id))
+    return f"<div>{rows}</div>"
 
 
 def build_controls(question: Question, learner_id: str) -> dict[str, widgets.ValueWidget]:
@@ -27,13 +48,15 @@ def build_controls(question: Question, learner_id: str) -> dict[str, widgets.Val
     """
     layout = widgets.Layout(width="auto")
     if question.type == "single":
-        options = [(c.text, c.id) for c in shuffled(question.choices, learner_id, question.id)]
-        return {"answer": widgets.RadioButtons(options=options, value=None, layout=layout,
-                                               description="Your answer:", style=_WIDE)}
+        options = [(letter, c.id) for letter, c in lettered_choices(question, learner_id)]
+        return {"answer": widgets.ToggleButtons(options=options, value=None,
+                                                description="Your answer:", style=_WIDE,
+                                                tooltips=[c.text for _, c in
+                                                          lettered_choices(question, learner_id)])}
     if question.type == "multiple":
-        return {c.id: widgets.Checkbox(value=False, description=c.text, indent=False,
-                                       layout=layout)
-                for c in shuffled(question.choices, learner_id, question.id)}
+        return {c.id: widgets.Checkbox(value=False, description=letter, indent=False,
+                                       layout=widgets.Layout(width="4em"))
+                for letter, c in lettered_choices(question, learner_id)}
     if question.type == "truefalse":
         return {"answer": widgets.ToggleButtons(options=[("True", True), ("False", False)],
                                                 value=None, description="Your answer:",

@@ -20,7 +20,13 @@ from pruneedu.quiz.bank import (
     bank_from_dict,
     load_bank,
 )
-from pruneedu.quiz.controls import build_controls, observe_all, read_value, show_value
+from pruneedu.quiz.controls import (
+    build_controls,
+    choices_html,
+    observe_all,
+    read_value,
+    show_value,
+)
 from pruneedu.quiz.grading import AnswerError, Result, grade_answer, is_empty
 from pruneedu.quiz.release import content_hash, release_bank
 from pruneedu.quiz.responses import (
@@ -52,12 +58,18 @@ class QuestionView:
             f"<b>{number}. {_escape(question.prompt)}</b> "
             f"<i>({_points(float(question.points))})</i>"
         )
+        self.choices = widgets.HTML(choices_html(question, learner_id))
         self.controls = build_controls(question, learner_id)
         label = "Check" if mode == "practice" else "Save answer"
         self.check_button = widgets.Button(description=label, tooltip=f"{label}: {question.id}")
         self.feedback = widgets.HTML("")
+        if question.type == "multiple":
+            answer_row = [widgets.HBox([widgets.Label("Your answers:"),
+                                        *self.controls.values()])]
+        else:
+            answer_row = list(self.controls.values())
         self.widget = widgets.VBox(
-            [self.prompt, *self.controls.values(), self.check_button, self.feedback],
+            [self.prompt, self.choices, *answer_row, self.check_button, self.feedback],
             layout=widgets.Layout(margin="0 0 1em 0"),
         )
 
