@@ -22,6 +22,7 @@ from pruneedu.widgets.readouts import (
     format_bytes,
     format_count,
     format_percent,
+    measuring,
     percent_options,
     readout,
     show_value,
@@ -72,7 +73,8 @@ class ChannelExplorer(widgets.VBox):
         if not amounts:
             raise ValueError("ChannelExplorer needs at least one amount, e.g. [0.0, 0.5]")
         self._batch_size = batch_size
-        self.steps = [self._measure(net, data, float(a)) for a in sorted(amounts)]
+        self.steps = [self._measure(net, data, float(a))
+                      for a in measuring(sorted(amounts), "channel pruning levels")]
         self._by_amount = {step.amount: step for step in self.steps}
         self.slider = widgets.SelectionSlider(
             options=percent_options([s.amount for s in self.steps]),

@@ -7,7 +7,7 @@ JavaScript beyond ipywidgets itself, so the explorers work in JupyterLab, VS Cod
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
@@ -16,6 +16,19 @@ from pruneedu.viz import figure_png
 
 # Wide enough that labels such as "Nonzero parameters" are not cut off.
 LABEL_STYLE = {"description_width": "initial"}
+
+
+def measuring(items: Iterable, what: str) -> Iterable:
+    """``items`` with a progress bar: explorers measure every stop up front, which takes a few
+    seconds on a laptop, and a silent cell looks stuck. The bar goes away when done.
+
+    Example:
+        >>> [x for x in measuring([1, 2], "pruning levels")]
+        [1, 2]
+    """
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc=f"measuring {what}", leave=False)
 
 
 def readout(label: str) -> widgets.HTML:

@@ -16,6 +16,7 @@ from torch import nn
 from torch.utils.data import TensorDataset
 
 from pruneedu import metrics, pruning, training
+from pruneedu.widgets.readouts import measuring
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def magnitude_sweep(
     order = torch.argsort(magnitudes, stable=True)  # smallest first: pruned first
     sizes = [w.numel() for w in weights]
     steps = []
-    for target in sparsities:
+    for target in measuring(sparsities, "pruning levels"):
         if not 0.0 <= target < 1.0:
             raise ValueError(f"sparsity {target} is outside [0, 1); use fractions such as 0.9")
         keep = torch.ones_like(magnitudes)

@@ -24,6 +24,7 @@ from pruneedu.widgets.readouts import (
     format_bytes,
     format_count,
     format_percent,
+    measuring,
     percent_options,
     readout,
     show_value,
@@ -84,7 +85,8 @@ class WeightVsNodeExplorer(widgets.VBox):
             raise ValueError("WeightVsNodeExplorer needs at least one amount, e.g. [0.0, 0.5]")
         self._net, self._data, self._batch_size = net, data, batch_size
         self._shown = neurons_shown
-        self.steps = {float(a): self._measure_both(float(a)) for a in sorted(amounts)}
+        self.steps = {float(a): self._measure_both(float(a))
+                      for a in measuring(sorted(amounts), "both prunings")}
         self.slider = widgets.SelectionSlider(
             options=percent_options(list(self.steps)), description="Hidden neurons removed",
             continuous_update=False, style=LABEL_STYLE, layout=widgets.Layout(width="30em"))

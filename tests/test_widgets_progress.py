@@ -1,0 +1,22 @@
+"""Explorers take seconds to measure their stops; a progress bar shows they are working."""
+
+import pytest
+
+from pruneedu import data, models, widgets
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return data.load_mnist()
+
+
+@pytest.mark.parametrize(("explorer", "model", "what"), [
+    (widgets.PruningExplorer, "lenet-300-100", "measuring pruning levels"),
+    (widgets.WeightVsNodeExplorer, "lenet-300-100", "measuring both prunings"),
+    (widgets.ChannelExplorer, "lenet-5", "measuring channel pruning levels"),
+])
+def test_explorer_set_up_shows_a_progress_bar(capsys, mnist, explorer, model, what):
+    explorer(models.pretrained(model), mnist, **({"sparsities": [0.0, 0.5]}
+                                                 if explorer is widgets.PruningExplorer
+                                                 else {"amounts": [0.0, 0.5]}))
+    assert what in capsys.readouterr().err
