@@ -128,11 +128,30 @@ def test_absurd_json_is_rejected_not_fatal(tmp_path, material):
                               "the JSON is nested too deeply to read"}
 
 
-def test_an_answer_that_breaks_the_quiz_grader_rejects_only_its_file(tmp_path, material):
+def test_a_number_too_large_for_a_float_is_a_wrong_type_answer(tmp_path, material):
     data = responses(material, "ada")
     data["answers"]["q-num"] = {"value": 10 ** 400, "answered_at": data["started_at"]}
     write(tmp_path, "ada.demo-quiz.responses.json", data)
+    grades = grade_class(tmp_path, material)
+    # The rest of ada's quiz is still graded; only the absurd answer scores 0 and is reported.
+    assert grades.students["ada"].quizzes["demo-quiz"].results["q-num"].score == 0.0
+    assert [(r.file, r.question) for r in grades.rejects] == [
+        ("ada.demo-quiz.responses.json", "q-num")]
+    assert "answer of the wrong type" in grades.rejects[0].reason
+
+
+def test_a_file_that_breaks_the_quiz_grader_rejects_only_that_file(tmp_path, material,
+                                                                  monkeypatch):
+    write(tmp_path, "ada.demo-quiz.responses.json", responses(material, "ada"))
     write(tmp_path, "ben.demo-quiz.responses.json", responses(material, "ben"))
+    real_grade = quiz.grade_responses
+
+    def grade_or_break(bank, answers):
+        if answers["learner_id"] == "ada":
+            raise ArithmeticError("a bug in the quiz grader")
+        return real_grade(bank, answers)
+
+    monkeypatch.setattr(quiz, "grade_responses", grade_or_break)
     grades = grade_class(tmp_path, material)
     assert grades.students["ben"].quizzes["demo-quiz"].score == 1.0  # q-tf right
     assert grades.students["ada"].quizzes == {}

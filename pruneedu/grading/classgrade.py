@@ -79,7 +79,7 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
             try:
                 grade = quiz.grade_responses(material.banks[item.quiz_id], item.responses)
             except (ArithmeticError, TypeError, ValueError) as error:
-                # e.g. a 400-digit number overflows float(): report the file, grade the rest
+                # A grading bug on one file must not stop the class: report it, grade the rest.
                 rejects.append(Reject(item.name, item.learner_id, item.quiz_id, "",
                                       f"could not be graded ({type(error).__name__}: {error})"))
                 continue
