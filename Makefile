@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.pruneedu-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8888
+# JupyterLab refuses to start as root (containers, some lab machines) unless told to.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test lint unit notebooks browser bench clean-venv help
 
@@ -29,7 +31,7 @@ $(STAMP): pyproject.toml
 
 lab: $(STAMP)
 	@echo "==> Starting JupyterLab on notebooks/ - open the http://$(HOST):$(PORT)/lab?token=... URL printed below"
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(HOST) --port=$(PORT)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(HOST) --port=$(PORT) $(ROOT_FLAG)
 
 lint: $(STAMP)
 	@echo "==> Lint (ruff)"
