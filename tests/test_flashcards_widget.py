@@ -53,7 +53,8 @@ def test_flip_shows_the_back_and_labelled_buttons_with_intervals():
     card.flip_button.click()
     assert "exactly zero" in card.back.value
     labels = [button.description for button in card.answer_buttons.values()]
-    assert labels == ["1 Again (1 day)", "2 Hard (1 day)", "3 Good (1 day)", "4 Easy (1 day)"]
+    assert labels == ["1 Again (later today)", "2 Hard (1 day)", "3 Good (1 day)",
+                      "4 Easy (1 day)"]
     assert not any(button.disabled for button in card.answer_buttons.values())
     card.flip_button.click()  # flipping again hides the answer
     assert card.back.value == ""
@@ -87,12 +88,13 @@ def test_keyboard_box_space_flips_and_digits_answer(isolated_learner_home):
     card.key_box.value = " 1"  # flip and "again" typed in one go
     assert saved_cards(isolated_learner_home)["mask"]["lapses"] == 1
     card.key_box.value = "x"  # other keys do nothing
-    assert card.progress_label.value == "2 cards reviewed, 2 left"
+    # "again" put the mask card back at the end of the session: 2 new cards + it are left.
+    assert card.progress_label.value == "2 cards reviewed, 3 left"
 
 
 def test_whole_session_then_restart(isolated_learner_home):
     card = flashcards.show(today=DAY0)
-    for answer in ["again", "hard", "good", "easy"]:
+    for answer in ["again", "hard", "good", "easy", "good"]:  # the last is sparsity's repeat
         card.flip()
         card.answer_buttons[answer].click()
     assert card.progress_label.value == "4 cards reviewed, 0 left"
@@ -112,6 +114,25 @@ def test_whole_session_then_restart(isolated_learner_home):
     tomorrow.answer("good")
     tomorrow.flip()
     assert tomorrow.answer_buttons["good"].description == "3 Good (6 days)"
+
+
+def test_again_repeats_the_card_later_today_without_rescheduling_it(isolated_learner_home):
+    # SM-2: items you failed are drilled again in the same session; the drill is practice.
+    card = flashcards.show(today=DAY0)
+    first = card.current
+    card.flip()
+    card.answer_buttons["again"].click()
+    saved_after_lapse = saved_cards(isolated_learner_home)[first]
+    assert card.queue[-1] == first and card.queue.count(first) == 1
+    while card.current != first:
+        card.flip()
+        card.answer_buttons["good"].click()
+    card.flip()
+    assert [b.description for b in card.answer_buttons.values()] == [
+        "1 Again (later today)", "2 Hard", "3 Good", "4 Easy"]
+    card.answer_buttons["easy"].click()
+    assert saved_cards(isolated_learner_home)[first] == saved_after_lapse
+    assert card.current is None and "practice only" in card.message.value
 
 
 def test_no_javascript_in_any_output():

@@ -30,7 +30,11 @@ def _days(days: int) -> str:
 
 
 class CardWidget(widgets.VBox):
-    """Reviews the deck's due cards one at a time; every answer is saved immediately."""
+    """Reviews the deck's due cards one at a time; every answer is saved immediately.
+
+    As SM-2 prescribes, a card answered "again" comes back at the end of today's session
+    until you know it; those repeat views are practice and do not change its saved schedule.
+    """
 
     def __init__(self, deck: Deck) -> None:
         self.deck = deck
@@ -38,6 +42,7 @@ class CardWidget(widgets.VBox):
         self.due_at_start = len(self.queue)
         self.reviewed = 0
         self.flipped = False
+        self.repeating: set[str] = set()  # cards answered "again" today, shown once more
 
         self.due_label = widgets.HTML()
         self.progress_label = widgets.HTML()
@@ -95,13 +100,19 @@ class CardWidget(widgets.VBox):
         if not self.flipped:
             self.message.value = "Flip the card first, then say how well you knew it."
             return
-        state = self.deck.answer(self.current, answer)
-        self.message.value = (
-            f"Saved: <b>{html.escape(self.deck.term(self.current).term)}</b> comes back in "
-            f"{_days(state.interval_days)}."
-        )
-        self.queue.pop(0)
-        self.reviewed += 1
+        card_id = self.queue.pop(0)
+        name = html.escape(self.deck.term(card_id).term)
+        if card_id in self.repeating:
+            self.message.value = f"<b>{name}</b>: practice only, its schedule is already saved."
+        else:
+            state = self.deck.answer(card_id, answer)
+            self.reviewed += 1
+            self.message.value = (f"Saved: <b>{name}</b> comes back in "
+                                  f"{_days(state.interval_days)}.")
+        if answer == "again":
+            self.repeating.add(card_id)
+            self.queue.append(card_id)
+            self.message.value += " You will see it once more at the end of this session."
         self.flipped = False
         self._render()
 
@@ -131,12 +142,17 @@ class CardWidget(widgets.VBox):
             term = self.deck.term(card_id)
             self.front.value = f"<h3>{html.escape(term.term)}</h3>"
             self.back.value = self.deck.back_html(card_id) if self.flipped else ""
-        intervals = self.deck.preview_intervals(card_id) if card_id else {}
+        practice = card_id in self.repeating
+        intervals = self.deck.preview_intervals(card_id) if card_id and not practice else {}
         for key, answer in KEY_ANSWERS.items():
             button = self.answer_buttons[answer]
             days = intervals.get(answer)
             label = f"{key} {answer.capitalize()}"
-            button.description = f"{label} ({_days(days)})" if days else label
+            if answer == "again":
+                label += " (later today)"
+            elif days:
+                label += f" ({_days(days)})"
+            button.description = label
             button.disabled = card_id is None or not self.flipped
         self.flip_button.disabled = card_id is None
         self.flip_button.description = "Hide answer" if self.flipped else "Flip"
