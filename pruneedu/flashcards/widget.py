@@ -112,7 +112,7 @@ class CardWidget(widgets.VBox):
         if answer == "again":
             self.repeating.add(card_id)
             self.queue.append(card_id)
-            self.message.value += " You will see it once more at the end of this session."
+            self.message.value += " You will see it again at the end of this session."
         self.flipped = False
         self._render()
 
