@@ -129,3 +129,71 @@ def test_a_sandbox_that_cannot_start_is_a_setup_error(monkeypatch):
     monkeypatch.setattr(sys, "executable", "/bin/false")
     with pytest.raises(sandbox.SandboxError, match="could not start"):
         one_call("def f(x):\n    return x\n")
+
+
+# --- Found by the adversarial review: each of these once got past the sandbox. ---
+
+
+def test_the_grader_and_other_processes_cannot_be_signalled(isolation):
+    # Signal 0 only asks "may I?": before the fix a student could SIGKILL the grader this way.
+    run = one_call("import os\ndef f(x):\n    os.kill(os.getppid(), 0)\n    return 'sent'\n")
+    assert not run.outcomes[0].ok and "PermissionError" in run.outcomes[0].error
+    run = one_call("import os\ndef f(x):\n    os.killpg(os.getpgid(os.getppid()), 0)\n")
+    assert not run.outcomes[0].ok and "PermissionError" in run.outcomes[0].error
+
+
+def test_the_graders_memory_environment_and_command_line_are_out_of_reach(isolation,
+                                                                          monkeypatch):
+    # /proc/<grader>/mem holds the loaded keys and checkers; environ may hold tokens.
+    monkeypatch.setenv("PRUNEEDU_REVIEW_TOKEN", "do-not-leak")
+    for what in ("environ", "cmdline", "maps"):
+        run = one_call(f"import os\ndef f(x):\n    return open('/proc/%d/{what}' % os.getppid(),"
+                       " 'rb').read().decode('latin-1')\n")
+        assert not run.outcomes[0].ok, what
+        assert "PermissionError" in run.outcomes[0].error
+    # The process's own /proc entries stay readable (numpy and torch look at them).
+    run = one_call("def f(x):\n    return len(open('/proc/self/status').read()) > 0\n")
+    assert run.outcomes[0].ok and run.outcomes[0].value is True
+
+
+def test_a_folder_handle_cannot_carry_writes_outside_the_working_folder(isolation, tmp_path,
+                                                                        monkeypatch):
+    # A readable folder (here tmp_path, added to the read roots) opened as a dir_fd once let
+    # os.open("x", ..., dir_fd=fd) write there: the audit hook sees only the relative name.
+    real_roots = sandbox._read_roots
+    monkeypatch.setattr(sandbox, "_read_roots", lambda: [*real_roots(), str(tmp_path)])
+    run = one_call(f"import os\ndef f(x):\n    d = os.open({str(tmp_path)!r}, os.O_RDONLY)\n"
+                   "    os.close(os.open('planted.pth', os.O_WRONLY | os.O_CREAT, dir_fd=d))\n"
+                   "    return 'planted'\n")
+    assert not run.outcomes[0].ok and "PermissionError" in run.outcomes[0].error
+    assert not (tmp_path / "planted.pth").exists()
+    # Reading a file in a read root still works.
+    (tmp_path / "data.txt").write_text("7")
+    run = one_call(f"def f(x):\n    return int(open({str(tmp_path / 'data.txt')!r}).read())\n")
+    assert run.outcomes[0].ok and run.outcomes[0].value == 7
+
+
+@pytest.mark.parametrize("reply", [
+    b'{"ok": true, "value": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    b'{"ok": true, "value": {"__ndarray__": [1], "dtype": "(4000,4000,4000)u1", "shape": [1]}}',
+    b'{"ok": true, "value": {"__ndarray__": ["a"], "dtype": "U900000000", "shape": [1]}}',
+    b'{"ok": true, "value": {"__ndarray__": [1], "dtype": "O", "shape": [1]}}',
+])
+def test_a_forged_reply_is_the_submissions_failure_not_the_graders(reply):
+    # The student's code can write to the protocol pipe directly; whatever it writes there,
+    # the grader must not crash, recurse or allocate gigabytes.
+    forge = (b'{"loaded": true}\n' + reply + b"\n").hex()
+    code = ("import os\nfor fd in range(3, 10):\n    try:\n"
+            f"        os.write(fd, bytes.fromhex({forge!r}))\n    except OSError:\n"
+            "        pass\nimport time\ntime.sleep(0.5)\ndef f(x):\n    return 1\n")
+    run = one_call(code)
+    assert not run.outcomes[0].ok
+    assert "cannot read" in run.outcomes[0].error
+
+
+def test_a_file_that_fills_the_disk_is_stopped(monkeypatch):
+    monkeypatch.setattr(sandbox, "MAX_FILE_MB", 1)
+    run = one_call("def f(x):\n    with open('big.bin', 'wb') as out:\n"
+                   "        out.write(bytes(2 * 1024 ** 2))\n    return 1\n")
+    assert not run.outcomes[0].ok
+    assert run.outcomes[0].error  # a reason, whatever the signal or exception

@@ -59,6 +59,7 @@ from pruneedu.grading import wire
 STARTUP_LIMIT_S = 60.0  # importing numpy/torch is not the student's time
 STARTUP_MEMORY_MB = 8192  # cap while the trusted imports run; tightened before student code
 MAX_REPLY_BYTES = 64 * 1024 * 1024
+MAX_FILE_MB = 64  # RLIMIT_FSIZE: no file the student's code writes grows past this
 
 
 class SandboxError(RuntimeError):
@@ -112,10 +113,11 @@ def _command(hide: Sequence[Path], workdir: Path) -> tuple[list[str], str]:
     return ["unshare", "-rnm", "sh", "-c", script, "sandbox", *python], "namespaces + audit hook"
 
 
-def _limit_memory(megabytes: int) -> None:
+def _limit_resources(megabytes: int, file_mb: int) -> None:
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb * 1024 * 1024,) * 2)
 
 
 def _read_roots() -> list[str]:
@@ -181,7 +183,8 @@ def run_calls(code: str, function: str, calls: Sequence[tuple], *, array_type: s
         process = subprocess.Popen(
             command, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, start_new_session=True,
-            preexec_fn=functools.partial(_limit_memory, STARTUP_MEMORY_MB + memory_limit_mb),
+            preexec_fn=functools.partial(_limit_resources, STARTUP_MEMORY_MB + memory_limit_mb,
+                                         MAX_FILE_MB),
         )
         run = SandboxRun(isolation=isolation)
         try:
@@ -235,8 +238,11 @@ def _converse(process: subprocess.Popen, run: SandboxRun, function: str,
             run.error = f"the process was killed (signal {-code}) while {stage}"
         else:
             run.error = f"the process exited with status {code} while {stage}"
-    except (ValueError, TypeError, KeyError) as error:
-        run.error = f"the process sent an answer the grader cannot read ({error})"
+    except (ValueError, TypeError, KeyError, RecursionError, MemoryError) as error:
+        # The student's code can write to the protocol pipe itself: whatever arrives there,
+        # however deep or large, is that submission's failure, never the grader's crash.
+        run.error = ("the process sent an answer the grader cannot read "
+                     f"({type(error).__name__}: {str(error)[:200]})")
 
 
 def _kill(process: subprocess.Popen) -> None:

@@ -22,7 +22,7 @@ _BLOCKED_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
                    "os.fork", "os.forkpty", "pty.spawn", "sys.settrace", "sys.setprofile",
                    "sys._getframe", "sys._current_frames", "gc.get_objects", "gc.get_referrers",
                    "gc.get_referents", "ctypes.", "socket.", "urllib.Request", "webbrowser.open",
-                   "os.putenv")
+                   "os.putenv", "os.killpg", "os.chdir")
 _PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown",
                 "os.link", "os.symlink", "os.truncate", "os.utime", "shutil.")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
@@ -44,10 +44,14 @@ def _install_guards(workdir: str, read_roots: tuple[str, ...]) -> None:
                    for root in roots)
 
     write_roots = (workdir,)
+    # Only this process's own /proc entries: /proc/<grader>/mem holds the keys it loaded.
+    read_roots = tuple(r for r in read_roots if r != "/proc") + (f"/proc/{os.getpid()}",)
 
     def hook(event: str, args: tuple) -> None:
         if event.startswith(_BLOCKED_EVENTS):
             raise PermissionError(f"'{event}' is not allowed while your code is graded.")
+        if event == "os.kill" and args and args[0] != os.getpid():
+            raise PermissionError("your code may signal only its own process while it is graded.")
         if event == "open":
             path, mode, flags = (tuple(args) + (None, None))[:3]
             if isinstance(path, int):
@@ -58,6 +62,10 @@ def _install_guards(workdir: str, read_roots: tuple[str, ...]) -> None:
             writing = any(c in (mode or "") for c in "wax+") or bool((flags or 0) & _WRITE_FLAGS)
             if not inside(path, write_roots if writing else write_roots + read_roots):
                 raise PermissionError(f"your code may not open {path!r} while it is graded.")
+            # A folder handle would let os.open(name, dir_fd=fd) act outside the working folder
+            # (this hook sees only the relative name, never the dir_fd), so none is handed out.
+            if os.path.isdir(path) and not inside(path, write_roots):
+                raise PermissionError(f"your code may not open the folder {path!r} here.")
         elif event.startswith(_PATH_EVENTS):
             for arg in args:
                 if isinstance(arg, (str, bytes)) and not inside(os.fsdecode(arg), write_roots):

@@ -2,7 +2,9 @@
 
 Values travel as JSON. Arrays (numpy arrays, torch tensors) become
 ``{"__ndarray__": nested list, "dtype": "float32", "shape": [...]}`` and come back as numpy
-arrays; numbers, strings, booleans, ``None``, lists and tuples pass through. This module imports
+arrays; numbers, strings, booleans, ``None``, lists and tuples pass through. Only arrays of
+booleans and numbers cross (kinds ``biufc``, at most 16 bytes an element): the grader decodes
+what the sandboxed process sends, and that process may be forging it. This module imports
 numpy only when an array actually crosses, and never imports torch: a torch tensor is recognised
 by its ``detach``/``numpy`` methods.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 ARRAY_KEY = "__ndarray__"
+ARRAY_KINDS = "biufc"  # bool, integers, floats, complex: what a checker compares
 
 
 def encode(value: Any) -> Any:
@@ -45,7 +48,10 @@ def decode(data: Any) -> Any:
     if isinstance(data, dict) and ARRAY_KEY in data:
         import numpy as np
 
-        array = np.array(data[ARRAY_KEY], dtype=data["dtype"])
+        dtype = np.dtype(str(data["dtype"]))
+        if dtype.kind not in ARRAY_KINDS or dtype.subdtype is not None or dtype.itemsize > 16:
+            raise TypeError(f"an array of dtype {dtype} cannot be checked; return numbers.")
+        array = np.array(data[ARRAY_KEY], dtype=dtype)
         return array.reshape(data["shape"])
     if isinstance(data, list):
         return [decode(item) for item in data]
