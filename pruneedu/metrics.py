@@ -55,19 +55,23 @@ def _weights(net: nn.Module) -> dict[str, torch.Tensor]:
     Quantized weights are read back as floats: a weight too small for its int8 step becomes
     zero, so sparsity can rise after quantization, never fall.
     """
+    layers = _layers(net)
+    if not layers:
+        prunable_layers(net)  # raises the one-sentence error for a model without layers
+    return {name: weight for name, _, weight, _ in layers}
+
+
+def _layers(net: nn.Module) -> list[tuple[str, nn.Module, torch.Tensor, torch.Tensor | None]]:
+    """``(name, module, weight, bias)`` of every float or int8 Linear/Conv2d, in model order."""
     from torch.ao.nn.quantized.dynamic import Linear as DynamicInt8Linear
 
-    quantized = {
-        name: m.weight().dequantize()
-        for name, m in net.named_modules()
-        if isinstance(m, DynamicInt8Linear)
-    }
-    if not quantized:
-        return {name: effective_weight(m) for name, m in prunable_layers(net)}
-    floats = [(n, m) for n, m in net.named_modules() if isinstance(m, PRUNABLE_TYPES)]
-    weights = {**quantized, **{n: effective_weight(m) for n, m in floats}}
-    order = [name for name, _ in net.named_modules() if name in weights]
-    return {name: weights[name] for name in order}
+    found = []
+    for name, module in net.named_modules():
+        if isinstance(module, DynamicInt8Linear):
+            found.append((name, module, module.weight().dequantize(), module.bias()))
+        elif isinstance(module, PRUNABLE_TYPES):
+            found.append((name, module, effective_weight(module), module.bias))
+    return found
 
 
 def parameter_count(net: nn.Module, nonzero_only: bool = False) -> int:
@@ -88,19 +92,25 @@ def parameter_count(net: nn.Module, nonzero_only: bool = False) -> int:
         for n, _ in net.named_parameters()
     }
     tensors = [state[n] for n in names]
+    # int8 layers keep weight and bias in packed form, not as parameters.
+    for _, module, weight, bias in _layers(net):
+        if not isinstance(module, PRUNABLE_TYPES):
+            tensors += [weight] + ([] if bias is None else [bias.detach()])
     if nonzero_only:
         return sum(int((t != 0).sum()) for t in tensors)
     return sum(t.numel() for t in tensors)
 
 
 def macs(
-    net: nn.Module, input_shape: tuple[int, ...] = (1, 1, 28, 28), skip_zeros: bool = False
+    net: nn.Module, input_shape: tuple[int, ...] = (1, 28, 28), skip_zeros: bool = False
 ) -> int:
     """Multiply-accumulate operations per input image in the Linear and Conv2d layers.
 
     A Linear weight is used once per image; a convolution weight once per output position,
     which is why pruning a conv layer saves more compute per weight. With
     ``skip_zeros=True`` only non-zero weights count: the work an ideal sparse kernel does.
+    ``input_shape`` is the shape of one image, without the batch axis (as in
+    :func:`latency_ms`). Works on models from ``quantize.quantize_int8`` too.
 
     Example:
         >>> from pruneedu import models
@@ -113,24 +123,58 @@ def macs(
     def count_uses(module: nn.Module, _inputs, output: torch.Tensor) -> None:
         # Output elements per image / output features = times each weight is used
         # (1 for a Linear on flat inputs, the output height x width for a Conv2d).
-        features = module.out_features if isinstance(module, nn.Linear) else module.out_channels
+        features = module.out_channels if isinstance(module, nn.Conv2d) else module.out_features
         uses[module] = output[0].numel() // features
 
-    layers = prunable_layers(net)
-    handles = [m.register_forward_hook(count_uses) for _, m in layers]
-    parameter = next(net.parameters())
+    layers = _layers(net)
+    if not layers:
+        prunable_layers(net)  # raises the one-sentence error for a model without layers
+    handles = [module.register_forward_hook(count_uses) for _, module, _, _ in layers]
     try:
-        with torch.no_grad():
-            net(torch.zeros(input_shape, dtype=parameter.dtype, device=parameter.device))
+        _run_once(net, _example_batch(net, 1, input_shape, "macs"), "macs")
     finally:
         for handle in handles:
             handle.remove()
     total = 0
-    for _, module in layers:
-        weight = effective_weight(module)
+    for _, module, weight, _ in layers:
         per_use = int((weight != 0).sum()) if skip_zeros else weight.numel()
         total += per_use * uses.get(module, 0)
     return total
+
+
+def _example_batch(
+    net: nn.Module, batch_size: int, input_shape: object, function: str
+) -> torch.Tensor:
+    """A fixed random batch of ``input_shape`` images, on the device of ``net``."""
+    if not isinstance(input_shape, (tuple, list)) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in input_shape
+    ):
+        raise TypeError(
+            f"{function}() needs input_shape as a tuple of positive ints, the shape of one "
+            f"image such as (1, 28, 28); got {input_shape!r}."
+        )
+    parameter = next(net.parameters(), None)
+    # int8 models hold no float parameters and run on the CPU.
+    device = parameter.device if parameter is not None else torch.device("cpu")
+    generator = torch.Generator().manual_seed(0)
+    return torch.rand((batch_size, *input_shape), generator=generator).to(device)
+
+
+def _run_once(net: nn.Module, inputs: torch.Tensor, function: str) -> None:
+    """One forward pass in eval mode; a shape mismatch becomes a one-sentence ValueError."""
+    was_training = net.training
+    net.eval()
+    try:
+        with torch.no_grad():
+            net(inputs)
+    except RuntimeError as error:
+        raise ValueError(
+            f"{type(net).__name__} cannot run on inputs of shape {list(inputs.shape[1:])} "
+            f"per image ({str(error).splitlines()[0]}); pass {function}(..., input_shape=...) "
+            "with the shape of one image, such as (1, 28, 28) for MNIST."
+        ) from error
+    finally:
+        net.train(was_training)
 
 
 def model_size_bytes(net: nn.Module, storage: str = "dense") -> int:
@@ -178,14 +222,25 @@ def latency_ms(
     from torch.utils import benchmark
 
     check_model(net, "latency_ms")
-    for label, value in (("batch_size", batch_size), ("repeats", repeats)):
+    for label, value in (
+        ("batch_size", batch_size),
+        ("repeats", repeats),
+        ("num_threads", num_threads),
+    ):
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{label} must be an int such as 256, not {type(value).__name__}.")
         if value < 1:
             raise ValueError(f"{label}={value} is too small; use 1 or more.")
+    if isinstance(min_run_time, bool) or not isinstance(min_run_time, (int, float)):
+        raise TypeError(
+            f"min_run_time must be seconds such as 0.05, not {type(min_run_time).__name__}."
+        )
+    if not min_run_time > 0:
+        raise ValueError(f"min_run_time={min_run_time} must be above 0 seconds; use e.g. 0.05.")
+    inputs = _example_batch(net, batch_size, input_shape, "latency_ms")
+    _run_once(net, inputs[:1], "latency_ms")  # a wrong input_shape fails here, in one sentence
     was_training = net.training
     net.eval()
-    inputs = torch.rand((batch_size, *input_shape), generator=torch.Generator().manual_seed(0))
     timer = benchmark.Timer(
         stmt="net(x)", globals={"net": net, "x": inputs}, num_threads=num_threads
     )

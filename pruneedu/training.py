@@ -18,6 +18,7 @@ after pruning, precision and recall).
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -142,15 +143,27 @@ def fit(
         >>> len(history.loss)
         1
     """
-    if epochs < 0 or batch_size < 1 or lr <= 0:
+    _check_net(net, "fit")
+    _check_int(epochs, "epochs", 0, "10")
+    _check_int(batch_size, "batch_size", 1, "64")
+    _check_int(seed, "seed", None, "0")
+    for label, value in (("lr", lr), ("momentum", momentum), ("weight_decay", weight_decay)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{label} must be a number such as 0.05, not {type(value).__name__}.")
+    if not lr > 0 or not momentum >= 0 or not weight_decay >= 0:
         raise ValueError(
-            f"Need epochs >= 0, batch_size >= 1 and lr > 0, got epochs={epochs}, "
-            f"batch_size={batch_size}, lr={lr}; pass values in those ranges."
+            f"Need lr > 0, momentum >= 0 and weight_decay >= 0, got lr={lr}, "
+            f"momentum={momentum}, weight_decay={weight_decay}; pass values in those ranges."
         )
     images, labels = check_dataset(dataset)
     if val is not None:
         check_dataset(val)  # fail now, not after the first epoch
     trainable = [p for p in net.parameters() if p.requires_grad]
+    if not trainable:
+        raise ValueError(
+            f"{type(net).__name__} has no trainable parameters (a quantize_int8() model has "
+            "none); train or fine-tune the float model, then quantize it."
+        )
     optimizer = torch.optim.SGD(trainable, lr=lr, momentum=momentum, weight_decay=weight_decay)
     frozen = _zero_masks(trainable) if keep_zeros else []
     shuffler = torch.Generator().manual_seed(seed)
@@ -241,6 +254,8 @@ def evaluate(net: nn.Module, dataset: TensorDataset, batch_size: int = 1024) -> 
         >>> report.accuracy > 0.9
         True
     """
+    _check_net(net, "evaluate")
+    _check_int(batch_size, "batch_size", 1, "1024")
     images, labels = check_dataset(dataset)
     device = _device(net)
     num_classes = 10
@@ -251,6 +266,12 @@ def evaluate(net: nn.Module, dataset: TensorDataset, batch_size: int = 1024) -> 
         with torch.no_grad():
             for start in range(0, len(labels), batch_size):
                 logits = net(images[start : start + batch_size].to(device))
+                if logits.dim() != 2 or logits.shape[1] != num_classes:
+                    raise ValueError(
+                        f"evaluate() needs a classifier with {num_classes} outputs per image, "
+                        f"but the model returned shape {list(logits.shape)}; give its last "
+                        f"layer {num_classes} outputs, one per digit."
+                    )
                 predicted = logits.argmax(dim=1).cpu()
                 truth = labels[start : start + batch_size]
                 confusion += torch.bincount(
@@ -303,6 +324,21 @@ def _zero_masks(params: list[nn.Parameter]) -> list[tuple[nn.Parameter, torch.Te
             if not bool(keep.all()):
                 masks.append((param, keep))
     return masks
+
+
+def _check_net(net: object, function: str) -> None:
+    if not isinstance(net, nn.Module):
+        raise TypeError(
+            f"{function}() needs a torch.nn.Module such as models.lenet_300_100() as its first "
+            f"argument, not {type(net).__name__}."
+        )
+
+
+def _check_int(value: object, label: str, minimum: int | None, example: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{label} must be an int such as {example}, not {type(value).__name__}.")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{label}={value} is too small; use {minimum} or more.")
 
 
 def _device(net: nn.Module) -> torch.device:

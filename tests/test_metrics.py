@@ -50,9 +50,29 @@ def test_macs_of_the_two_lenets():
     conv1 = 20 * 1 * 5 * 5 * 24 * 24  # every weight used at each 24x24 output position
     conv2 = 50 * 20 * 5 * 5 * 8 * 8
     assert metrics.macs(models.lenet5()) == conv1 + conv2 + 800 * 500 + 500 * 10
-    assert metrics.macs(models.lenet5(), input_shape=(3, 1, 28, 28)) == metrics.macs(
-        models.lenet5()
-    )
+    # input_shape is one image's shape, as in latency_ms.
+    assert metrics.macs(models.lenet5(), input_shape=(1, 28, 28)) == metrics.macs(models.lenet5())
+
+
+def test_macs_skip_zeros_is_the_hand_count_of_nonzero_weights_times_their_uses():
+    # Each weight of a Linear is used once per image, of conv1 at 24x24 and of conv2 at 8x8
+    # output positions (28-5+1 = 24, pooled to 12, 12-5+1 = 8).
+    uses = {"conv1": 24 * 24, "conv2": 8 * 8, "fc1": 1, "fc2": 1, "fc3": 1}
+    for net in (models.lenet_300_100(seed=0), models.lenet5(seed=0)):
+        pruning.prune_weights(net, amount=0.8)
+        layers = [(n, m) for n, m in net.named_children() if hasattr(m, "weight_mask")]
+        nonzero = sum(int(m.weight_mask.sum()) * uses[n] for n, m in layers)
+        total = sum(m.weight_mask.numel() * uses[n] for n, m in layers)
+        assert metrics.macs(net, skip_zeros=True) == nonzero
+        assert metrics.macs(net) == total
+
+
+def test_macs_and_latency_explain_a_wrong_input_shape():
+    for function in (metrics.macs, metrics.latency_ms):
+        with pytest.raises(ValueError, match="input_shape"):
+            function(models.lenet5(), input_shape=(784,))
+        with pytest.raises(TypeError, match="input_shape"):
+            function(models.lenet5(), input_shape=28)
 
 
 def test_macs_skip_zeros_counts_only_nonzero_weights():
@@ -90,6 +110,10 @@ def test_latency_ms_is_positive_and_checks_its_arguments():
         metrics.latency_ms(net, batch_size=0)
     with pytest.raises(TypeError, match="repeats"):
         metrics.latency_ms(net, repeats=2.5)
+    with pytest.raises(ValueError, match="num_threads"):
+        metrics.latency_ms(net, num_threads=0)
+    with pytest.raises(ValueError, match="min_run_time"):
+        metrics.latency_ms(net, min_run_time=0)
 
 
 def test_metrics_reject_non_models():

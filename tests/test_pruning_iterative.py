@@ -133,5 +133,34 @@ def test_sensitivity_scan_prunes_one_layer_at_a_time_on_copies():
 
 
 def test_sensitivity_scan_rejects_bad_sparsities():
-    with pytest.raises(ValueError, match="amount"):
-        pruning.sensitivity_scan(models.lenet_300_100(), tiny_dataset(), sparsities=(0.5, 1.0))
+    net, data = models.lenet_300_100(), tiny_dataset()
+    with pytest.raises(ValueError, match="not a sparsity"):
+        pruning.sensitivity_scan(net, data, sparsities=(0.5, 1.0))
+    with pytest.raises(ValueError, match="not a sparsity"):
+        pruning.sensitivity_scan(net, data, sparsities=[90])
+    with pytest.raises(TypeError, match="list of sparsities"):
+        pruning.sensitivity_scan(net, data, sparsities=0.9)
+    with pytest.raises(TypeError, match="sparsities such as 0.9"):
+        pruning.sensitivity_scan(net, data, sparsities=["0.9"])
+    with pytest.raises(ValueError, match="empty"):
+        pruning.sensitivity_scan(net, data, sparsities=[])
+
+
+def test_sensitivity_scan_leaves_a_masked_model_untouched():
+    net = pruning.prune_weights(models.lenet_300_100(seed=0), 0.5)
+    before = copy.deepcopy(net.state_dict())
+    scan = pruning.sensitivity_scan(net, tiny_dataset(), sparsities=(0.25, 0.9))
+    after = net.state_dict()
+    assert before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in before)
+    # 0.25 is below the 50% already pruned: that column is the unchanged model.
+    assert all(row[0] == scan.baseline for row in scan.accuracy.values())
+
+
+def test_custom_schedules_and_initial_states_of_the_wrong_type_are_rejected():
+    with pytest.raises(TypeError, match="schedule must hold sparsities"):
+        pruning.prune_iteratively(models.lenet_300_100(), tiny_dataset(), 0.9, schedule=["a"])
+    with pytest.raises(ValueError, match="not a sparsity"):
+        pruning.prune_iteratively(models.lenet_300_100(), tiny_dataset(), 90, schedule=[50, 90])
+    arrays = {k: v.numpy() for k, v in models.lenet_300_100().state_dict().items()}
+    with pytest.raises(TypeError, match="not a tensor"):
+        pruning.rewind_to_init(models.lenet_300_100(), arrays)

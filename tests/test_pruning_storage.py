@@ -103,3 +103,19 @@ def test_bad_files_and_storages_are_rejected():
         pruning.load_compressed(io.BytesIO(b"PK\x03\x04 a zip file"))
     with pytest.raises(ValueError, match="'dense', 'sparse', 'int8', 'sparse-int8'"):
         pruning.save_compressed(models.lenet_300_100(), io.BytesIO(), "zip")
+
+
+def test_files_can_be_named_by_path(tmp_path):
+    net = pruning.prune_weights(models.lenet_300_100(seed=0), amount=0.9)
+    size = pruning.save_compressed(net, tmp_path / "net.pedu", "sparse")
+    assert size == (tmp_path / "net.pedu").stat().st_size
+    state = pruning.load_compressed(str(tmp_path / "net.pedu"))
+    assert torch.equal(state["fc1.weight"], pruning.effective_weight(net.fc1))
+
+
+def test_a_truncated_file_is_a_clear_error():
+    buffer = io.BytesIO()
+    pruning.save_compressed(models.lenet_300_100(seed=0), buffer, "sparse")
+    for cut in (6, 20, len(buffer.getvalue()) - 1):
+        with pytest.raises(ValueError, match="ends too early"):
+            pruning.load_compressed(io.BytesIO(buffer.getvalue()[:cut]))

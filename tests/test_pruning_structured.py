@@ -7,6 +7,7 @@ import pytest
 import torch
 import torch.nn.utils.prune as prune
 from torch import nn
+from torch.utils.data import TensorDataset
 
 from pruneedu import models, pruning
 
@@ -195,3 +196,19 @@ def test_multiple_of_rounds_the_kept_widths():
         pruning.prune_nodes(net, amount=0.5, multiple_of=0)
     with pytest.raises(TypeError, match="multiple_of"):
         pruning.prune_nodes(net, amount=0.5, multiple_of=8.0)
+
+
+def test_activation_criterion_explains_bad_data():
+    images = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    labels = torch.arange(8)
+    with pytest.raises(ValueError, match="divide the images by 255"):
+        pruning.prune_nodes(
+            models.lenet_300_100(),
+            0.5,
+            criterion="activation",
+            data=TensorDataset(images * 255, labels),
+        )
+    with pytest.raises(ValueError, match=r"data of shape \[8, 3, 32, 32\]"):
+        pruning.prune_channels(
+            models.lenet5(), 0.5, criterion="activation", data=torch.rand(8, 3, 32, 32)
+        )

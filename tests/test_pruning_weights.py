@@ -73,6 +73,40 @@ def test_global_masks_equal_torch_global_unstructured():
         assert torch.equal(getattr(ours, name).weight_mask, getattr(theirs, name).weight_mask)
 
 
+def test_pruning_twice_globally_equals_torch_global_unstructured_twice():
+    # torch's amount on a second call is a share of the weights still unpruned, ours is the
+    # target sparsity: our 50% then 80% is torch's 50% then 60% (0.5 + 0.5 * 0.6 = 0.8).
+    ours, theirs = models.lenet_300_100(seed=0), models.lenet_300_100(seed=0)
+    layers = [(theirs.fc1, "weight"), (theirs.fc2, "weight"), (theirs.fc3, "weight")]
+    for target, share_of_rest in ((0.5, 0.5), (0.8, 0.6)):
+        pruning.prune_weights(ours, amount=target)
+        prune.global_unstructured(layers, pruning_method=prune.L1Unstructured, amount=share_of_rest)
+        for name in ("fc1", "fc2", "fc3"):
+            assert torch.equal(getattr(ours, name).weight_mask, getattr(theirs, name).weight_mask)
+
+
+def test_layer_scope_prunes_each_layer_to_the_rounded_fraction():
+    # 0.3333 of 500, 25000, 400000 and 5000 weights is 166.65, 8332.5, 133320 and 1666.5:
+    # rounded half to even as torch does, 167, 8332, 133320 and 1666.
+    net = pruning.prune_weights(models.lenet5(seed=0), amount=0.3333, scope="layer")
+    expected = {"conv1": 167, "conv2": 8332, "fc1": 133320, "fc2": 1666}
+    for name, count in expected.items():
+        assert int((getattr(net, name).weight_mask == 0).sum()) == count
+
+
+def test_mask_helpers_reject_non_models_in_one_sentence():
+    for helper in (
+        pruning.copy_model,
+        pruning.effective_weight,
+        pruning.effective_state_dict,
+        pruning.prunable_layers,
+    ):
+        with pytest.raises(TypeError, match="torch.nn.Module"):
+            helper("fc1")
+    with pytest.raises(ValueError, match="no tensor named 'weight'"):
+        pruning.effective_weight(nn.ReLU())
+
+
 def test_layer_masks_equal_torch_l1_unstructured():
     ours, theirs = models.lenet5(seed=1), models.lenet5(seed=1)
     pruning.prune_weights(ours, amount=0.7, scope="layer")

@@ -49,3 +49,32 @@ def test_quantized_models_are_measured_before_quantizing():
     small = quantize_int8(models.lenet_300_100(seed=0))
     with pytest.raises(TypeError, match="before quantize_int8"):
         metrics.model_size_bytes(small, "sparse")
+
+
+def test_quantized_sparsity_is_the_share_of_weights_that_round_to_int8_zero():
+    # Reference: torch's symmetric int8 step is max|w| / 127.5 per tensor; a weight becomes
+    # int8 zero when |w| / step rounds to 0, i.e. |w| < step / 2 (no weight sits on the tie).
+    # Random pruning leaves small survivors, some of which round to zero.
+    torch.manual_seed(0)
+    net = pruning.prune_weights(models.lenet_300_100(seed=0), amount=0.5, method="random")
+    zeros = total = 0
+    for layer in (net.fc1, net.fc2, net.fc3):
+        weight = pruning.effective_weight(layer)
+        step = weight.abs().max() / 127.5
+        zeros += int((weight.abs() < step / 2).sum())
+        total += weight.numel()
+    assert zeros > round(0.5 * total)
+    assert metrics.sparsity(quantize_int8(net)) == zeros / total
+
+
+def test_parameter_count_and_macs_of_a_quantized_model_match_the_float_model():
+    for net in (models.lenet_300_100(seed=0), models.lenet5(seed=0)):
+        small = quantize_int8(net)
+        assert metrics.parameter_count(small) == metrics.parameter_count(net)
+        assert metrics.macs(small) == metrics.macs(net)
+    net = pruning.prune_weights(models.lenet_300_100(seed=0), amount=0.5)
+    small = quantize_int8(net)
+    int8_zeros = sum(
+        int((small._modules[n].weight().int_repr() == 0).sum()) for n in ("fc1", "fc2", "fc3")
+    )
+    assert metrics.parameter_count(small, nonzero_only=True) == 266610 - int8_zeros

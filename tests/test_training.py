@@ -87,8 +87,36 @@ def test_fit_restores_the_mode_of_the_model(small_train):
 
 
 def test_fit_rejects_bad_settings(small_train):
+    net = models.lenet_300_100()
     with pytest.raises(ValueError, match="lr"):
-        training.fit(models.lenet_300_100(), small_train, lr=0.0, progress=False)
+        training.fit(net, small_train, lr=0.0, progress=False)
+    with pytest.raises(ValueError, match="momentum"):
+        training.fit(net, small_train, momentum=-1, progress=False)
+    with pytest.raises(ValueError, match="batch_size=0"):
+        training.fit(net, small_train, batch_size=0, progress=False)
+    for wrong in ({"epochs": 1.5}, {"lr": "0.1"}, {"seed": "a"}, {"batch_size": 64.0}):
+        with pytest.raises(TypeError, match=next(iter(wrong))):
+            training.fit(net, small_train, progress=False, **wrong)
+    with pytest.raises(TypeError, match="torch.nn.Module"):
+        training.fit("lenet", small_train, progress=False)
+
+
+def test_fit_on_an_int8_model_says_to_train_before_quantizing(small_train):
+    from pruneedu.quantize import quantize_int8
+
+    with pytest.raises(ValueError, match="then quantize it"):
+        training.fine_tune(quantize_int8(models.lenet_300_100(seed=0)), small_train)
+
+
+def test_evaluate_rejects_bad_batch_sizes_models_and_output_widths(small_train):
+    # batch_size=-1 used to loop zero times and report 0% accuracy.
+    with pytest.raises(ValueError, match="batch_size=-1"):
+        training.evaluate(models.lenet_300_100(), small_train, batch_size=-1)
+    with pytest.raises(TypeError, match="torch.nn.Module"):
+        training.evaluate(small_train, models.lenet_300_100())
+    five_classes = nn.Sequential(nn.Flatten(), nn.Linear(784, 5))
+    with pytest.raises(ValueError, match="10 outputs"):
+        training.evaluate(five_classes, small_train)
 
 
 # --- pruned weights stay pruned ------------------------------------------------------------

@@ -49,3 +49,24 @@ def check_amount(amount: object, total: int, what: str = "weights") -> int:
             f"of the {what}."
         )
     return round(float(amount) * total)
+
+
+def check_sparsities(values: object, argument: str) -> tuple[float, ...]:
+    """Turn a list of sparsities into floats, or raise TypeError/ValueError saying how to fix it."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"{argument} must be a list of sparsities such as [0.5, 0.9], "
+            f"not {type(values).__name__}."
+        )
+    values = tuple(values)
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"{argument} must hold sparsities such as 0.9, not {type(value).__name__}."
+            )
+        if not 0.0 <= float(value) < 1.0:
+            raise ValueError(
+                f"{argument} holds {value}, not a sparsity in [0, 1); use fractions below 1, "
+                "such as 0.9 for 90%."
+            )
+    return tuple(float(value) for value in values)

@@ -13,6 +13,7 @@ import torch.nn.utils.prune as prune
 from torch import nn
 from torch.utils.data import TensorDataset
 
+from pruneedu.data import check_dataset
 from pruneedu.pruning._checks import check_amount
 from pruneedu.pruning.masks import effective_weight
 
@@ -63,6 +64,12 @@ def activation_importance(
         with torch.no_grad():
             for start in range(0, len(inputs), 1024):
                 net(inputs[start : start + 1024])
+    except RuntimeError as error:
+        raise ValueError(
+            f"{function}() could not run the model on data of shape {list(inputs.shape)} "
+            f"({str(error).splitlines()[0]}); pass images shaped like the model's training "
+            "data, such as mnist.val."
+        ) from error
     finally:
         for handle in handles:
             handle.remove()
@@ -72,7 +79,7 @@ def activation_importance(
 
 def _inputs_of(data: object, function: str) -> torch.Tensor:
     if isinstance(data, TensorDataset):
-        data = data.tensors[0]
+        return check_dataset(data)[0]  # catches images in 0-255 or of the wrong shape
     if not isinstance(data, torch.Tensor):
         raise TypeError(
             f'{function}(criterion="activation") needs data: a TensorDataset such as '

@@ -12,7 +12,7 @@ import torch
 import torch.nn.utils.prune as prune
 from torch import nn
 
-from pruneedu.pruning._checks import check_choice, check_model
+from pruneedu.pruning._checks import check_choice, check_model, check_sparsities
 from pruneedu.pruning.schedules import cubic_schedule, geometric_schedule
 from pruneedu.pruning.weights import prune_weights
 
@@ -78,7 +78,7 @@ def prune_iteratively(
         check_choice(schedule, "schedule", SCHEDULES)
         steps = SCHEDULES[schedule](target, rounds)
     else:
-        steps = [float(s) for s in schedule]
+        steps = list(check_sparsities(schedule, "schedule"))
         if not steps or abs(steps[-1] - target) > 1e-12 or steps != sorted(steps):
             raise ValueError(
                 "A custom schedule must be an increasing list of sparsities ending at target."
@@ -128,6 +128,11 @@ def rewind_to_init(net: nn.Module, initial_state: Mapping[str, torch.Tensor]) ->
                 "architecture before training."
             )
         value = initial_state[key]
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(
+                f"initial_state[{key!r}] is a {type(value).__name__}, not a tensor; save it "
+                "with copy.deepcopy(net.state_dict())."
+            )
         if value.shape != param.shape:
             raise ValueError(
                 f"initial_state[{key!r}] has shape {tuple(value.shape)}, not "

@@ -15,6 +15,8 @@ import torch
 import torch.nn.utils.prune as prune
 from torch import nn
 
+from pruneedu.pruning._checks import check_model
+
 PRUNABLE_TYPES = (nn.Linear, nn.Conv2d)
 
 
@@ -26,6 +28,7 @@ def prunable_layers(net: nn.Module, layers: list[str] | None = None) -> list[tup
         >>> [name for name, _ in prunable_layers(models.lenet_300_100())]
         ['fc1', 'fc2', 'fc3']
     """
+    check_model(net, "prunable_layers")
     found = [(name, m) for name, m in net.named_modules() if isinstance(m, PRUNABLE_TYPES)]
     if not found:
         raise ValueError(
@@ -56,8 +59,14 @@ def effective_weight(module: nn.Module, name: str = "weight") -> torch.Tensor:
         >>> torch.equal(effective_weight(layer), layer.weight.detach())
         True
     """
+    check_model(module, "effective_weight")
     mask = getattr(module, name + "_mask", None)
     if mask is None:
+        if not isinstance(getattr(module, name, None), torch.Tensor):
+            raise ValueError(
+                f"{type(module).__name__} has no tensor named {name!r}; pass a layer such as "
+                "net.fc1."
+            )
         return getattr(module, name).detach()
     return (getattr(module, name + "_orig") * mask).detach()
 
@@ -80,6 +89,7 @@ def effective_state_dict(net: nn.Module) -> dict[str, torch.Tensor]:
         >>> sorted(effective_state_dict(layer))
         ['bias', 'weight']
     """
+    check_model(net, "effective_state_dict")
     state = net.state_dict()
     folded: dict[str, torch.Tensor] = {}
     for key, value in state.items():
@@ -107,6 +117,7 @@ def copy_model(net: nn.Module) -> nn.Module:
         >>> torch.equal(twin.weight, layer.weight) and twin.weight_mask is not layer.weight_mask
         True
     """
+    check_model(net, "copy_model")
     hooked = _pruning_hooks(net)
     for module, hook in hooked:
         setattr(module, hook._tensor_name, effective_weight(module, hook._tensor_name))

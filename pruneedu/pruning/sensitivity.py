@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from pruneedu.pruning._checks import check_amount, check_model
+from pruneedu.pruning._checks import check_model, check_sparsities
 from pruneedu.pruning.masks import copy_model, prunable_layers, pruned_count
 from pruneedu.pruning.weights import prune_weights
 
@@ -55,9 +55,9 @@ def sensitivity_scan(
 
     check_model(net, "sensitivity_scan")
     targets = prunable_layers(net, layers)
-    sparsities = tuple(float(s) for s in sparsities)
-    for s in sparsities:
-        check_amount(s, 1)
+    sparsities = check_sparsities(sparsities, "sparsities")
+    if not sparsities:
+        raise ValueError("sparsities is empty; pass at least one, such as [0.5, 0.9].")
     accuracy: dict[str, tuple[float, ...]] = {}
     for name, module in targets:
         row = []

@@ -26,7 +26,9 @@ sparse encoding only where that is smaller than the dense one.
 
 from __future__ import annotations
 
+import os
 import struct
+from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
@@ -41,8 +43,10 @@ _MAGIC, _VERSION = b"PEDU", 1
 _DENSE, _INT8, _SPARSE, _SPARSE_INT8 = range(4)
 
 
-def save_compressed(net: nn.Module, file: BinaryIO, storage: str = "sparse") -> int:
+def save_compressed(net: nn.Module, file: BinaryIO | str | Path, storage: str = "sparse") -> int:
     """Write the weights ``net`` computes with (masks folded in) to ``file``; returns bytes.
+
+    ``file`` is an open binary file (or ``io.BytesIO``) or a path to write.
 
     Example:
         >>> import io
@@ -59,6 +63,13 @@ def save_compressed(net: nn.Module, file: BinaryIO, storage: str = "sparse") -> 
             "save_compressed() stores float models; pass the model before quantize_int8() "
             'and choose storage="int8" or "sparse-int8" to store int8 weights.'
         )
+    if isinstance(file, (str, os.PathLike)):
+        with open(file, "wb") as opened:
+            return _write(state, opened, storage)
+    return _write(state, file, storage)
+
+
+def _write(state: dict[str, torch.Tensor], file: BinaryIO, storage: str) -> int:
     start = file.tell()
     file.write(_MAGIC + struct.pack("<BH", _VERSION, len(state)))
     for name, tensor in state.items():
@@ -72,8 +83,10 @@ def save_compressed(net: nn.Module, file: BinaryIO, storage: str = "sparse") -> 
     return file.tell() - start
 
 
-def load_compressed(file: BinaryIO) -> dict[str, torch.Tensor]:
+def load_compressed(file: BinaryIO | str | Path) -> dict[str, torch.Tensor]:
     """Read a file written by :func:`save_compressed` back into a float32 state dict.
+
+    ``file`` is an open binary file (or ``io.BytesIO``) or a path to read.
 
     Example:
         >>> import io
@@ -84,17 +97,24 @@ def load_compressed(file: BinaryIO) -> dict[str, torch.Tensor]:
         >>> torch.equal(load_compressed(buffer)["fc1.weight"], net.fc1.weight)
         True
     """
+    if isinstance(file, (str, os.PathLike)):
+        with open(file, "rb") as opened:
+            return load_compressed(opened)
+    return _read(file)
+
+
+def _read(file: BinaryIO) -> dict[str, torch.Tensor]:
     if file.read(4) != _MAGIC:
         raise ValueError("This is not a PruneEdu model file; pass a file from save_compressed().")
-    version, count = struct.unpack("<BH", file.read(3))
+    version, count = struct.unpack("<BH", _take(file, 3))
     if version != _VERSION:
         raise ValueError(f"Model file version {version} is not supported; re-save the model.")
     state = {}
     for _ in range(count):
-        (name_length,) = struct.unpack("<B", file.read(1))
-        name = file.read(name_length).decode("utf-8")
-        encoding, ndim = struct.unpack("<BB", file.read(2))
-        shape = struct.unpack(f"<{ndim}I", file.read(4 * ndim))
+        (name_length,) = struct.unpack("<B", _take(file, 1))
+        name = _take(file, name_length).decode("utf-8")
+        encoding, ndim = struct.unpack("<BB", _take(file, 2))
+        shape = struct.unpack(f"<{ndim}I", _take(file, 4 * ndim))
         state[name] = torch.from_numpy(_decode(file, encoding, shape))
     return state
 
@@ -157,20 +177,20 @@ def _decode(file: BinaryIO, encoding: int, shape: tuple[int, ...]) -> np.ndarray
     numel = int(np.prod(shape))
     rows = shape[0] if shape else 1
     if encoding == _DENSE:
-        return np.frombuffer(file.read(4 * numel), dtype="<f4").reshape(shape).copy()
+        return np.frombuffer(_take(file, 4 * numel), dtype="<f4").reshape(shape).copy()
     if encoding == _INT8:
-        scales = np.frombuffer(file.read(4 * rows), dtype="<f4")
-        q = np.frombuffer(file.read(numel), dtype=np.int8).reshape(rows, -1)
+        scales = np.frombuffer(_take(file, 4 * rows), dtype="<f4")
+        q = np.frombuffer(_take(file, numel), dtype=np.int8).reshape(rows, -1)
         return (q * scales[:, None]).astype(np.float32).reshape(shape)
     if encoding not in (_SPARSE, _SPARSE_INT8):
         raise ValueError(f"Unknown tensor encoding {encoding}; the file is damaged, re-save it.")
-    bits, count = struct.unpack("<BI", file.read(5))
+    bits, count = struct.unpack("<BI", _take(file, 5))
     if encoding == _SPARSE_INT8:
-        scales = np.frombuffer(file.read(4 * rows), dtype="<f4")
-        stored = np.frombuffer(file.read(count), dtype=np.int8).astype(np.float32)
+        scales = np.frombuffer(_take(file, 4 * rows), dtype="<f4")
+        stored = np.frombuffer(_take(file, count), dtype=np.int8).astype(np.float32)
     else:
-        stored = np.frombuffer(file.read(4 * count), dtype="<f4")
-    packed = np.frombuffer(file.read((count * bits + 7) // 8), dtype=np.uint8)
+        stored = np.frombuffer(_take(file, 4 * count), dtype="<f4")
+    packed = np.frombuffer(_take(file, (count * bits + 7) // 8), dtype=np.uint8)
     unpacked = np.unpackbits(packed, count=count * bits, bitorder="little").reshape(count, bits)
     skips = unpacked.astype(np.int64) @ (1 << np.arange(bits))
     flat = np.zeros(numel, dtype=np.float32)
@@ -178,3 +198,14 @@ def _decode(file: BinaryIO, encoding: int, shape: tuple[int, ...]) -> np.ndarray
     if encoding == _SPARSE_INT8:
         flat = (flat.reshape(rows, -1) * scales[:, None]).reshape(-1)
     return flat.reshape(shape)
+
+
+def _take(file: BinaryIO, size: int) -> bytes:
+    """Exactly ``size`` bytes of ``file``, or a one-sentence error if the file ends first."""
+    chunk = file.read(size)
+    if len(chunk) != size:
+        raise ValueError(
+            "The model file ends too early (it is truncated or damaged); save the model again "
+            "with save_compressed()."
+        )
+    return chunk
