@@ -176,6 +176,17 @@ def test_missing_folder_or_keyless_banks_are_setup_errors(tmp_path, capsys):
     assert "no answer keys" in capsys.readouterr().err
 
 
+def test_an_output_that_cannot_be_written_is_a_setup_error_not_a_reject(tmp_path, capsys):
+    # Exit status 1 means "something was rejected"; a traceback once gave 1 here too.
+    submissions = tmp_path / "clean"
+    submissions.mkdir()
+    shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
+    (tmp_path / "a-file").write_text("not a folder")
+    out = tmp_path / "a-file" / "gradebook.csv"
+    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
 def test_grading_never_imports_torch_in_the_grader_process(tmp_path):
     # The sandboxed child may import torch; the grader itself must stay light.
     script = (

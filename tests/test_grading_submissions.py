@@ -116,6 +116,8 @@ def test_code_files_need_a_known_exercise_and_utf8(tmp_path, material):
     ("ada", True), ("ada.lovelace", True), ("a_b-c@uni+1", True),
     ("..", False), ("../x", False), ("a/b", False), (".hidden", False), ("a..b", False),
     ("", False), (3, False), ("x" * 65, False),
+    # `$` also matches before a final newline: "ada\n" once passed as a second "ada".
+    ("ada\n", False), ("ada\r", False), ("\u0430da", False),
 ])
 def test_safe_student_ids(value, ok):
     assert safe_student_id(value) is ok
@@ -157,3 +159,56 @@ def test_a_file_that_breaks_the_quiz_grader_rejects_only_that_file(tmp_path, mat
     assert grades.students["ada"].quizzes == {}
     assert grades.rejects[0].file == "ada.demo-quiz.responses.json"
     assert "could not be graded" in grades.rejects[0].reason
+
+
+# --- Found by the adversarial review: each of these once stopped or fooled the grader. ---
+
+
+def test_an_integer_too_long_to_parse_rejects_only_that_file(tmp_path, material):
+    # json.loads raises a plain ValueError (not JSONDecodeError) past 4300 digits; it once
+    # escaped discover() and stopped the whole class with exit status 2.
+    data = json.dumps(responses(material, "ada")).replace('"value": true', '"value": ' + "9" * 5000)
+    (tmp_path / "ada.demo-quiz.responses.json").write_text(data, encoding="utf-8")
+    write(tmp_path, "ben.demo-quiz.responses.json", responses(material, "ben"))
+    grades = grade_class(tmp_path, material)
+    assert grades.students["ben"].quizzes["demo-quiz"].score == 1.0
+    assert [r.file for r in grades.rejects] == ["ada.demo-quiz.responses.json"]
+    assert "not valid JSON" in grades.rejects[0].reason
+
+
+def test_a_symbolic_link_loop_is_a_reject_not_a_crash(tmp_path, material):
+    os.symlink("b.responses.json", tmp_path / "a.responses.json")
+    os.symlink("a.responses.json", tmp_path / "b.responses.json")
+    write(tmp_path, "ben.demo-quiz.responses.json", responses(material, "ben"))
+    found = discover(tmp_path, material)
+    assert [s.learner_id for s in found.quizzes] == ["ben"]
+    assert set(reasons(found)) == {"a.responses.json", "b.responses.json"}
+    assert all("link" in reason for reason in reasons(found).values())
+
+
+def test_duplicate_keys_are_rejected_so_a_file_cannot_show_two_learners(tmp_path, material):
+    # With duplicate keys the last one silently won: a file could read as ada's to a person
+    # and be graded as ben's.
+    text = json.dumps(responses(material, "ada"))[:-1] + ', "learner_id": "ben"}'
+    (tmp_path / "ada.demo-quiz.responses.json").write_text(text, encoding="utf-8")
+    found = discover(tmp_path, material)
+    assert found.quizzes == []
+    assert "learner_id" in reasons(found)["ada.demo-quiz.responses.json"]
+    assert "twice" in reasons(found)["ada.demo-quiz.responses.json"]
+
+
+def test_a_byte_order_mark_or_crlf_from_a_windows_editor_is_read(tmp_path, material):
+    text = json.dumps(responses(material, "ada"), indent=2).replace("\n", "\r\n")
+    (tmp_path / "ada.demo-quiz.responses.json").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    found = discover(tmp_path, material)
+    assert found.rejects == []
+    assert [s.learner_id for s in found.quizzes] == ["ada"]
+
+
+def test_a_huge_wrong_type_answer_gives_a_short_reason(tmp_path, material):
+    data = responses(material, "ada")
+    data["answers"]["q-num"] = {"value": "x" * 200_000, "answered_at": data["started_at"]}
+    write(tmp_path, "ada.demo-quiz.responses.json", data)
+    grades = grade_class(tmp_path, material)
+    assert [r.question for r in grades.rejects] == ["q-num"]
+    assert len(grades.rejects[0].reason) <= 300

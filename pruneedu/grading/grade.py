@@ -89,9 +89,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"pruneedu grade: {error}", file=sys.stderr)
         return 2
     header, rows = gradebook_table(grades)
-    write_csv(csv_path, header, rows)
-    write_json(json_path, gradebook_data(grades))
-    write_rejects(rejects_path, grades.rejects)
+    try:
+        write_csv(csv_path, header, rows)
+        write_json(json_path, gradebook_data(grades))
+        write_rejects(rejects_path, grades.rejects)
+    except OSError as error:  # exit status 1 would read as "something was rejected"
+        print(f"pruneedu grade: cannot write the gradebook ({error}); choose an --out in a "
+              "folder you can write to.", file=sys.stderr)
+        return 2
     print(f"Graded {len(rows)} students into {csv_path} (and {json_path.name}).")
     print(summary(grades.rejects))
     if grades.rejects:

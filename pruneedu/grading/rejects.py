@@ -18,6 +18,7 @@ from pathlib import Path
 from pruneedu.grading.gradebook import write_csv
 
 COLUMNS = ("file", "student", "item", "question", "reason")
+MAX_REASON = 300  # a reason quotes the student's answer, which may be a megabyte long
 
 
 @dataclass(frozen=True, order=True)
@@ -30,6 +31,10 @@ class Reject:
     item: str
     question: str
     reason: str
+
+    def __post_init__(self) -> None:
+        if len(self.reason) > MAX_REASON:
+            object.__setattr__(self, "reason", self.reason[: MAX_REASON - 3] + "...")
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:

@@ -10,7 +10,8 @@ Two kinds of file are graded (the folder may have sub-folders, e.g. one per stud
 Rejected, with a reason: files over ``max_bytes``, non-UTF-8 text, malformed JSON, another
 format version or course, practice-mode answers, unknown quiz or exercise ids, a ``quiz_hash``
 that is not the key's ``content_hash`` (answered another version), a ``learner_id`` that is
-not a safe file name, symbolic links leading outside the folder, and any other file. When a
+not a safe file name, symbolic links leading outside the folder (or looping), unreadable files,
+JSON objects that name a key twice, and any other file. When a
 student handed in the same quiz twice, the file with the latest ``updated_at`` (then the last
 file name) is graded and the others are reported. Hidden files (``.DS_Store``) are skipped.
 Nothing is ever modified or deleted.
@@ -70,7 +71,8 @@ class Discovery:
 
 def safe_student_id(value: object) -> bool:
     """Whether ``value`` can name a student's files (letters, digits, ``_@+-``, inner dots)."""
-    return isinstance(value, str) and len(value) <= 64 and bool(STUDENT_ID.match(value))
+    # fullmatch, not match: `$` also matches before a final newline ("ada\n").
+    return isinstance(value, str) and len(value) <= 64 and bool(STUDENT_ID.fullmatch(value))
 
 
 def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
@@ -92,10 +94,15 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
     ignored = {Path(path).resolve() for path in ignore}
     found = Discovery()
     for path in _walk(root, found.rejects):
-        resolved = path.resolve()
+        name = path.relative_to(root).as_posix()
+        try:
+            resolved = path.resolve()
+        except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a link loop
+            found.rejects.append(Reject(name, "", "", "", "a symbolic link that loops or cannot "
+                                        "be followed; copy the real file in instead"))
+            continue
         if any(skip == resolved or skip in resolved.parents for skip in ignored):
             continue
-        name = path.relative_to(root).as_posix()
         problem = _check_file(path, root, max_bytes)
         if problem:
             found.rejects.append(Reject(name, "", "", "", problem))
@@ -185,6 +192,10 @@ def _add_code(path: Path, name: str, material: Material, found: Discovery) -> No
     except UnicodeDecodeError:
         found.rejects.append(Reject(name, student, exercise_id, "",
                                     "not UTF-8 text; save the file as UTF-8"))
+        return
+    except OSError as error:  # e.g. no read permission: that file only, never the class
+        found.rejects.append(Reject(name, student, exercise_id, "",
+                                    f"cannot be read ({error.strerror}); check its permissions"))
         return
     found.code.append(CodeSubmission(name, student, exercise_id, code))
 

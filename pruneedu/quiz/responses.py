@@ -129,8 +129,26 @@ def check_responses(data: object, source: str = "responses") -> None:
         _check_time(entry["answered_at"], f"{source}: answer {qid!r} answered_at")
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    # json.loads keeps the last of two equal keys: a file could then read as one learner's
+    # to a person and be graded as another's. Our writer never repeats a key.
+    data: dict = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateKey(key)
+        data[key] = value
+    return data
+
+
 def load_responses(path: str | Path) -> dict:
     """Read and validate a responses file.
+
+    A UTF-8 byte order mark (added by some Windows editors) is ignored; a JSON object that
+    names the same key twice is refused.
 
     Example:
         >>> responses = load_responses("ada.01-introduction.responses.json")  # doctest: +SKIP
@@ -139,18 +157,24 @@ def load_responses(path: str | Path) -> dict:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ResponsesError(f"no responses file at {path}; check the path.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ResponsesError(f"{path} cannot be read as UTF-8 text ({error}).") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
     except json.JSONDecodeError as error:
         raise ResponsesError(
             f"{path} is not valid JSON (line {error.lineno}: {error.msg}); "
             "it may be damaged, ask for a fresh copy."
         ) from None
+    except _DuplicateKey as error:
+        raise ResponsesError(f"{path} names the key {error.args[0]!r} twice; it was edited by "
+                             "hand or damaged, ask for a fresh copy.") from None
+    except ValueError as error:  # e.g. an integer longer than Python parses (4300 digits)
+        raise ResponsesError(f"{path} is not valid JSON ({str(error)[:80]}); it may be "
+                             "damaged, ask for a fresh copy.") from None
     check_responses(data, source=str(path))
     return data
 
