@@ -8,6 +8,7 @@ weight files made by ``scripts/make_pretrained.py``.
 
 from __future__ import annotations
 
+import numbers
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -27,8 +28,7 @@ def lenet_300_100(seed: int | None = None) -> nn.Sequential:
         >>> sum(p.numel() for p in net.parameters())
         266610
     """
-    if seed is not None:
-        torch.manual_seed(seed)
+    _seed(seed)
     return nn.Sequential(
         OrderedDict(
             [
@@ -54,8 +54,7 @@ def lenet5(seed: int | None = None) -> nn.Sequential:
         >>> sum(p.numel() for p in net.parameters())
         431080
     """
-    if seed is not None:
-        torch.manual_seed(seed)
+    _seed(seed)
     return nn.Sequential(
         OrderedDict(
             [
@@ -72,6 +71,14 @@ def lenet5(seed: int | None = None) -> nn.Sequential:
             ]
         )
     )
+
+
+def _seed(seed: int | None) -> None:
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int such as 0 (or None), not {type(seed).__name__}.")
+    torch.manual_seed(int(seed))
 
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -99,7 +106,7 @@ def pretrained(name: str) -> nn.Sequential:
         >>> sum(p.numel() for p in net.parameters())
         266610
     """
-    if name not in PRETRAINED:
+    if not isinstance(name, str) or name not in PRETRAINED:
         valid = ", ".join(repr(known) for known in PRETRAINED)
         raise ValueError(f"Unknown pretrained model {name!r}; choose one of {valid}.")
     path = WEIGHTS_DIR / f"{name}.pt"

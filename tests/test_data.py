@@ -87,6 +87,13 @@ def test_val_fraction_moves_images_between_train_and_val():
         data.load_mnist(val_fraction=1.0)
 
 
+def test_split_settings_of_the_wrong_type_are_rejected():
+    with pytest.raises(TypeError, match="val_fraction must be a number"):
+        data.load_mnist(val_fraction="0.1")
+    with pytest.raises(TypeError, match="seed must be an int"):
+        data.load_mnist(seed="x")
+
+
 def test_unknown_source_is_rejected():
     with pytest.raises(ValueError, match="bundled"):
         data.load_mnist(source="kaggle")

@@ -63,3 +63,10 @@ def test_constructors_are_seeded():
     assert not torch.equal(
         models.lenet_300_100(seed=1).fc1.weight, models.lenet_300_100(seed=2).fc1.weight
     )
+
+
+def test_a_seed_or_name_of_the_wrong_type_is_a_one_sentence_error():
+    with pytest.raises(TypeError, match="seed must be an int"):
+        models.lenet5(seed="0")
+    with pytest.raises(ValueError, match="choose one of 'lenet-300-100', 'lenet-5'"):
+        models.pretrained(["lenet-5"])

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,12 @@ def load_mnist(
         >>> mnist.train.tensors[0].shape
         torch.Size([3500, 1, 28, 28])
     """
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real):
+        raise TypeError(
+            f"val_fraction must be a number such as 0.125, not {type(val_fraction).__name__}."
+        )
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int such as 0, not {type(seed).__name__}.")
     if not 0 <= val_fraction < 1:
         raise ValueError(
             f"val_fraction must be at least 0 and below 1, got {val_fraction}; "
