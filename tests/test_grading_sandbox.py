@@ -197,3 +197,28 @@ def test_a_file_that_fills_the_disk_is_stopped(monkeypatch):
                    "        out.write(bytes(2 * 1024 ** 2))\n    return 1\n")
     assert not run.outcomes[0].ok
     assert run.outcomes[0].error  # a reason, whatever the signal or exception
+
+
+FORK_EXEC = ("    r, w = os.pipe()\n    er, ew = os.pipe()\n"
+             "    fork_exec({args!r}, [b'/bin/sh'], True, (w, ew), None, None, -1, -1, -1, w,"
+             " -1, -1, er, ew, True, False, -1, None, None, None, -1, None, False)\n"
+             "    os.close(w)\n    return os.read(r, 100).decode()\n")
+
+
+@pytest.mark.parametrize("reach", [
+    "import _posixsubprocess\nfork_exec = _posixsubprocess.fork_exec\n",
+    "import subprocess\nfork_exec = subprocess._fork_exec\n",
+    "import sys\nsys.modules.pop('_posixsubprocess', None)\nimport _posixsubprocess\n"
+    "fork_exec = _posixsubprocess.fork_exec\n",
+    "import importlib, _posixsubprocess\nimportlib.reload(_posixsubprocess)\n"
+    "fork_exec = _posixsubprocess.fork_exec\n",
+])
+def test_the_unaudited_fork_exec_cannot_start_a_process(isolation, reach):
+    # _posixsubprocess.fork_exec raises no audit event in Python 3.11: it once ran
+    # `cat` on the hidden tests, past both the hook and (unhidden folders) the namespaces.
+    code = ("import os\n" + reach + "def f(x):\n"
+            + FORK_EXEC.format(args=[b"/bin/sh", b"-c", b"echo escaped"]))
+    run = one_call(code)
+    assert run.outcomes[0].value != "escaped\n"
+    assert not run.outcomes[0].ok
+    assert "PermissionError" in run.outcomes[0].error or "PermissionError" in run.error

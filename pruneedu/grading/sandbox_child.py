@@ -28,6 +28,30 @@ _PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "o
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
+_STUBBED_MODULES = ("_posixsubprocess",)
+
+
+def _refuse_process(*_args, **_kwargs):
+    raise PermissionError("starting a process is not allowed while your code is graded.")
+
+
+def _disarm_fork_exec() -> None:
+    """Put a stub in place of ``_posixsubprocess`` wherever a module holds it or its
+    ``fork_exec``: that function raises no audit event in Python 3.11."""
+    import _posixsubprocess
+    import types
+
+    stub = types.ModuleType("_posixsubprocess")
+    stub.fork_exec = _refuse_process
+    for module in list(sys.modules.values()):
+        for name, value in list(getattr(module, "__dict__", {}).items()):
+            if value is _posixsubprocess:
+                setattr(module, name, stub)
+            elif value is _posixsubprocess.fork_exec:
+                setattr(module, name, _refuse_process)
+    sys.modules["_posixsubprocess"] = stub
+
+
 def _install_guards(workdir: str, read_roots: tuple[str, ...]) -> None:
     """Block the network, processes, and files outside ``workdir`` (reads: also ``read_roots``)."""
     import socket
@@ -43,6 +67,7 @@ def _install_guards(workdir: str, read_roots: tuple[str, ...]) -> None:
         return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep)
                    for root in roots)
 
+    _disarm_fork_exec()
     write_roots = (workdir,)
     # Only this process's own /proc entries: /proc/<grader>/mem holds the keys it loaded.
     read_roots = tuple(r for r in read_roots if r != "/proc") + (f"/proc/{os.getpid()}",)
@@ -50,6 +75,8 @@ def _install_guards(workdir: str, read_roots: tuple[str, ...]) -> None:
     def hook(event: str, args: tuple) -> None:
         if event.startswith(_BLOCKED_EVENTS):
             raise PermissionError(f"'{event}' is not allowed while your code is graded.")
+        if event == "import" and args and args[0] in _STUBBED_MODULES:
+            raise PermissionError(f"importing {args[0]} is not allowed while your code is graded.")
         if event == "os.kill" and args and args[0] != os.getpid():
             raise PermissionError("your code may signal only its own process while it is graded.")
         if event == "open":
