@@ -78,3 +78,9 @@ def test_parameter_count_and_macs_of_a_quantized_model_match_the_float_model():
         int((small._modules[n].weight().int_repr() == 0).sum()) for n in ("fc1", "fc2", "fc3")
     )
     assert metrics.parameter_count(small, nonzero_only=True) == 266610 - int8_zeros
+
+
+def test_pruning_an_int8_model_says_to_prune_the_float_model_first():
+    small = quantize_int8(models.lenet_300_100(seed=0))
+    with pytest.raises(ValueError, match="prune the float model first"):
+        pruning.prune_weights(small, amount=0.5)

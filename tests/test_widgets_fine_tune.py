@@ -76,3 +76,27 @@ def test_digit_browser_needs_images():
 def test_fine_tune_demo_needs_a_training_split(digits):
     with pytest.raises(TypeError, match=r"\.train"):
         FineTuneDemo(models.lenet_300_100(seed=0), SimpleNamespace(test=digits.test))
+
+
+def test_digit_browser_explains_the_usual_wrong_inputs():
+    images = torch.rand(4, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    labels = torch.tensor([0, 1, 2, 3])
+    with pytest.raises(TypeError, match="TensorDataset"):
+        DigitBrowser(images.numpy())
+    with pytest.raises(TypeError, match="mnist.test"):
+        DigitBrowser(SimpleNamespace(train=None, val=None, test=TensorDataset(images, labels)))
+    with pytest.raises(ValueError, match="divide the images by 255"):
+        DigitBrowser(TensorDataset(images * 255, labels))
+
+
+def test_fine_tune_demo_refuses_unknown_options_before_any_click(digits):
+    # A typo would otherwise only surface inside the button callback, out of the learner's view.
+    with pytest.raises(TypeError, match="'epoch'"):
+        FineTuneDemo(models.lenet_300_100(seed=0), digits, epoch=3)
+
+
+def test_fine_tune_demo_on_an_int8_model_says_to_prune_first(digits):
+    from pruneedu.quantize import quantize_int8
+
+    with pytest.raises(ValueError, match="before|first"):
+        FineTuneDemo(quantize_int8(models.lenet_300_100(seed=0)), digits)

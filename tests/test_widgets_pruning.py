@@ -100,3 +100,10 @@ def test_dense_file_size_stays_while_sparse_file_shrinks(explorer):
 def test_no_stops_is_a_clear_error(net, digits):
     with pytest.raises(ValueError, match="at least one sparsity"):
         PruningExplorer(net, digits, sparsities=[])
+
+
+def test_stops_that_are_not_fractions_are_a_clear_error(net, digits):
+    with pytest.raises(TypeError, match="list of sparsities"):
+        PruningExplorer(net, digits, sparsities=0.9)
+    with pytest.raises(ValueError, match="such as 0.9 for 90%"):
+        PruningExplorer(net, digits, sparsities=[0, 90])

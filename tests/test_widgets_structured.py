@@ -133,3 +133,10 @@ def test_explorers_refuse_a_bare_dataset_with_a_hint(mlp, digits):
         ChannelExplorer(models.lenet5(seed=0), digits.test)
     with pytest.raises(TypeError, match=r"data\.load_mnist\(\)"):
         WeightVsNodeExplorer(mlp, digits.test)
+
+
+def test_amounts_in_percent_are_refused_before_any_measuring(mlp, digits):
+    with pytest.raises(ValueError, match="such as 0.9 for 90%"):
+        WeightVsNodeExplorer(mlp, digits, amounts=[50])
+    with pytest.raises(ValueError, match="such as 0.9 for 90%"):
+        ChannelExplorer(models.lenet5(seed=0), digits, amounts=[0.5, 1.0])

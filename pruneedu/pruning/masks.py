@@ -30,6 +30,12 @@ def prunable_layers(net: nn.Module, layers: list[str] | None = None) -> list[tup
     """
     check_model(net, "prunable_layers")
     found = [(name, m) for name, m in net.named_modules() if isinstance(m, PRUNABLE_TYPES)]
+    quantized = any(type(m).__module__.startswith("torch.ao.nn.quantized") for m in net.modules())
+    if not found and quantized:
+        raise ValueError(
+            f"{type(net).__name__} is quantized to int8 and can no longer be pruned or "
+            "trained; prune the float model first, then call quantize_int8()."
+        )
     if not found:
         raise ValueError(
             f"{type(net).__name__} has no Linear or Conv2d layer to prune; pass a model such "

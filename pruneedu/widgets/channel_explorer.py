@@ -15,6 +15,7 @@ from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
 from pruneedu.data import MNIST
+from pruneedu.pruning._checks import check_model, check_sparsities
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
@@ -69,7 +70,9 @@ class ChannelExplorer(widgets.VBox):
 
     def __init__(self, net: nn.Sequential, data: MNIST,
                  amounts: Sequence[float] = DEFAULT_CHANNEL_AMOUNTS, batch_size: int = 256):
+        check_model(net, "ChannelExplorer")
         check_splits(data, "ChannelExplorer")
+        amounts = check_sparsities(amounts, "amounts")
         if not amounts:
             raise ValueError("ChannelExplorer needs at least one amount, e.g. [0.0, 0.5]")
         self._batch_size = batch_size

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 from torch.utils.data import TensorDataset
 
+from pruneedu.data import check_dataset
 from pruneedu.viz import new_figure
 from pruneedu.widgets.readouts import FigureView, readout, show_value
 
@@ -25,9 +26,10 @@ class DigitBrowser(widgets.VBox):
     """
 
     def __init__(self, dataset: TensorDataset):
-        self.images, self.labels = dataset.tensors[0], dataset.tensors[1]
-        if len(self.images) == 0:
-            raise ValueError("DigitBrowser needs at least one image; pass e.g. mnist.test")
+        if hasattr(dataset, "test") and not isinstance(dataset, TensorDataset):
+            raise TypeError("DigitBrowser shows one split; pass e.g. mnist.test, not all of mnist.")
+        # The course's format check: a clear sentence for arrays, 0-255 or flattened images.
+        self.images, self.labels = check_dataset(dataset)
         self.slider = widgets.IntSlider(value=0, min=0, max=len(self.images) - 1,
                                         description="Image number", continuous_update=False,
                                         style={"description_width": "initial"})

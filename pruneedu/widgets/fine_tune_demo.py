@@ -7,6 +7,7 @@ redraws the recovery curve.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import ipywidgets as widgets
@@ -14,6 +15,7 @@ from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
 from pruneedu.data import MNIST
+from pruneedu.pruning._checks import check_model
 from pruneedu.widgets.readouts import (
     FigureView,
     check_splits,
@@ -46,7 +48,9 @@ class FineTuneDemo(widgets.VBox):
     """
 
     def __init__(self, net: nn.Module, data: MNIST, amount: float = 0.98, **fine_tune_options: Any):
+        check_model(net, "FineTuneDemo")
         check_splits(data, "FineTuneDemo", ("train", "test"))
+        _check_options(fine_tune_options)
         self._data, self._options = data, fine_tune_options
         self.baseline = training.evaluate(net, data.test).accuracy
         self.model = pruning.prune_weights(pruning.copy_model(net), amount=amount)
@@ -92,3 +96,16 @@ class FineTuneDemo(widgets.VBox):
         show_value(self.epochs, str(len(self.accuracies) - 1))
         show_value(self.status, status)
         self.view.refresh()
+
+
+def _check_options(options: dict[str, Any]) -> None:
+    """Refuse options ``training.fine_tune`` does not take now: a click would only log the error."""
+    taken = inspect.signature(training.fine_tune).parameters
+    fixed = ("net", "dataset", "epochs", "seed", "progress")  # the demo sets these itself
+    valid = [name for name in taken if name not in fixed]
+    unknown = [name for name in options if name not in valid]
+    if unknown:
+        raise TypeError(
+            f"FineTuneDemo does not know the option {unknown[0]!r}; pass only fine-tuning "
+            f"options such as {', '.join(valid)}."
+        )

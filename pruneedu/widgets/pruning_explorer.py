@@ -14,6 +14,7 @@ from torch import nn
 
 from pruneedu import viz
 from pruneedu.data import MNIST
+from pruneedu.pruning._checks import check_model, check_sparsities
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
@@ -55,7 +56,9 @@ class PruningExplorer(widgets.VBox):
     def __init__(
         self, net: nn.Module, data: MNIST, sparsities: Sequence[float] = DEFAULT_SPARSITIES
     ):
+        check_model(net, "PruningExplorer")
         check_splits(data, "PruningExplorer")
+        sparsities = check_sparsities(sparsities, "sparsities")
         if not sparsities:
             raise ValueError("PruningExplorer needs at least one sparsity, e.g. [0.0, 0.5, 0.9]")
         self.steps = magnitude_sweep(net, data.test, sorted(sparsities))
