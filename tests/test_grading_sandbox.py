@@ -4,6 +4,7 @@ Every hostile case runs twice: with Linux namespaces where this machine has them
 in-process audit hook alone (the fallback on machines without ``unshare``).
 """
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -222,3 +223,19 @@ def test_the_unaudited_fork_exec_cannot_start_a_process(isolation, reach):
     assert run.outcomes[0].value != "escaped\n"
     assert not run.outcomes[0].ok
     assert "PermissionError" in run.outcomes[0].error or "PermissionError" in run.error
+
+
+def test_protected_folders_are_read_only_even_past_the_audit_hook(tmp_path, monkeypatch):
+    # Simulates code that got past the hook: the command runs `touch` instead of Python.
+    if not sandbox.namespaces_available():
+        pytest.skip("unshare -rnm does not work on this machine")
+    protected, workdir = tmp_path / "course", tmp_path / "work"
+    protected.mkdir()
+    workdir.mkdir()
+    monkeypatch.setattr(sandbox, "_protected_folders", lambda: [str(protected)])
+    command, _ = sandbox._command([], workdir)
+    python_at = command.index(sys.executable)
+    for target, allowed in ((protected / "planted.pth", False), (workdir / "scratch", True)):
+        shell = [*command[:python_at], "touch", str(target)]
+        assert (subprocess.run(shell, capture_output=True).returncode == 0) is allowed
+        assert target.exists() is allowed

@@ -103,6 +103,14 @@ def _command(hide: Sequence[Path], workdir: Path) -> tuple[list[str], str]:
         return python, "audit hook"
     keep = [Path(sys.prefix).resolve(), workdir.resolve(), Path(__file__).resolve().parent]
     mounts = []
+    # Read-only first, so that even code past the audit hook cannot plant a module or a .pth
+    # file that the grader (or the teacher's shell) would run later. Never the working folder.
+    for folder in _protected_folders():
+        folder = Path(folder).resolve()
+        if folder.is_dir() and folder != workdir.resolve() and folder not in workdir.parents:
+            quoted = shlex.quote(str(folder))
+            mounts.append(f"mount --rbind {quoted} {quoted} 2>/dev/null && "
+                          f"mount -o remount,bind,ro {quoted} 2>/dev/null;")
     for folder in hide:
         folder = Path(folder).resolve()
         # Never cover the Python installation, this package or the working folder.
@@ -111,6 +119,13 @@ def _command(hide: Sequence[Path], workdir: Path) -> tuple[list[str], str]:
                           "2>/dev/null;")
     script = " ".join(mounts) + ' exec "$@"'
     return ["unshare", "-rnm", "sh", "-c", script, "sandbox", *python], "namespaces + audit hook"
+
+
+def _protected_folders() -> list[str]:
+    """Folders made read-only in the sandbox: Python, its packages, this course, the home."""
+    course = Path(__file__).resolve().parents[2]
+    return sorted({sys.prefix, sys.base_prefix, *site.getsitepackages(), str(course),
+                   str(Path.home())})
 
 
 def _limit_resources(megabytes: int, file_mb: int) -> None:
