@@ -13,20 +13,34 @@ What is guaranteed, whatever the student's code does:
   code may add; torch alone maps about 650 MB, and more on some builds). A crash, hang,
   exception or memory blow-up becomes a reason string in :class:`SandboxRun`, never an
   exception in the grader. Only a sandbox that cannot start at all (before any student code
-  runs) raises :class:`SandboxError`: that is a set-up problem, not a student's.
+  runs) raises :class:`SandboxError`: that is a set-up problem, not a student's. (Code that
+  switches the audit hook off, see below, could still signal the grader: it runs as the same
+  user.)
 
 What is done on top, as defence in depth (not a boundary against a determined attacker):
 
 - Where ``unshare -rnm`` works (Linux with unprivileged user namespaces), the process gets no
-  network interfaces at all, and the folders in ``hide`` (exercises, quiz keys, submissions, the
-  output) are covered by empty tmpfs mounts, so they are not in its view of the filesystem.
-- Inside the process, a trusted bootstrap replaces ``socket.socket``/``create_connection`` and
-  installs an audit hook (before the student's module is imported) that refuses sockets,
-  subprocesses, ctypes, frame/gc introspection, writes outside the working folder and reads
-  outside it and the Python installation.
+  network interfaces at all; Python, its packages, this course and the home folder are mounted
+  read-only; and the folders in ``hide`` (exercises, quiz keys, submissions, the output) are
+  covered by empty tmpfs mounts, so they are not in its view of the filesystem.
+- Inside the process, a trusted bootstrap replaces ``socket.socket``/``create_connection``,
+  stubs out ``_posixsubprocess`` (its ``fork_exec`` raises no audit event) and installs an
+  audit hook (before the student's module is imported) that refuses sockets, subprocesses,
+  signals to other processes, ``chdir``, ctypes, frame/gc introspection, writes outside the
+  working folder, reads outside it and the Python installation (in ``/proc`` only the
+  process's own entries), and handles on folders outside it (``dir_fd`` would sidestep the
+  path checks). ``RLIMIT_FSIZE`` caps each file it writes at ``MAX_FILE_MB``.
+- Whatever it writes to the protocol pipe is parsed defensively: a forged, deeply nested or
+  huge reply fails that submission, never the grader.
 
-Run untrusted code from strangers in a container or VM as well; these layers keep honest
-mistakes and casual cheating away from the keys.
+What is NOT guaranteed: the process runs as the teacher's own user, and an audit hook is not
+a security boundary. Code that can corrupt its own interpreter's memory (numpy's
+``__array_interface__`` accepts any address) can switch the hook off; it then reads whatever
+the teacher's user can read outside the hidden folders and, without namespaces, inside them
+too, and it can write wherever that user can outside the read-only mounts. Grading also takes
+the student's word for ``learner_id`` and code file names. Run code from people you do not
+trust in a container or VM as well; these layers keep honest mistakes and casual cheating
+away from the keys and the grader.
 
 Example:
     >>> run = run_calls("def f(x):\\n    return x + 1\\n", "f", [(1,), (2,)])  # doctest: +SKIP

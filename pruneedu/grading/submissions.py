@@ -3,7 +3,10 @@
 Two kinds of file are graded (the folder may have sub-folders, e.g. one per student):
 
 - ``<anything>.responses.json``: a quiz responses file (docs/formats.md). The student is the
-  file's ``learner_id``, not its name, so LMS renaming does no harm.
+  file's ``learner_id``, not its name, so LMS renaming does no harm. That id is whatever the
+  student's machine wrote: nothing here can tell a file ben handed in with ``"learner_id":
+  "ada"`` from ada's own, and the later ``updated_at`` wins. Where that matters, check the
+  gradebook against who handed in which file in your LMS.
 - ``<student>.<exercise-id>.py``: the student's code for a code exercise. Code lives in its own
   file rather than inside the responses JSON so it can be run, diffed and read as it is.
 
