@@ -58,12 +58,14 @@ def activation_importance(
         return hook
 
     handles = [tap.register_forward_hook(make_hook(name)) for name, tap in taps.items()]
+    parameter = next(net.parameters(), None)
+    device = parameter.device if parameter is not None else torch.device("cpu")
     was_training = net.training
     net.eval()
     try:
         with torch.no_grad():
             for start in range(0, len(inputs), 1024):
-                net(inputs[start : start + 1024])
+                net(inputs[start : start + 1024].to(device))  # a model on a GPU needs GPU inputs
     except RuntimeError as error:
         raise ValueError(
             f"{function}() could not run the model on data of shape {list(inputs.shape)} "
@@ -88,6 +90,27 @@ def _inputs_of(data: object, function: str) -> torch.Tensor:
     if len(data) == 0:
         raise ValueError(f"{function}() got empty data; pass at least one input image.")
     return data
+
+
+def kept_units(
+    net: nn.Module,
+    taps: dict[str, nn.Module],
+    criterion: str,
+    data: object,
+    amount: float | int,
+    multiple_of: int,
+    function: str,
+) -> dict[str, torch.Tensor]:
+    """For each producing layer named in ``taps``: the indices of its units that survive.
+
+    ``taps[name]`` is where the unit's activation is read for ``criterion="activation"``;
+    the other criteria score the layer ``name``'s own weights.
+    """
+    if criterion == "activation":
+        scores = activation_importance(net, taps, data, function)
+    else:
+        scores = {name: weight_importance(net.get_submodule(name), criterion) for name in taps}
+    return {name: units_to_keep(scores[name], amount, name, multiple_of) for name in taps}
 
 
 def units_to_keep(

@@ -14,11 +14,9 @@ from pruneedu.pruning._checks import check_choice, check_model
 from pruneedu.pruning._surgery import (
     CRITERIA,
     PASS_THROUGH,
-    activation_importance,
     check_multiple_of,
+    kept_units,
     sliced_layer,
-    units_to_keep,
-    weight_importance,
 )
 from pruneedu.pruning.masks import copy_model
 
@@ -67,14 +65,8 @@ def prune_channels(
             "prune_channels() found no Conv2d feeding another layer; use it on a "
             "convolutional model such as models.lenet5()."
         )
-    if criterion == "activation":
-        taps = {names[p]: net._modules[_tap_name(names, p, c, net)] for p, c in pairs}
-        scores = activation_importance(net, taps, data, "prune_channels")
-    else:
-        scores = {names[p]: weight_importance(net._modules[names[p]], criterion) for p, _ in pairs}
-    keep = {
-        names[p]: units_to_keep(scores[names[p]], amount, names[p], multiple_of) for p, _ in pairs
-    }
+    taps = {names[p]: net._modules[_tap_name(names, p, c, net)] for p, c in pairs}
+    keep = kept_units(net, taps, criterion, data, amount, multiple_of, "prune_channels")
 
     small = copy_model(net)
     keep_in: dict[int, torch.Tensor] = {}

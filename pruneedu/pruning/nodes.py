@@ -13,11 +13,9 @@ from pruneedu.pruning._checks import check_choice, check_model
 from pruneedu.pruning._surgery import (
     CRITERIA,
     PASS_THROUGH,
-    activation_importance,
     check_multiple_of,
+    kept_units,
     sliced_layer,
-    units_to_keep,
-    weight_importance,
 )
 from pruneedu.pruning.masks import copy_model
 
@@ -76,14 +74,9 @@ def prune_nodes(
                 f"prune_nodes() cannot see through the layers between {names[producer]} and "
                 f"{names[consumer]}; only elementwise layers such as ReLU may sit between them."
             )
-    if criterion == "activation":
-        taps = {names[p]: net._modules[names[c - 1]] for p, c in pairs}
-        scores = activation_importance(net, taps, data, "prune_nodes")
-    else:
-        scores = {names[p]: weight_importance(net._modules[names[p]], criterion) for p, _ in pairs}
-    keep = {
-        names[p]: units_to_keep(scores[names[p]], amount, names[p], multiple_of) for p, _ in pairs
-    }
+    # A neuron's activation is read just before the next Linear, after its ReLU.
+    taps = {names[p]: net._modules[names[c - 1]] for p, c in pairs}
+    keep = kept_units(net, taps, criterion, data, amount, multiple_of, "prune_nodes")
 
     small = copy_model(net)
     previous: torch.Tensor | None = None
