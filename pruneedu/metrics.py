@@ -154,10 +154,10 @@ def _example_batch(
             f"image such as (1, 28, 28); got {input_shape!r}."
         )
     parameter = next(net.parameters(), None)
-    # int8 models hold no float parameters and run on the CPU.
-    device = parameter.device if parameter is not None else torch.device("cpu")
-    generator = torch.Generator().manual_seed(0)
-    return torch.rand((batch_size, *input_shape), generator=generator).to(device)
+    inputs = torch.rand((batch_size, *input_shape), generator=torch.Generator().manual_seed(0))
+    if parameter is None:  # int8 models hold no float parameters and run on the CPU
+        return inputs
+    return inputs.to(device=parameter.device, dtype=parameter.dtype)
 
 
 def _run_once(net: nn.Module, inputs: torch.Tensor, function: str) -> None:

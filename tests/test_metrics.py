@@ -67,6 +67,12 @@ def test_macs_skip_zeros_is_the_hand_count_of_nonzero_weights_times_their_uses()
         assert metrics.macs(net) == total
 
 
+def test_macs_and_latency_run_a_float64_model():
+    net = models.lenet5(seed=0).double()
+    assert metrics.macs(net) == metrics.macs(models.lenet5(seed=0))
+    assert metrics.latency_ms(net, batch_size=2, repeats=1, min_run_time=0.01) > 0
+
+
 def test_macs_and_latency_explain_a_wrong_input_shape():
     for function in (metrics.macs, metrics.latency_ms):
         with pytest.raises(ValueError, match="input_shape"):
