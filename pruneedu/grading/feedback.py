@@ -116,9 +116,14 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, SandboxError) as error:
         print(f"pruneedu feedback: {error}", file=sys.stderr)
         return 2
-    for student in grades.students:
-        write_atomic(args.out / f"{student}.md",
-                     student_feedback(grades, student, args.reveal_answers))
+    try:
+        for student in grades.students:
+            write_atomic(args.out / f"{student}.md",
+                         student_feedback(grades, student, args.reveal_answers))
+    except OSError as error:  # exit status 1 would read as "something was rejected"
+        print(f"pruneedu feedback: cannot write the feedback ({error}); choose an --out "
+              "folder you can write to.", file=sys.stderr)
+        return 2
     print(f"Wrote feedback for {len(grades.students)} students to {args.out}.")
     print(summary(grades.rejects))
     return 1 if grades.rejects else 0

@@ -88,8 +88,13 @@ def run(args: argparse.Namespace) -> int:
     analysis = item_analysis(grades)
     rows = table_rows(analysis)
     print(format_table(rows))
-    write_csv(args.out / "item_analysis.csv", COLUMNS, rows)
-    plot(analysis, args.out / "item_analysis.png")
+    try:
+        write_csv(args.out / "item_analysis.csv", COLUMNS, rows)
+        plot(analysis, args.out / "item_analysis.png")
+    except OSError as error:  # exit status 1 would read as "something was rejected"
+        print(f"pruneedu stats: cannot write the item analysis ({error}); choose an --out "
+              "folder you can write to.", file=sys.stderr)
+        return 2
     print(f"Wrote {args.out / 'item_analysis.csv'} and {args.out / 'item_analysis.png'}.")
     print(summary(grades.rejects))
     return 1 if grades.rejects else 0
