@@ -101,6 +101,18 @@ def test_rewind_to_init_keeps_masks_and_restores_initial_values():
         assert torch.equal(layer.weight, start[f"{name}.weight"] * mask)
 
 
+def test_rewind_to_init_after_make_permanent_keeps_the_zeros():
+    net = models.lenet_300_100(seed=0)
+    start = copy.deepcopy(net.state_dict())
+    pruning.make_permanent(pruning.prune_weights(net, 0.8))
+    zeros = {name: getattr(net, name).weight == 0 for name in ("fc1", "fc2", "fc3")}
+    pruning.rewind_to_init(net, start)
+    for name, pruned in zeros.items():
+        layer = getattr(net, name)
+        assert torch.equal(layer.weight, start[f"{name}.weight"] * ~pruned)
+        assert torch.equal(layer.bias, start[f"{name}.bias"])
+
+
 def test_rewind_to_init_rejects_a_state_from_another_model():
     net = pruning.prune_weights(models.lenet_300_100(seed=0), 0.5)
     incomplete = models.lenet_300_100().state_dict()

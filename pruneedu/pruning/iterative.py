@@ -13,6 +13,7 @@ import torch.nn.utils.prune as prune
 from torch import nn
 
 from pruneedu.pruning._checks import check_choice, check_model, check_sparsities
+from pruneedu.pruning.masks import PRUNABLE_TYPES
 from pruneedu.pruning.schedules import cubic_schedule, geometric_schedule
 from pruneedu.pruning.weights import prune_weights
 
@@ -104,7 +105,9 @@ def rewind_to_init(net: nn.Module, initial_state: Mapping[str, torch.Tensor]) ->
 
     ``initial_state`` is ``copy.deepcopy(net.state_dict())`` taken before training (from the
     unpruned or the pruned model). Pruned weights stay pruned; surviving weights and biases
-    go back to where training started (Frankle & Carbin, 2019).
+    go back to where training started (Frankle & Carbin, 2019). After
+    :func:`make_permanent` there are no masks left, so the zeros of each Linear/Conv2d weight
+    serve as its mask.
 
     Example:
         >>> import copy
@@ -117,6 +120,11 @@ def rewind_to_init(net: nn.Module, initial_state: Mapping[str, torch.Tensor]) ->
     check_model(net, "rewind_to_init")
     if not isinstance(initial_state, Mapping):
         raise TypeError("initial_state must be a state dict such as net.state_dict().")
+    permanent = {
+        f"{layer}.weight" if layer else "weight"
+        for layer, module in net.named_modules()
+        if isinstance(module, PRUNABLE_TYPES) and not hasattr(module, "weight_mask")
+    }
     updates = []
     for name, param in net.named_parameters():
         key = name
@@ -138,6 +146,8 @@ def rewind_to_init(net: nn.Module, initial_state: Mapping[str, torch.Tensor]) ->
                 f"initial_state[{key!r}] has shape {tuple(value.shape)}, not "
                 f"{tuple(param.shape)}; save it from this model's architecture."
             )
+        if name in permanent:
+            value = value * (param != 0)  # keep the zeros that make_permanent left
         updates.append((param, value))
     with torch.no_grad():
         for param, value in updates:
