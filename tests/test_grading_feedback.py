@@ -94,3 +94,14 @@ def test_an_output_folder_that_cannot_be_written_exits_2(tmp_path, capsys):
     (tmp_path / "a-file").write_text("not a folder")
     assert main(["feedback", str(submissions), "--out", str(tmp_path / "a-file"), *MATERIAL]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_ids_that_differ_only_in_case_get_separate_feedback_files():
+    # On macOS and Windows "Ada.md" and "ada.md" are one file: one student's feedback would
+    # silently replace the other's.
+    from pruneedu.grading.feedback import feedback_file_names
+
+    names = feedback_file_names(["Ada", "ada", "ben"])
+    assert names["ben"] == "ben.md"
+    assert len({n.casefold() for n in names.values()}) == 3
+    assert names["Ada"].startswith("Ada-") and names["ada"].startswith("ada-")

@@ -1,6 +1,7 @@
 """``pruneedu feedback SUBMISSIONS_DIR --out FEEDBACK_DIR``: one Markdown file per student.
 
-Each ``<student>.md`` lists, per quiz, every question as right or wrong with the points earned;
+Each ``<student>.md`` (with a short hash added where two ids differ only in case) lists, per
+quiz, every question as right or wrong with the points earned;
 for a question not fully right it adds the explanation (and the per-choice feedback on what
 they picked). Keys are never shown unless ``--reveal-answers``, and then only for questions the
 student got wrong. For code exercises it lists the PUBLIC tests by name with their result and
@@ -14,7 +15,9 @@ Example:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
+from collections import Counter
 from pathlib import Path
 
 from pruneedu import quiz
@@ -109,6 +112,25 @@ def student_feedback(grades: ClassGrades, student: str, reveal: bool = False) ->
     return "\n".join(lines)
 
 
+def feedback_file_names(students: list[str]) -> dict[str, str]:
+    """``<student>.md`` per student; ids that differ only in case (``Ada``, ``ada``) get a short
+    hash as well, since macOS and Windows would otherwise write both to the same file.
+
+    Example:
+        >>> names = feedback_file_names(["Ada", "ada", "ben"])
+        >>> names["ben"], names["Ada"] != names["ada"], names["ada"].startswith("ada-")
+        ('ben.md', True, True)
+    """
+    folded = Counter(student.casefold() for student in students)
+    names = {}
+    for student in students:
+        suffix = ""
+        if folded[student.casefold()] > 1:
+            suffix = "-" + hashlib.sha256(student.encode()).hexdigest()[:8]
+        names[student] = f"{student}{suffix}.md"
+    return names
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         material = load_material(args.quizzes, args.exercises)
@@ -117,8 +139,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"pruneedu feedback: {error}", file=sys.stderr)
         return 2
     try:
+        names = feedback_file_names(list(grades.students))
         for student in grades.students:
-            write_atomic(args.out / f"{student}.md",
+            write_atomic(args.out / names[student],
                          student_feedback(grades, student, args.reveal_answers))
     except OSError as error:  # exit status 1 would read as "something was rejected"
         print(f"pruneedu feedback: cannot write the feedback ({error}); choose an --out "
