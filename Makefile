@@ -40,6 +40,8 @@ lint: $(STAMP)
 unit: $(STAMP)
 	@echo "==> Unit tests"
 	$(BIN)/python -m pytest -q -m "not browser" tests
+	@echo "==> Docstring examples"
+	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules pruneedu
 
 notebooks: $(STAMP)
 	@echo "==> Notebooks, run top to bottom (nbval)"

@@ -2,8 +2,8 @@
 
 Example:
     >>> from pruneedu import flashcards
-    >>> flashcards.show()                  # review today's cards in a notebook
-    >>> flashcards.glossary_table("mask")  # search the glossary
+    >>> cards = flashcards.show()          # review today's cards in a notebook
+    >>> table = flashcards.glossary_table("mask")  # search the glossary
 """
 
 from pruneedu.flashcards.anki import export_anki

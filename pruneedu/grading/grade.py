@@ -40,7 +40,7 @@ def gradebook_table(grades: ClassGrades) -> tuple[list[str], list[list[str]]]:
 
     Example:
         >>> header, rows = gradebook_table(grades)   # doctest: +SKIP
-        >>> header
+        >>> header                                    # doctest: +SKIP
         ['Student', 'ID', '01-introduction', 'magnitude-mask', 'Total']
     """
     quiz_ids, exercise_ids = sorted(grades.material.banks), sorted(grades.material.exercises)

@@ -1,4 +1,5 @@
-"""Shared test set-up: every test writes its learner files into its own temporary folder."""
+"""Shared test set-up for tests/ and the docstring examples in pruneedu/: every test writes
+its learner files into its own temporary folder."""
 
 import os
 
