@@ -21,12 +21,11 @@ from collections import Counter
 from pathlib import Path
 
 from pruneedu import quiz
-from pruneedu.grading.classgrade import ClassGrades, StudentGrades, grade_class
+from pruneedu.grading.classgrade import ClassGrades, StudentGrades, grade_for_command
 from pruneedu.grading.codegrade import ExerciseResult
 from pruneedu.grading.gradebook import format_points, write_atomic
-from pruneedu.grading.material import add_material_arguments, load_material
+from pruneedu.grading.material import add_material_arguments
 from pruneedu.grading.rejects import summary
-from pruneedu.grading.sandbox import SandboxError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -132,11 +131,8 @@ def feedback_file_names(students: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        material = load_material(args.quizzes, args.exercises)
-        grades = grade_class(args.submissions, material, ignore=(args.out,))
-    except (ValueError, SandboxError) as error:
-        print(f"pruneedu feedback: {error}", file=sys.stderr)
+    grades = grade_for_command("feedback", args, ignore=(args.out,))
+    if grades is None:
         return 2
     try:
         names = feedback_file_names(list(grades.students))

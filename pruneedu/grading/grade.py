@@ -16,18 +16,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from pruneedu.grading.classgrade import ClassGrades, grade_class
+from pruneedu.grading.classgrade import ClassGrades, grade_for_command
 from pruneedu.grading.gradebook import format_points, sibling, write_csv, write_json
-from pruneedu.grading.material import add_material_arguments, load_material
+from pruneedu.grading.material import add_material_arguments
 from pruneedu.grading.rejects import summary, write_rejects
-from pruneedu.grading.sandbox import SandboxError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("submissions", type=Path, help="folder of student submission files")
     parser.add_argument("--out", type=Path, required=True, help="the gradebook CSV to write")
     add_material_arguments(parser)
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
 def output_paths(out: Path) -> tuple[Path, Path, Path]:
@@ -81,12 +79,8 @@ def gradebook_data(grades: ClassGrades) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     csv_path, json_path, rejects_path = output_paths(args.out)
-    try:
-        material = load_material(args.quizzes, args.exercises)
-        grades = grade_class(args.submissions, material, ignore=(csv_path, json_path,
-                             rejects_path), progress=False if args.no_progress else None)
-    except (ValueError, SandboxError) as error:
-        print(f"pruneedu grade: {error}", file=sys.stderr)
+    grades = grade_for_command("grade", args, ignore=(csv_path, json_path, rejects_path))
+    if grades is None:
         return 2
     header, rows = gradebook_table(grades)
     try:

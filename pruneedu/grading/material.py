@@ -69,8 +69,10 @@ def load_material(quizzes: Path | None = None, exercises: Path | None = None) ->
 
 
 def add_material_arguments(parser: argparse.ArgumentParser) -> None:
-    """The ``--quizzes`` and ``--exercises`` options every grading subcommand shares."""
+    """The options every grading subcommand shares: ``--quizzes``, ``--exercises`` and
+    ``--no-progress``."""
     parser.add_argument("--quizzes", type=Path, default=None,
                         help="folder of the full quiz banks (default: the course's quizzes/)")
     parser.add_argument("--exercises", type=Path, default=None,
                         help="folder of the code exercises (default: the course's exercises/)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")

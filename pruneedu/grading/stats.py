@@ -16,12 +16,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from pruneedu.grading.classgrade import grade_class
+from pruneedu.grading.classgrade import grade_for_command
 from pruneedu.grading.gradebook import write_csv
 from pruneedu.grading.itemstats import ItemStats, item_analysis
-from pruneedu.grading.material import add_material_arguments, load_material
+from pruneedu.grading.material import add_material_arguments
 from pruneedu.grading.rejects import summary
-from pruneedu.grading.sandbox import SandboxError
 
 COLUMNS = ("quiz", "question", "type", "students", "difficulty", "discrimination", "distractors")
 
@@ -79,11 +78,8 @@ def plot(analysis: list[ItemStats], path: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        material = load_material(args.quizzes, args.exercises)
-        grades = grade_class(args.submissions, material, ignore=(args.out,))
-    except (ValueError, SandboxError) as error:
-        print(f"pruneedu stats: {error}", file=sys.stderr)
+    grades = grade_for_command("stats", args, ignore=(args.out,))
+    if grades is None:
         return 2
     analysis = item_analysis(grades)
     rows = table_rows(analysis)
