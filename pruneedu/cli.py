@@ -15,6 +15,8 @@ import sys
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "lesson": ("pruneedu.lessons", "print a lesson in the terminal at the depth you choose"),
     "validate": ("pruneedu.validate", "check quiz banks and the glossary for mistakes"),
+    "import": ("pruneedu.import_material", "turn jupyterquiz or jupytercards JSON into a quiz "
+               "bank or glossary file"),
     "release": ("pruneedu.grading.release", "write student copies without answer keys"),
     "grade": ("pruneedu.grading.grade", "grade a folder of student submissions"),
     "feedback": ("pruneedu.grading.feedback", "write one feedback file per student"),
