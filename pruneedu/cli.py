@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from pruneedu import __version__
+
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "lesson": ("pruneedu.lessons", "print a lesson in the terminal at the depth you choose"),
@@ -26,6 +28,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pruneedu", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"pruneedu {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
