@@ -3,6 +3,9 @@
 import subprocess
 import sys
 
+import pytest
+
+import pruneedu
 from pruneedu import cli
 
 
@@ -30,10 +33,6 @@ def test_cli_does_not_import_torch():
 
 
 def test_version(capsys):
-    import pytest
-
-    import pruneedu
-
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["--version"])
     assert exit_info.value.code == 0
