@@ -25,7 +25,7 @@ from pruneedu.grading.classgrade import ClassGrades, StudentGrades, grade_for_co
 from pruneedu.grading.codegrade import ExerciseResult
 from pruneedu.grading.gradebook import format_points, write_atomic
 from pruneedu.grading.material import add_material_arguments
-from pruneedu.grading.rejects import summary
+from pruneedu.grading.rejects import report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -144,5 +144,4 @@ def run(args: argparse.Namespace) -> int:
               "folder you can write to.", file=sys.stderr)
         return 2
     print(f"Wrote feedback for {len(grades.students)} students to {args.out}.")
-    print(summary(grades.rejects))
-    return 1 if grades.rejects else 0
+    return report(grades.rejects)

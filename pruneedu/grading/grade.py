@@ -19,7 +19,7 @@ from pathlib import Path
 from pruneedu.grading.classgrade import ClassGrades, grade_for_command
 from pruneedu.grading.gradebook import format_points, sibling, write_csv, write_json
 from pruneedu.grading.material import add_material_arguments
-from pruneedu.grading.rejects import summary, write_rejects
+from pruneedu.grading.rejects import report, write_rejects
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
               "folder you can write to.", file=sys.stderr)
         return 2
     print(f"Graded {len(rows)} students into {csv_path} (and {json_path.name}).")
-    print(summary(grades.rejects))
+    status = report(grades.rejects)
     if grades.rejects:
         print(f"Rejects report: {rejects_path}")
-    return 1 if grades.rejects else 0
+    return status

@@ -52,3 +52,10 @@ def summary(rejects: list[Reject]) -> str:
         where = f" [{reject.question}]" if reject.question else ""
         lines.append(f"  {reject.file}{where}: {reject.reason}")
     return "\n".join(lines)
+
+
+def report(rejects: list[Reject]) -> int:
+    """Print :func:`summary` and return the grading commands' exit status: 1 when anything
+    was rejected (the rest was still graded), else 0."""
+    print(summary(rejects))
+    return 1 if rejects else 0

@@ -20,7 +20,7 @@ from pruneedu.grading.classgrade import grade_for_command
 from pruneedu.grading.gradebook import write_csv
 from pruneedu.grading.itemstats import ItemStats, item_analysis
 from pruneedu.grading.material import add_material_arguments
-from pruneedu.grading.rejects import summary
+from pruneedu.grading.rejects import report
 
 COLUMNS = ("quiz", "question", "type", "students", "difficulty", "discrimination", "distractors")
 
@@ -92,5 +92,4 @@ def run(args: argparse.Namespace) -> int:
               "folder you can write to.", file=sys.stderr)
         return 2
     print(f"Wrote {args.out / 'item_analysis.csv'} and {args.out / 'item_analysis.png'}.")
-    print(summary(grades.rejects))
-    return 1 if grades.rejects else 0
+    return report(grades.rejects)

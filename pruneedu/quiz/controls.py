@@ -48,11 +48,11 @@ def build_controls(question: Question, learner_id: str) -> dict[str, widgets.Val
     """
     layout = widgets.Layout(width="auto")
     if question.type == "single":
-        options = [(letter, c.id) for letter, c in lettered_choices(question, learner_id)]
-        return {"answer": widgets.ToggleButtons(options=options, value=None,
-                                                description="Your answer:", style=_WIDE,
-                                                tooltips=[c.text for _, c in
-                                                          lettered_choices(question, learner_id)])}
+        lettered = lettered_choices(question, learner_id)
+        return {"answer": widgets.ToggleButtons(options=[(letter, c.id) for letter, c in lettered],
+                                                value=None, description="Your answer:",
+                                                style=_WIDE,
+                                                tooltips=[c.text for _, c in lettered])}
     if question.type == "multiple":
         return {c.id: widgets.Checkbox(value=False, description=letter, indent=False,
                                        layout=widgets.Layout(width="4em"))
