@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pruneedu.argcheck import is_number
 from pruneedu.quiz.bank import Bank, Question
 from pruneedu.quiz.schema import normalise_text
 from pruneedu.quiz.yamlfile import BankError
@@ -121,7 +122,7 @@ def _grade_truefalse(question: Question, value: object) -> tuple[float, str]:
 
 
 def _as_number(question: Question, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    if not (is_number(value) or isinstance(value, str)):
         raise AnswerError(f"question {question.id!r} takes a number, not {value!r}.")
     try:
         number = float(value)

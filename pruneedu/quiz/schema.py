@@ -11,6 +11,8 @@ import re
 import string
 from typing import NamedTuple
 
+from pruneedu.argcheck import is_number
+
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text", "matching")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TERM_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -40,10 +42,6 @@ class Problem(NamedTuple):
 
     item: str | None
     message: str
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _is_text(value: object) -> bool:
@@ -108,7 +106,7 @@ def check_question(question: object, keyless: bool = False) -> list[str]:
     if "explanation" in question and not isinstance(question["explanation"], str):
         problems.append("explanation must be a string")
     points = question.get("points", 1)
-    if not _is_number(points) or not math.isfinite(points) or points <= 0:
+    if not is_number(points) or not math.isfinite(points) or points <= 0:
         problems.append("points must be a positive number")
     qtype = question.get("type")
     if "type" in question and qtype not in QUESTION_TYPES:
@@ -247,14 +245,14 @@ def _check_numeric_key(answer: object) -> list[str]:
     keys = set(answer)
     if keys == {"value", "tolerance"}:
         value, tolerance = answer["value"], answer["tolerance"]
-        if not _is_number(value) or not math.isfinite(value):
+        if not is_number(value) or not math.isfinite(value):
             return ["answer value must be a finite number"]
-        if not _is_number(tolerance) or not math.isfinite(tolerance) or tolerance < 0:
+        if not is_number(tolerance) or not math.isfinite(tolerance) or tolerance < 0:
             return ["answer tolerance must be a finite number >= 0"]
         return []
     if keys == {"min", "max"}:
         low, high = answer["min"], answer["max"]
-        if not all(_is_number(x) and math.isfinite(x) for x in (low, high)):
+        if not all(is_number(x) and math.isfinite(x) for x in (low, high)):
             return ["answer min and max must be finite numbers"]
         return [] if low <= high else ["answer min must not exceed max"]
     return ["answer must be {value: V, tolerance: T} or {min: A, max: B}"]

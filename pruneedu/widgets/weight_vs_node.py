@@ -17,7 +17,7 @@ from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
 from pruneedu.data import MNIST
-from pruneedu.pruning._checks import check_sparsities
+from pruneedu.pruning._checks import check_amounts
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
@@ -82,7 +82,7 @@ class WeightVsNodeExplorer(widgets.VBox):
         if not isinstance(first, nn.Linear) or first.in_features != 28 * 28:
             raise TypeError("WeightVsNodeExplorer needs a LeNet-300-100 whose fc1 reads the 784 "
                             "pixels; for LeNet-5's channels use ChannelExplorer instead.")
-        amounts = check_sparsities(amounts, "amounts")
+        amounts = check_amounts(amounts, "amounts", "neurons")
         if not amounts:
             raise ValueError("WeightVsNodeExplorer needs at least one amount, e.g. [0.0, 0.5]")
         self._net, self._data, self._batch_size = net, data, batch_size
