@@ -8,6 +8,7 @@ torch here: the quiz and grading code use these too.
 from __future__ import annotations
 
 import numbers
+import reprlib
 from collections.abc import Iterable
 
 
@@ -74,3 +75,21 @@ def check_choice(value: object, label: str, valid: Iterable[str]) -> str:
     if value not in valid:
         raise ValueError(f"Unknown {label} {value!r}; use one of {listed}.")
     return value
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 60
+
+
+def short_repr(value: object) -> str:
+    """``repr(value)`` cut to about 60 characters (long strings, lists and dicts shortened with
+    ``...``): messages quote values from files a hostile author may have written.
+
+    Example:
+        >>> text = short_repr("x" * 10_000)
+        >>> len(text), text[:5], text[-5:]
+        (60, "'xxxx", "xxxx'")
+        >>> short_repr(list(range(100)))
+        '[0, 1, 2, 3, 4, 5, ...]'
+    """
+    return _SHORT.repr(value)

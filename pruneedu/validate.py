@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pruneedu import paths
 from pruneedu.quiz.schema import Problem, answer_leaks, check_bank, check_glossary, check_question
-from pruneedu.quiz.yamlfile import BankError, read_yaml
+from pruneedu.yamlfile import CourseFileError, read_yaml
 
 GLOSSARY_NAME = "glossary.yaml"
 
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     for file in files:
         try:
             data = read_yaml(file)
-        except BankError as error:
+        except CourseFileError as error:
             report.lines.append(str(error))
             continue
         if file.name == GLOSSARY_NAME:

@@ -21,9 +21,10 @@ from collections import Counter
 from pathlib import Path
 
 from pruneedu import quiz
+from pruneedu.atomic import write_atomic
 from pruneedu.grading.classgrade import ClassGrades, StudentGrades, grade_for_command
 from pruneedu.grading.codegrade import ExerciseResult
-from pruneedu.grading.gradebook import format_points, write_atomic
+from pruneedu.grading.gradebook import format_points
 from pruneedu.grading.material import add_material_arguments
 from pruneedu.grading.rejects import report
 

@@ -15,7 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pruneedu.quiz.bank import Bank, Choice, Question, bank_from_dict, bank_path, load_bank
+from pruneedu.quiz.bank import (
+    Bank,
+    BankError,
+    Choice,
+    Question,
+    bank_from_dict,
+    bank_path,
+    load_bank,
+)
 from pruneedu.quiz.grading import (
     AnswerError,
     QuizGrade,
@@ -35,7 +43,6 @@ from pruneedu.quiz.responses import (
     save_responses,
 )
 from pruneedu.quiz.schema import Problem, check_bank, check_glossary
-from pruneedu.quiz.yamlfile import BankError, read_yaml
 
 if TYPE_CHECKING:
     from pruneedu.quiz.widget import QuizView
@@ -44,7 +51,7 @@ __all__ = [
     "AnswerError", "Bank", "BankError", "Choice", "Problem", "Question", "QuizGrade", "Result",
     "ResponsesError", "bank_from_dict", "bank_path", "check_bank", "check_glossary",
     "content_hash", "grade_answer", "grade_responses", "load_bank", "load_responses",
-    "new_responses", "normalise_text", "read_yaml", "record_answer", "release_bank",
+    "new_responses", "normalise_text", "record_answer", "release_bank",
     "responses_path", "save_responses", "show", "shuffled",
 ]
 

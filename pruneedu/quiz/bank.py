@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pruneedu import paths
-from pruneedu.quiz.schema import check_bank
-from pruneedu.quiz.yamlfile import BankError, read_yaml
+from pruneedu.quiz.schema import check_bank, problems_message
+from pruneedu.yamlfile import CourseFileError, read_yaml
+
+
+class BankError(CourseFileError):
+    """A quiz bank that does not follow docs/formats.md, or one without answer keys where
+    keys are needed."""
 
 
 @dataclass(frozen=True)
@@ -123,10 +128,7 @@ def bank_from_dict(data: object, source: str = "quiz bank", name: str | None = N
     """
     problems = check_bank(data, name=name, require_key=False)
     if problems:
-        shown = "; ".join(f"{p.item}: {p.message}" if p.item else p.message
-                          for p in problems[:3])
-        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise BankError(f"{source}: {shown}{more}; run `pruneedu validate` for the full list.")
+        raise BankError(problems_message(source, problems))
     assert isinstance(data, dict)  # check_bank guarantees it; this narrows the type
     return Bank(
         id=data["id"],

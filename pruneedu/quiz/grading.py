@@ -19,9 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pruneedu.argcheck import is_number
-from pruneedu.quiz.bank import Bank, Question
+from pruneedu.quiz.bank import Bank, BankError, Question
 from pruneedu.quiz.schema import normalise_text
-from pruneedu.quiz.yamlfile import BankError
 
 
 class AnswerError(ValueError):

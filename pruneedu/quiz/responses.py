@@ -1,21 +1,20 @@
 """A learner's responses file: creating, recording answers, atomic saving and validated loading.
 
-The file format is documented in docs/formats.md. Saving writes a temporary file in the same
-folder, flushes and fsyncs it, then ``os.replace``s it over the old one, so a crash or a full
-disk mid-write leaves the previous file whole.
+The file format is documented in docs/formats.md. Saving is atomic
+(:func:`pruneedu.atomic.write_atomic`): a crash or a full disk mid-write leaves the previous
+file whole.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pruneedu
 from pruneedu import paths
+from pruneedu.atomic import write_atomic
 
 FORMAT_VERSION = 1
 MODES = ("practice", "graded")
@@ -185,22 +184,5 @@ def save_responses(path: str | Path, responses: Mapping) -> Path:
     Example:
         >>> save_responses(responses_path("01-introduction"), responses)   # doctest: +SKIP
     """
-    path = Path(path)
     check_responses(responses, source="the answers to save")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-        delete=False,
-    )
-    try:
-        with handle:
-            json.dump(responses, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        # The old file is untouched; only the half-written temporary file goes.
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, json.dumps(responses, indent=2, ensure_ascii=False) + "\n")
