@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from pruneedu.flashcards.importers import import_jupytercards, import_jupyterquiz
+from pruneedu.importers import import_jupytercards, import_jupyterquiz
 from pruneedu.quiz.schema import check_bank, check_glossary
 
 KINDS = ("jupyterquiz", "jupytercards")

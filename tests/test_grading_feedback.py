@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pruneedu.cli import main
-from pruneedu.grading.exercises import load_exercise
+from pruneedu.exercises import load_exercise
 from pruneedu.grading.leakcheck import MIN_LINE_CHARS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from pruneedu.cli import main
-from pruneedu.grading.exercises import check, load_exercise
+from pruneedu.exercises import check, load_exercise
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "class"

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pruneedu.grading.exercises import Exercise, TestResult, run_case
+from pruneedu.exercises import Exercise, TestResult, run_case
 from pruneedu.grading.sandbox import run_calls
 
 

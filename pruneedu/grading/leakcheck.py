@@ -23,6 +23,7 @@ import yaml
 
 from pruneedu import quiz
 from pruneedu.grading.material import Material
+from pruneedu.yamlfile import parse_yaml
 
 KEY_FIELDS = {"answer", "explanation", "feedback", "accept", "pairs"}
 MIN_LINE_CHARS = 10  # shorter code lines ("return x") are too common to prove a leak
@@ -123,5 +124,5 @@ def structural_leaks(name: str, released: object) -> list[Leak]:
 
 def released_bank_leaks(name: str, text: str, material: Material) -> list[Leak]:
     """Structural leaks and own-question answer leaks of a released bank file's YAML text."""
-    released = yaml.safe_load(text)
+    released = parse_yaml(text, source=name)
     return structural_leaks(name, released) + answer_in_question_leaks(name, released, material)

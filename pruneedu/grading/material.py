@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pruneedu import paths, quiz
-from pruneedu.grading.exercises import Exercise, exercises_dir, load_exercises
+from pruneedu.exercises import Exercise, exercises_dir, load_exercises
 
 NOT_BANKS = ("glossary.yaml",)
 
