@@ -1,6 +1,6 @@
 """How long `pruneedu grade` takes for a class of 500 quiz submissions.
 
-Generates 500 synthetic responses files (seeded: 125 students x 4 banks of the course, or as
+Generates 500 synthetic responses files (seeded: 125 learners x 4 banks of the course, or as
 many banks as exist) in a temporary folder, then times grading them end to end twice: in this
 process (`grade.run`, which also writes the gradebook) and through the command line
 (`python -m pruneedu grade`, which adds interpreter start-up). Prints a Markdown table against
@@ -53,7 +53,7 @@ def make_class(folder: Path, banks: dict[str, quiz.Bank], count: int, seed: int 
     ids = sorted(banks)
     for index in range(count):
         bank = banks[ids[index % len(ids)]]
-        learner = f"student{index // len(ids):04d}"
+        learner = f"learner{index // len(ids):04d}"
         data = quiz.new_responses(bank.id, quiz.content_hash(bank), learner, "graded")
         for question in bank.questions:
             quiz.record_answer(data, question.id, random_answer(question, rng))

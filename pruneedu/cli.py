@@ -19,9 +19,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("pruneedu.validate", "check quiz banks and the glossary for mistakes"),
     "import": ("pruneedu.import_material", "turn jupyterquiz or jupytercards JSON into a quiz "
                "bank or glossary file"),
-    "release": ("pruneedu.grading.release", "write student copies without answer keys"),
-    "grade": ("pruneedu.grading.grade", "grade a folder of student submissions"),
-    "feedback": ("pruneedu.grading.feedback", "write one feedback file per student"),
+    "release": ("pruneedu.grading.release", "write learner copies without answer keys"),
+    "grade": ("pruneedu.grading.grade", "grade a folder of learner submissions"),
+    "feedback": ("pruneedu.grading.feedback", "write one feedback file per learner"),
     "stats": ("pruneedu.grading.stats", "item analysis of a graded class"),
 }
 

@@ -25,7 +25,7 @@ def test_every_subcommand_module_is_installed():
 
 
 def test_cli_does_not_import_torch():
-    # Quiz and grading commands must start instantly on a student's or instructor's laptop.
+    # Quiz and grading commands must start instantly on a learner's or instructor's laptop.
     code = "import sys; from pruneedu import cli; cli.build_parser(); print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

@@ -1,4 +1,4 @@
-"""`pruneedu feedback`: helpful per-student files that never show hidden tests or spare keys."""
+"""`pruneedu feedback`: helpful per-learner files that never show hidden tests or spare keys."""
 
 import re
 import shutil
@@ -47,9 +47,9 @@ def test_no_hidden_test_name_or_source_appears(feedback):
     texts = hidden_texts()
     assert "hidden-five-weights" in texts
     for files in (feedback["plain"], feedback["revealed"]):
-        for student, text in files.items():
+        for learner, text in files.items():
             for secret in texts:
-                assert secret not in text, (student, secret)
+                assert secret not in text, (learner, secret)
 
 
 def test_public_tests_by_name_hidden_tests_as_a_count(feedback):
@@ -97,7 +97,7 @@ def test_an_output_folder_that_cannot_be_written_exits_2(tmp_path, capsys):
 
 
 def test_ids_that_differ_only_in_case_get_separate_feedback_files():
-    # On macOS and Windows "Ada.md" and "ada.md" are one file: one student's feedback would
+    # On macOS and Windows "Ada.md" and "ada.md" are one file: one learner's feedback would
     # silently replace the other's.
     from pruneedu.grading.feedback import feedback_file_names
 

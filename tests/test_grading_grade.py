@@ -50,7 +50,7 @@ jon,jon,1,0,1
 
 HASH_REASON = ("answered another version of the quiz (quiz_hash differs from the key's "
                "content_hash); grade it by hand or ask for a new attempt")
-# (file, student, item, question, reason); reasons written by pruneedu.quiz are matched by a
+# (file, learner, item, question, reason); reasons written by pruneedu.quiz are matched by a
 # telling fragment, the grader's own reasons exactly.
 EXPECTED_REJECTS = [
     ("big.demo-quiz.responses.json", "", "", "", "the file is 1,000,001 bytes; the limit is "
@@ -109,7 +109,7 @@ def test_gradebook_is_exactly_the_hand_computed_one(graded):
 
 def test_rejects_report_lists_every_bad_file_with_its_reason(graded):
     rows = list(csv.reader(graded["out"].with_name("gradebook.rejects.csv").open()))
-    assert rows[0] == ["file", "student", "item", "question", "reason"]
+    assert rows[0] == ["file", "learner_id", "item", "question", "reason"]
     assert len(rows[1:]) == len(EXPECTED_REJECTS)
     for row, expected in zip(rows[1:], EXPECTED_REJECTS, strict=True):
         assert row[:4] == list(expected[:4])
@@ -136,11 +136,11 @@ def test_json_copy_agrees_with_the_csv(graded):
     data = json.loads(graded["first"]["gradebook.json"])
     assert data["quizzes"]["demo-quiz"]["max_score"] == 8
     assert data["exercises"]["zero-fraction"]["max_score"] == 2
-    ben = data["students"]["ben"]
+    ben = data["learners"]["ben"]
     assert ben["quizzes"]["demo-quiz"]["questions"] == {
         "q-single": 0, "q-multi": 1, "q-tf": 1, "q-num": 0, "q-text": 1, "q-match": 1}
     assert ben["exercises"]["zero-fraction"]["passed"] == 2
-    assert "timed out" in data["students"]["cal"]["exercises"]["zero-fraction"]["error"]
+    assert "timed out" in data["learners"]["cal"]["exercises"]["zero-fraction"]["error"]
     assert len(data["rejects"]) == len(EXPECTED_REJECTS)
 
 

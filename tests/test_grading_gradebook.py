@@ -51,7 +51,7 @@ def test_rejects_report_is_sorted_and_summarised(tmp_path):
     rejects = [Reject("z.json", "", "", "", "bad"), Reject("a.json", "ada", "q", "q1", "odd")]
     write_rejects(tmp_path / "r.csv", rejects)
     assert (tmp_path / "r.csv").read_text().splitlines() == [
-        "file,student,item,question,reason", "a.json,ada,q,q1,odd", "z.json,,,,bad"]
+        "file,learner_id,item,question,reason", "a.json,ada,q,q1,odd", "z.json,,,,bad"]
     assert summary(rejects).splitlines() == [
         "2 problems (not graded, or graded in part):", "  a.json [q1]: odd", "  z.json: bad"]
     assert summary([]).startswith("No problems")

@@ -1,4 +1,4 @@
-"""`pruneedu release`: student copies keep what students need and no key text."""
+"""`pruneedu release`: learner copies keep what learners need and no key text."""
 
 import shutil
 from pathlib import Path

@@ -46,7 +46,7 @@ def test_difficulty_is_the_mean_score_fraction(analysis):
     assert analysis["q-single"].difficulty == pytest.approx(2 / 5)
     # q-multi (2 points): ada 2, ben 1, cal 0, gus 0, jon 0 -> fractions 1, .5, 0, 0, 0.
     assert analysis["q-multi"].difficulty == pytest.approx(1.5 / 5)
-    assert analysis["q-tf"].students == 5
+    assert analysis["q-tf"].learners == 5
 
 
 def test_discrimination_uses_the_rest_score(analysis):

@@ -168,6 +168,6 @@ def test_grade_responses_totals_unknown_ids_and_invalid_answers(bank):
 
 
 def test_numeric_answer_too_large_for_a_float_is_an_answer_error(bank):
-    # A student typing a 400-digit number must get a clear message, not an OverflowError.
+    # A learner typing a 400-digit number must get a clear message, not an OverflowError.
     with pytest.raises(quiz.AnswerError, match="not one"):
         grade(bank, "demo-numeric", 10**400)

@@ -1,8 +1,8 @@
 """Grading one code submission: run its function on every test in the sandbox, judge here.
 
 The score is ``points * passed / total`` over the public and hidden tests together. Public
-results keep their names and reasons (a student may see them); hidden results are reported to
-the student only as a count, because their names and reasons describe the hidden inputs.
+results keep their names and reasons (a learner may see them); hidden results are reported to
+the learner only as a count, because their names and reasons describe the hidden inputs.
 
 Example:
     >>> result = grade_code(exercise, source_text)   # doctest: +SKIP
@@ -22,7 +22,7 @@ from pruneedu.grading.sandbox import run_calls
 
 @dataclass(frozen=True)
 class ExerciseResult:
-    """One student's result on one exercise; ``error`` explains a run that failed as a whole."""
+    """One learner's result on one exercise; ``error`` explains a run that failed as a whole."""
 
     exercise_id: str
     score: float
@@ -46,7 +46,7 @@ def grade_code(exercise: Exercise, code: str, hide: Sequence[Path] = (),
 
     Args:
         exercise: the exercise definition (its tests load here, in the grader).
-        code: the student's source text.
+        code: the learner's source text.
         hide: folders the sandbox covers (quiz keys, exercises, submissions).
         time_limit_s: overrides the exercise's own limit (tests use a short one).
     """

@@ -23,7 +23,7 @@ from pruneedu.grading.rejects import report, write_rejects
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("submissions", type=Path, help="folder of student submission files")
+    parser.add_argument("submissions", type=Path, help="folder of learner submission files")
     parser.add_argument("--out", type=Path, required=True, help="the gradebook CSV to write")
     add_material_arguments(parser)
 
@@ -34,7 +34,7 @@ def output_paths(out: Path) -> tuple[Path, Path, Path]:
 
 
 def gradebook_table(grades: ClassGrades) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the LMS CSV: one row per student, sorted by id.
+    """Header and rows of the LMS CSV: one row per learner, sorted by id.
 
     Example:
         >>> header, rows = gradebook_table(grades)   # doctest: +SKIP
@@ -44,20 +44,20 @@ def gradebook_table(grades: ClassGrades) -> tuple[list[str], list[list[str]]]:
     quiz_ids, exercise_ids = sorted(grades.material.banks), sorted(grades.material.exercises)
     header = ["Student", "ID", *quiz_ids, *exercise_ids, "Total"]
     rows = []
-    for student, record in grades.students.items():
+    for learner, record in grades.learners.items():
         cells = [record.quizzes[q].score if q in record.quizzes else 0.0 for q in quiz_ids]
         cells += [record.exercises[e].score if e in record.exercises else 0.0
                   for e in exercise_ids]
-        rows.append([student, student, *map(format_points, cells), format_points(record.total)])
+        rows.append([learner, learner, *map(format_points, cells), format_points(record.total)])
     return header, rows
 
 
 def gradebook_data(grades: ClassGrades) -> dict:
     """The JSON copy: maxima, per-question and per-test detail, rejects (no time stamps)."""
     material = grades.material
-    students = {}
-    for student, record in grades.students.items():
-        students[student] = {
+    learners = {}
+    for learner, record in grades.learners.items():
+        learners[learner] = {
             "quizzes": {qid: {"score": g.score, "max_score": g.max_score,
                               "questions": {q: r.score for q, r in g.results.items()}}
                         for qid, g in record.quizzes.items()},
@@ -72,7 +72,7 @@ def gradebook_data(grades: ClassGrades) -> dict:
                     for b in material.banks.values()},
         "exercises": {e.id: {"title": e.title, "max_score": e.points}
                       for e in material.exercises.values()},
-        "students": students,
+        "learners": learners,
         "rejects": [vars(reject) for reject in grades.rejects],
     }
 
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"pruneedu grade: cannot write the gradebook ({error}); choose an --out in a "
               "folder you can write to.", file=sys.stderr)
         return 2
-    print(f"Graded {len(rows)} students into {csv_path} (and {json_path.name}).")
+    print(f"Graded {len(rows)} learners into {csv_path} (and {json_path.name}).")
     status = report(grades.rejects)
     if grades.rejects:
         print(f"Rejects report: {rejects_path}")

@@ -4,7 +4,7 @@ Every file is written with :func:`pruneedu.atomic.write_atomic`: an interrupted 
 the old file whole. Output is deterministic (sorted rows and keys, no timestamps), so grading
 twice gives identical bytes.
 
-The CSV imports into an LMS: one row per student with ``Student``, ``ID``, one column per quiz
+The CSV imports into an LMS: one row per learner with ``Student``, ``ID``, one column per quiz
 and exercise (points earned) and ``Total``.
 
 - Canvas: Grades > Import > choose the CSV. Canvas matches rows on ``ID`` (use the LMS login

@@ -1,6 +1,6 @@
 """Proof that released files carry no key: search them for every piece of key text.
 
-Key text is everything a student must not see: each question's explanation and choice
+Key text is everything a learner must not see: each question's explanation and choice
 feedback, each exercise's solution lines and hidden test names and lines (those not also in the
 stub or public tests); every released file is searched for each of them. Accepted text
 answers are searched in the released copy of their own question (prompt, concept, choices; not
@@ -94,7 +94,7 @@ def answer_in_question_leaks(name: str, released: object, material: Material) ->
             continue
         if question.type != "text":
             continue
-        # Ids are identifiers, not text a student reads in the quiz, so they are left out.
+        # Ids are identifiers, not text a learner reads in the quiz, so they are left out.
         visible = {key: value for key, value in shown.items() if key != "id"}
         words = f" {quiz.normalise_text(yaml.safe_dump(visible, allow_unicode=True))} "
         for variant in question.answer["accept"]:  # type: ignore[index]

@@ -33,7 +33,7 @@ class Material:
 
     @property
     def key_folders(self) -> tuple[Path, ...]:
-        """Folders the student's code must never see (covered in the sandbox)."""
+        """Folders the learner's code must never see (covered in the sandbox)."""
         return (self.quizzes_dir, self.exercises_dir)
 
 

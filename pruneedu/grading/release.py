@@ -1,4 +1,4 @@
-"""``pruneedu release OUT_DIR``: student copies of the quiz banks and exercises, without keys.
+"""``pruneedu release OUT_DIR``: learner copies of the quiz banks and exercises, without keys.
 
 Writes ``OUT_DIR/quizzes/<quiz-id>.yaml`` (``quiz.release_bank``: no answers, explanations or
 feedback; matching definitions sorted) and ``OUT_DIR/exercises/<id>/`` with ``exercise.yaml``,
@@ -31,14 +31,14 @@ RELEASED_EXERCISE_FILES = ("exercise.yaml", "stub.py", "public_tests.py")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("out", type=Path, help="folder for the student copies")
+    parser.add_argument("out", type=Path, help="folder for the learner copies")
     add_material_arguments(parser)
     parser.add_argument("--force", action="store_true",
                         help="write into a non-empty folder (replaces released files only)")
 
 
 def write_release(material: Material, folder: Path) -> list[Path]:
-    """Write the student copies into ``folder``; returns the files written (relative)."""
+    """Write the learner copies into ``folder``; returns the files written (relative)."""
     written = []
     for bank in material.banks.values():
         text = yaml.safe_dump(quiz.release_bank(bank), sort_keys=False, allow_unicode=True,
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         files = write_release(material, staging)
         leaks = check_release(material, staging, files)
         if leaks:
-            print(f"pruneedu release: KEY TEXT FOUND in the student copies; nothing was "
+            print(f"pruneedu release: KEY TEXT FOUND in the learner copies; nothing was "
                   f"written to {out}:", file=sys.stderr)
             for leak in leaks:
                 print(f"  {leak.file}: {leak.what}: {leak.text!r}", file=sys.stderr)

@@ -22,11 +22,11 @@ from pruneedu.grading.itemstats import ItemStats, item_analysis
 from pruneedu.grading.material import add_material_arguments
 from pruneedu.grading.rejects import report
 
-COLUMNS = ("quiz", "question", "type", "students", "difficulty", "discrimination", "distractors")
+COLUMNS = ("quiz", "question", "type", "learners", "difficulty", "discrimination", "distractors")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("submissions", type=Path, help="folder of student submission files")
+    parser.add_argument("submissions", type=Path, help="folder of learner submission files")
     parser.add_argument("--out", type=Path, required=True, help="folder for the CSV and plot")
     add_material_arguments(parser)
 
@@ -42,7 +42,7 @@ def table_rows(analysis: list[ItemStats]) -> list[list[str]]:
         >>> table_rows([ItemStats("q", "q1", "single", 4, 0.5, None, {"a": 2, "b": 2})])
         [['q', 'q1', 'single', '4', '0.500', '', 'a:2 b:2']]
     """
-    return [[s.quiz_id, s.question_id, s.type, str(s.students), _number(s.difficulty),
+    return [[s.quiz_id, s.question_id, s.type, str(s.learners), _number(s.difficulty),
              _number(s.discrimination), " ".join(f"{k}:{v}" for k, v in s.distractors.items())]
             for s in analysis]
 

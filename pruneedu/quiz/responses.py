@@ -34,7 +34,7 @@ def now_iso() -> str:
 def responses_path(quiz_id: str, mode: str = "graded") -> Path:
     """Where the quiz widget keeps a learner's answers to one quiz.
 
-    Graded answers go to ``responses/<quiz-id>.responses.json`` (the file a student hands in);
+    Graded answers go to ``responses/<quiz-id>.responses.json`` (the file a learner hands in);
     practice answers to ``responses/<quiz-id>.practice.responses.json`` so practising never
     overwrites a graded attempt.
 
