@@ -1,7 +1,8 @@
 """``pruneedu validate [PATH]``: check quiz banks and the glossary before learners see them.
 
 Prints one line per problem (file, question or term id, what is wrong) and exits 1, or prints
-a one-line summary and exits 0. PATH is the quizzes folder by default, or one YAML file.
+a one-line summary and exits 0. PATH is the quizzes folder by default, or one YAML file; a
+PATH that does not exist or holds no YAML file is a usage error (exit 2, message on stderr).
 
 Example:
     $ pruneedu validate
@@ -11,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from pruneedu import paths
@@ -96,11 +98,19 @@ def _summary(report: _Report) -> str:
     return ", ".join(parts) + ": OK"
 
 
+def _usage_error(message: str) -> int:
+    print(f"pruneedu validate: {message}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     path: Path = args.path if args.path is not None else paths.quizzes_dir()
     if not path.exists():
-        print(f"{path}: no such file or folder; give a quizzes folder or a YAML file.")
-        return 1
+        return _usage_error(f"{path}: no such file or folder; give a quizzes folder or a "
+                            "YAML file.")
+    if args.lessons is not None and not args.lessons.is_dir():
+        return _usage_error(f"--lessons {args.lessons} is not a folder; give the folder that "
+                            "holds the lesson files.")
     lessons_dir: Path = args.lessons if args.lessons is not None else _default_lessons_dir(path)
     report = _Report()
     lessons: set[str] | None = None
@@ -111,8 +121,8 @@ def run(args: argparse.Namespace) -> int:
                             "cannot be checked; pass --lessons DIR.")
     files = _yaml_files(path)
     if not files:
-        print(f"{path}: no .yaml files found; give the folder that holds the quiz banks.")
-        return 1
+        return _usage_error(f"{path}: no .yaml files found; give the folder that holds the "
+                            "quiz banks.")
     owners: dict[str, Path] = {}
     for file in files:
         try:

@@ -144,22 +144,25 @@ def test_json_copy_agrees_with_the_csv(graded):
     assert len(data["rejects"]) == len(EXPECTED_REJECTS)
 
 
-def test_clean_class_exits_0(tmp_path):
+@pytest.fixture
+def clean_class(tmp_path):
+    """A submissions folder holding ada's fully right responses file only."""
     submissions = tmp_path / "clean"
     submissions.mkdir()
     shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
+    return submissions
+
+
+def test_clean_class_exits_0(tmp_path, clean_class):
     out = tmp_path / "gradebook.csv"
-    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 0
+    assert main(["grade", str(clean_class), "--out", str(out), *MATERIAL]) == 0
     assert out.read_text().splitlines()[1] == "ada,ada,8,0,8"
 
 
-def test_output_inside_the_submissions_folder_is_not_graded_next_time(tmp_path):
-    submissions = tmp_path / "clean"
-    submissions.mkdir()
-    shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
-    out = submissions / "gradebook.csv"
-    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 0
-    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 0
+def test_output_inside_the_submissions_folder_is_not_graded_next_time(clean_class):
+    out = clean_class / "gradebook.csv"
+    assert main(["grade", str(clean_class), "--out", str(out), *MATERIAL]) == 0
+    assert main(["grade", str(clean_class), "--out", str(out), *MATERIAL]) == 0
 
 
 def test_missing_folder_or_keyless_banks_are_setup_errors(tmp_path, capsys):
@@ -176,15 +179,26 @@ def test_missing_folder_or_keyless_banks_are_setup_errors(tmp_path, capsys):
     assert "no answer keys" in capsys.readouterr().err
 
 
-def test_an_output_that_cannot_be_written_is_a_setup_error_not_a_reject(tmp_path, capsys):
+def test_an_output_that_cannot_be_written_is_a_setup_error_not_a_reject(tmp_path, capsys,
+                                                                         clean_class):
     # Exit status 1 means "something was rejected"; a traceback once gave 1 here too.
-    submissions = tmp_path / "clean"
-    submissions.mkdir()
-    shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
     (tmp_path / "a-file").write_text("not a folder")
     out = tmp_path / "a-file" / "gradebook.csv"
-    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 2
+    assert main(["grade", str(clean_class), "--out", str(out), *MATERIAL]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_a_bank_with_a_yaml_alias_bomb_is_a_setup_error(tmp_path, capsys, clean_class):
+    from test_validate import ALIAS_BOMB
+
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(FIXTURE / "quizzes", quizzes)
+    (quizzes / "bomb.yaml").write_text(ALIAS_BOMB)
+    assert main(["grade", str(clean_class), "--out", str(tmp_path / "g.csv"),
+                 "--quizzes", str(quizzes), "--exercises", str(FIXTURE / "exercises")]) == 2
+    err = capsys.readouterr().err
+    assert "bomb.yaml" in err and "anchors and aliases" in err
+    assert not (tmp_path / "g.csv").exists()
 
 
 def test_grading_never_imports_torch_in_the_grader_process(tmp_path):

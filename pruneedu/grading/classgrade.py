@@ -14,8 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +21,8 @@ from tqdm import tqdm
 
 from pruneedu import quiz
 from pruneedu.grading.codegrade import ExerciseResult, grade_code
-from pruneedu.grading.material import Material, load_material
+from pruneedu.grading.material import Material
 from pruneedu.grading.rejects import Reject
-from pruneedu.grading.sandbox import SandboxError
 from pruneedu.grading.submissions import discover
 
 # No tqdm monitor thread: the sandbox forks with preexec_fn, which is unsafe beside threads.
@@ -102,19 +99,3 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
         if reject.learner_id:
             record(reject.learner_id)
     return ClassGrades(material, dict(sorted(learners.items())), sorted(rejects))
-
-
-def grade_for_command(command: str, args: argparse.Namespace,
-                      ignore: tuple[Path, ...] = ()) -> ClassGrades | None:
-    """Load the material named by a subcommand's options and grade ``args.submissions``.
-
-    A set-up problem (missing folder, broken bank, a sandbox that cannot start) is printed as
-    one line and gives ``None``: the command then exits 2, which never reads as "rejects".
-    """
-    try:
-        material = load_material(args.quizzes, args.exercises)
-        return grade_class(args.submissions, material, ignore=ignore,
-                           progress=False if args.no_progress else None)
-    except (ValueError, SandboxError) as error:
-        print(f"pruneedu {command}: {error}", file=sys.stderr)
-        return None

@@ -16,23 +16,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 from collections import Counter
-from pathlib import Path
 
 from pruneedu import quiz
 from pruneedu.atomic import write_atomic
-from pruneedu.grading.classgrade import ClassGrades, LearnerGrades, grade_for_command
+from pruneedu.grading.classgrade import ClassGrades, LearnerGrades
 from pruneedu.grading.codegrade import ExerciseResult
+from pruneedu.grading.command import add_grading_arguments, run_grading_command
 from pruneedu.grading.gradebook import format_points
-from pruneedu.grading.material import add_material_arguments
-from pruneedu.grading.rejects import report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("submissions", type=Path, help="folder of learner submission files")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the feedback files")
-    add_material_arguments(parser)
+    add_grading_arguments(parser, "folder for the feedback files")
     parser.add_argument("--reveal-answers", action="store_true",
                         help="show the right answer for each question a learner got wrong")
 
@@ -132,17 +127,11 @@ def feedback_file_names(learners: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    grades = grade_for_command("feedback", args, ignore=(args.out,))
-    if grades is None:
-        return 2
-    try:
+    def write(grades: ClassGrades) -> str:
         names = feedback_file_names(list(grades.learners))
         for learner in grades.learners:
             write_atomic(args.out / names[learner],
                          learner_feedback(grades, learner, args.reveal_answers))
-    except OSError as error:  # exit status 1 would read as "something was rejected"
-        print(f"pruneedu feedback: cannot write the feedback ({error}); choose an --out "
-              "folder you can write to.", file=sys.stderr)
-        return 2
-    print(f"Wrote feedback for {len(grades.learners)} learners to {args.out}.")
-    return report(grades.rejects)
+        return f"Wrote feedback for {len(grades.learners)} learners to {args.out}."
+
+    return run_grading_command("feedback", args, (args.out,), write)

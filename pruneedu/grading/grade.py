@@ -3,8 +3,8 @@
 Writes ``gradebook.csv`` (``Student, ID, <quiz ids...>, <exercise ids...>, Total``; see
 :mod:`pruneedu.grading.gradebook` for importing it into Canvas or Moodle), a JSON copy beside it
 (``gradebook.json``: maxima, per-question scores, exercise test counts, rejects) and the rejects
-report ``gradebook.rejects.csv``. Exit status: 0 everything graded, 1 something rejected (the
-gradebook is still written), 2 a usage or set-up error.
+report ``gradebook.rejects.csv``. Exit status as in :mod:`pruneedu.grading.command`: 0 everything
+graded, 1 something rejected (the gradebook is still written), 2 a usage or set-up error.
 
 Example:
     $ pruneedu grade submissions/ --out grades/gradebook.csv --quizzes quizzes/
@@ -13,19 +13,17 @@ Example:
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from pruneedu.grading.classgrade import ClassGrades, grade_for_command
+from pruneedu.grading.classgrade import ClassGrades
+from pruneedu.grading.command import add_grading_arguments, run_grading_command
 from pruneedu.grading.gradebook import format_points, sibling, write_csv, write_json
-from pruneedu.grading.material import add_material_arguments
-from pruneedu.grading.rejects import report, write_rejects
+from pruneedu.grading.rejects import write_rejects
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("submissions", type=Path, help="folder of learner submission files")
-    parser.add_argument("--out", type=Path, required=True, help="the gradebook CSV to write")
-    add_material_arguments(parser)
+    add_grading_arguments(parser, "the gradebook CSV to write (its .json copy and "
+                                  ".rejects.csv go beside it)")
 
 
 def output_paths(out: Path) -> tuple[Path, Path, Path]:
@@ -79,20 +77,13 @@ def gradebook_data(grades: ClassGrades) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     csv_path, json_path, rejects_path = output_paths(args.out)
-    grades = grade_for_command("grade", args, ignore=(csv_path, json_path, rejects_path))
-    if grades is None:
-        return 2
-    header, rows = gradebook_table(grades)
-    try:
+
+    def write(grades: ClassGrades) -> str:
+        header, rows = gradebook_table(grades)
         write_csv(csv_path, header, rows)
         write_json(json_path, gradebook_data(grades))
         write_rejects(rejects_path, grades.rejects)
-    except OSError as error:  # exit status 1 would read as "something was rejected"
-        print(f"pruneedu grade: cannot write the gradebook ({error}); choose an --out in a "
-              "folder you can write to.", file=sys.stderr)
-        return 2
-    print(f"Graded {len(rows)} learners into {csv_path} (and {json_path.name}).")
-    status = report(grades.rejects)
-    if grades.rejects:
-        print(f"Rejects report: {rejects_path}")
-    return status
+        written = f"Graded {len(rows)} learners into {csv_path} (and {json_path.name})."
+        return written + (f"\nRejects report: {rejects_path}" if grades.rejects else "")
+
+    return run_grading_command("grade", args, (csv_path, json_path, rejects_path), write)

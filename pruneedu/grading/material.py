@@ -1,7 +1,7 @@
 """The instructor's material: full quiz banks (with keys) and exercise definitions.
 
-Every subcommand takes ``--quizzes DIR`` (default: the course's ``quizzes/``, which follows
-``PRUNEEDU_COURSE_ROOT``) and ``--exercises DIR`` (default: ``<course root>/exercises``).
+Every grading command takes ``--quizzes DIR`` (default: the course's ``quizzes/``, which
+follows ``PRUNEEDU_COURSE_ROOT``) and ``--exercises DIR`` (default: ``<course root>/exercises``).
 A bank is any ``*.yaml`` in the quizzes folder except ``glossary.yaml``.
 
 Example:
@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,13 +65,3 @@ def load_material(quizzes: Path | None = None, exercises: Path | None = None) ->
             raise ValueError(f"{name} {folder} is not a folder; give the folder that holds them.")
     return Material(load_banks(quizzes_dir), load_exercises(exercise_root),
                     quizzes_dir.resolve(), exercise_root.resolve())
-
-
-def add_material_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options every grading subcommand shares: ``--quizzes``, ``--exercises`` and
-    ``--no-progress``."""
-    parser.add_argument("--quizzes", type=Path, default=None,
-                        help="folder of the full quiz banks (default: the course's quizzes/)")
-    parser.add_argument("--exercises", type=Path, default=None,
-                        help="folder of the code exercises (default: the course's exercises/)")
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")

@@ -24,8 +24,9 @@ from pathlib import Path
 import yaml
 
 from pruneedu import quiz
+from pruneedu.grading.command import add_material_arguments
 from pruneedu.grading.leakcheck import Leak, find_leaks, key_texts, released_bank_leaks
-from pruneedu.grading.material import Material, add_material_arguments, load_material
+from pruneedu.grading.material import Material, load_material
 
 RELEASED_EXERCISE_FILES = ("exercise.yaml", "stub.py", "public_tests.py")
 
@@ -80,8 +81,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"pruneedu release: {error}", file=sys.stderr)
         return 2
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
+    except OSError as error:
+        print(f"pruneedu release: cannot write to {out} ({error.strerror or error}); choose a "
+              "folder you can write to.", file=sys.stderr)
+        return 2
     try:
         files = write_release(material, staging)
         leaks = check_release(material, staging, files)
