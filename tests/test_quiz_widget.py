@@ -172,7 +172,7 @@ def test_widget_output_has_no_script():
     view = quiz.show(BANK, mode="practice", learner_id="ada")
     bundle = view._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    texts, stack = [], [view.widget]
+    texts, stack = [], [view]
     while stack:
         widget = stack.pop()
         stack.extend(getattr(widget, "children", ()))
