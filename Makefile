@@ -43,7 +43,7 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	@echo "==> Lint (ruff)"
-	$(BIN)/ruff check pruneedu tests benchmarks scripts
+	$(BIN)/ruff check pruneedu tests benchmarks scripts conftest.py setup.py
 
 unit: $(STAMP)
 	@echo "==> Unit tests"

@@ -6,10 +6,11 @@ of the wrong type become per-question rejects (the answer scores 0, the rest of 
 counts). A learner appears in the gradebook when any of their files was graded or rejected
 with a known id, with 0 for everything not graded.
 
-Example:
-    >>> grades = grade_class(Path("class"), load_material())   # doctest: +SKIP
-    >>> grades.learners["ada"].total                          # doctest: +SKIP
-    7.5
+Example (``class_folder`` holds the responses files ada and ben handed in):
+    >>> from pruneedu.grading.material import load_material
+    >>> grades = grade_class(class_folder, load_material(), progress=False)
+    >>> list(grades.learners), grades.learners["ben"].total, grades.rejects
+    (['ada', 'ben'], 0.0, [])
 """
 
 from __future__ import annotations

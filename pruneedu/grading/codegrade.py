@@ -4,10 +4,13 @@ The score is ``points * passed / total`` over the public and hidden tests togeth
 results keep their names and reasons (a learner may see them); hidden results are reported to
 the learner only as a count, because their names and reasons describe the hidden inputs.
 
-Example:
-    >>> result = grade_code(exercise, source_text)   # doctest: +SKIP
-    >>> result.score, result.max_score               # doctest: +SKIP
-    (5.0, 5.0)
+Example (skipped here: it runs code in the sandbox, which tests/test_exercises.py and
+tests/test_grading_grade.py exercise):
+    >>> from pruneedu.exercises import load_exercise
+    >>> exercise = load_exercise("magnitude-mask")
+    >>> result = grade_code(exercise, exercise.stub_path.read_text())  # doctest: +SKIP
+    >>> result.score, result.max_score                                 # doctest: +SKIP
+    (0.0, 5.0)
 """
 
 from __future__ import annotations

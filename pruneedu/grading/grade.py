@@ -34,10 +34,15 @@ def output_paths(out: Path) -> tuple[Path, Path, Path]:
 def gradebook_table(grades: ClassGrades) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the LMS CSV: one row per learner, sorted by id.
 
-    Example:
-        >>> header, rows = gradebook_table(grades)   # doctest: +SKIP
-        >>> header                                    # doctest: +SKIP
-        ['Student', 'ID', '01-introduction', 'magnitude-mask', 'Total']
+    Example (``class_folder`` holds the responses files ada and ben handed in):
+        >>> from pruneedu.grading.classgrade import grade_class
+        >>> from pruneedu.grading.material import load_material
+        >>> header, rows = gradebook_table(grade_class(class_folder, load_material(),
+        ...                                            progress=False))
+        >>> header[:3], header[-2:]
+        (['Student', 'ID', '01-introduction'], ['magnitude-mask', 'Total'])
+        >>> [row[:2] for row in rows]
+        [['ada', 'ada'], ['ben', 'ben']]
     """
     quiz_ids, exercise_ids = sorted(grades.material.banks), sorted(grades.material.exercises)
     header = ["Student", "ID", *quiz_ids, *exercise_ids, "Total"]

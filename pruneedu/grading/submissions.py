@@ -19,9 +19,11 @@ learner handed in the same quiz twice, the file with the latest ``updated_at`` (
 file name) is graded and the others are reported. Hidden files (``.DS_Store``) are skipped.
 Nothing is ever modified or deleted.
 
-Example:
-    >>> found = discover(Path("class"), material)   # doctest: +SKIP
-    >>> [s.learner_id for s in found.quizzes], found.rejects   # doctest: +SKIP
+Example (``class_folder`` holds the responses files ada and ben handed in):
+    >>> from pruneedu.grading.material import load_material
+    >>> found = discover(class_folder, load_material())
+    >>> [s.learner_id for s in found.quizzes], found.code, found.rejects
+    (['ada', 'ben'], [], [])
 """
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ the flashcards and the progress dashboard rely on them.
 
 Example:
     >>> from pruneedu import quiz
-    >>> bank = quiz.load_bank("01-introduction")                     # doctest: +SKIP
-    >>> quiz.grade_answer(bank.question("intro-why-edge"), "a").score  # doctest: +SKIP
-    1.0
+    >>> bank = quiz.load_bank("01-introduction")
+    >>> question = next(q for q in bank.questions if q.type == "truefalse")
+    >>> quiz.grade_answer(question, question.answer).score == question.points
+    True
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def show(source: str | Path, mode: str = "practice", learner_id: str | None = No
     ipywidgets is imported only here, so grading scripts never load it.
 
     Example:
-        >>> quiz.show("01-introduction", mode="practice")   # doctest: +SKIP
+        >>> from pruneedu import quiz
+        >>> view = quiz.show("01-introduction", mode="practice")   # a cell's last line shows it
     """
     from pruneedu.quiz.widget import show as show_widget
 

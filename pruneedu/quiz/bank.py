@@ -79,8 +79,10 @@ class Bank:
         """The question with this id.
 
         Example:
-            >>> load_bank("01-introduction").question("intro-why-edge").type  # doctest: +SKIP
-            'single'
+            >>> bank = load_bank("01-introduction")
+            >>> first = bank.questions[0]
+            >>> bank.question(first.id) is first
+            True
         """
         for item in self.questions:
             if item.id == question_id:
@@ -147,8 +149,15 @@ def load_bank(source: str | Path) -> Bank:
     """Load a bank by quiz id (from the course's quizzes folder) or from a YAML file path.
 
     Example:
-        >>> bank = load_bank("01-introduction")            # doctest: +SKIP
-        >>> bank = load_bank("release/01-introduction.yaml")  # a keyless copy  # doctest: +SKIP
+        >>> bank = load_bank("01-introduction")       # by id, from the course's quizzes/
+        >>> bank.id, bank.has_key
+        ('01-introduction', True)
+        >>> import tempfile, yaml
+        >>> from pruneedu.quiz import release_bank
+        >>> copy = Path(tempfile.mkdtemp()) / "handout.yaml"
+        >>> _ = copy.write_text(yaml.safe_dump(release_bank(bank)))
+        >>> load_bank(copy).has_key                   # a released, keyless copy, by path
+        False
     """
     text = str(source)
     is_path = isinstance(source, Path) or text.endswith((".yaml", ".yml")) or "/" in text

@@ -186,9 +186,13 @@ def grade_responses(bank: Bank, responses: Mapping) -> QuizGrade:
     ``unknown_ids`` and answers of the wrong kind in ``invalid``, neither stops the grading.
 
     Example:
-        >>> grade = grade_responses(bank, load_responses(path))   # doctest: +SKIP
-        >>> grade.score, grade.max_score                          # doctest: +SKIP
-        (4.5, 6.0)
+        >>> from pruneedu.quiz.bank import load_bank
+        >>> bank = load_bank("01-introduction")
+        >>> question = next(q for q in bank.questions if q.type == "truefalse")
+        >>> grade = grade_responses(bank, {"answers": {question.id: {"value": question.answer},
+        ...                                            "no-such-question": {"value": 1}}})
+        >>> grade.score == question.points, grade.max_score == bank.max_score, grade.unknown_ids
+        (True, True, ['no-such-question'])
     """
     answers = responses.get("answers", {})
     results: dict[str, Result] = {}

@@ -150,9 +150,11 @@ def load_responses(path: str | Path) -> dict:
     names the same key twice is refused.
 
     Example:
-        >>> responses = load_responses("ada.01-introduction.responses.json")  # doctest: +SKIP
-        >>> responses["answers"]["intro-why-edge"]["value"]                    # doctest: +SKIP
-        'a'
+        >>> answers = new_responses("01-introduction", "sha256:ab", "ada", "graded")
+        >>> record_answer(answers, "intro-why-edge", ["a", "b"])
+        >>> path = save_responses(responses_path("01-introduction"), answers)
+        >>> load_responses(path)["answers"]["intro-why-edge"]["value"]
+        ['a', 'b']
     """
     path = Path(path)
     try:
@@ -182,7 +184,9 @@ def save_responses(path: str | Path, responses: Mapping) -> Path:
     """Validate and write a responses file atomically; returns the path written.
 
     Example:
-        >>> save_responses(responses_path("01-introduction"), responses)   # doctest: +SKIP
+        >>> answers = new_responses("01-introduction", "sha256:ab", "ada", "practice")
+        >>> save_responses(responses_path("01-introduction", "practice"), answers).name
+        '01-introduction.practice.responses.json'
     """
     check_responses(responses, source="the answers to save")
     return write_atomic(path, json.dumps(responses, indent=2, ensure_ascii=False) + "\n")

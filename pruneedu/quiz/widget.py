@@ -233,7 +233,9 @@ def show(source: str | Path, mode: str = "practice", learner_id: str | None = No
 
     Example:
         >>> from pruneedu import quiz
-        >>> quiz.show("01-introduction", mode="practice")   # doctest: +SKIP
+        >>> view = quiz.show("01-introduction", mode="graded")   # a cell's last line shows it
+        >>> view.bank.has_key, view.path.name       # graded mode shows the keyless copy
+        (False, '01-introduction.responses.json')
     """
     if mode not in MODES:
         raise ValueError(f"mode must be 'practice' or 'graded', not {mode!r}.")
