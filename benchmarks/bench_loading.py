@@ -17,6 +17,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from tables import print_table, verdict
+
 from pruneedu import models
 
 GOAL_S = 1.0
@@ -37,25 +39,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15, help="timed calls of each kind")
     args = parser.parse_args(argv)
-    rows, failed = [], False
+    rows = []
     for name, build in BUILDERS.items():
         models.pretrained(name)  # warm-up: the first call also reads the file from disk
         loads, builds = [], []
         for _ in range(args.repeats):  # interleaved, so machine load hits both alike
             loads.append(seconds(lambda name=name: models.pretrained(name)))
             builds.append(seconds(build))
-        load, base = statistics.median(loads), statistics.median(builds)
-        ratio = load / base
-        verdict = "PASS" if max(loads) < GOAL_S and ratio <= GOAL_RATIO else "FAIL"
-        failed |= verdict == "FAIL"
-        rows.append((name, load * 1000, base * 1000, ratio, max(loads) * 1000, verdict))
+        ratio = statistics.median(loads) / statistics.median(builds)
+        passed = max(loads) < GOAL_S and ratio <= GOAL_RATIO
+        rows.append([name, f"{statistics.median(loads) * 1000:.1f}",
+                     f"{statistics.median(builds) * 1000:.1f}", f"{ratio:.2f}x",
+                     f"{max(loads) * 1000:.1f}", verdict(passed)])
     print(f"models.pretrained(name) vs building the untrained model, median of {args.repeats} "
           f"(goal: every load < {GOAL_S:.0f} s and at most {GOAL_RATIO:.0f}x the build)\n")
-    print("| model | pretrained (ms) | untrained build (ms) | ratio | slowest load (ms) | result |")
-    print("|---|---:|---:|---:|---:|---|")
-    for name, load, base, ratio, worst, verdict in rows:
-        print(f"| {name} | {load:.1f} | {base:.1f} | {ratio:.2f}x | {worst:.1f} | {verdict} |")
-    return 1 if failed else 0
+    print_table(["model", "pretrained (ms)", "untrained build (ms)", "ratio",
+                 "slowest load (ms)", "result"], rows, "lrrrrl")
+    return 0 if all(row[-1] == "PASS" for row in rows) else 1
 
 
 if __name__ == "__main__":

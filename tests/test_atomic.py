@@ -20,10 +20,9 @@ def test_a_crash_keeps_the_old_file_whole_and_removes_the_temporary(tmp_path, mo
     def crash(*args):
         raise KeyboardInterrupt(f"interrupted at {step}")
 
-    monkeypatch.setattr(os, step, crash)
-    with pytest.raises(KeyboardInterrupt):
+    with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setattr(os, step, crash)
         write_atomic(path, "new, longer content\n")
-    monkeypatch.undo()
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
 

@@ -2,11 +2,10 @@
 command (0 ok, 1 problems found, 2 usage or set-up error on stderr), and a light start."""
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fresh_python import heavy_imports
 
 import pruneedu
 from pruneedu import cli
@@ -48,18 +47,12 @@ def test_every_subcommand_module_is_installed():
 
 def test_the_command_starts_without_torch_or_ipywidgets():
     # `pruneedu --help`, the quiz and the grading commands must start at once on a laptop.
-    code = ("import sys; from pruneedu import cli; cli.build_parser(); "
-            "print(sorted({'torch', 'ipywidgets', 'matplotlib'} & set(sys.modules)))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == "[]"
-    code = ("import sys, runpy; sys.argv = ['pruneedu', '--help']\n"
-            "try:\n    runpy.run_module('pruneedu', run_name='__main__')\n"
-            "except SystemExit:\n    pass\n"
-            "print(sorted({'torch', 'ipywidgets', 'matplotlib'} & set(sys.modules)))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert "usage: pruneedu" in result.stdout and result.stdout.splitlines()[-1] == "[]"
+    assert heavy_imports("from pruneedu import cli; cli.build_parser()") == ([], "")
+    loaded, printed = heavy_imports(
+        "import sys, runpy; sys.argv = ['pruneedu', '--help']\n"
+        "try:\n    runpy.run_module('pruneedu', run_name='__main__')\n"
+        "except SystemExit:\n    pass")
+    assert loaded == [] and "usage: pruneedu" in printed
 
 
 def test_version(capsys):
@@ -120,6 +113,15 @@ def test_each_command_follows_the_exit_status_rule(capsys, work, command, status
         assert out.err.strip(), "a usage error says why on stderr"
     if status == 1:
         assert out.out.strip() or out.err.strip(), "problems are listed"
+
+
+@pytest.mark.parametrize("command", ["grade", "feedback", "stats"])
+def test_an_out_that_cannot_be_written_exits_2_not_1(work, capsys, command):
+    # Exit status 1 means "something was rejected"; an OSError traceback once gave 1 here.
+    out = work / "existing.yaml" / "out"  # inside a file: no folder can be made there
+    code = cli.main([command, str(work / "clean"), "--out", str(out),
+                     *(a.replace("{tmp}", str(work)) for a in MATERIAL)])
+    assert code == 2 and "cannot write" in capsys.readouterr().err
 
 
 def test_release_exits_1_when_key_text_would_leak(work, capsys):

@@ -3,13 +3,12 @@ solution and tests, and the learner's check()."""
 
 import importlib.util
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from fresh_python import heavy_imports
 from torch.nn.utils import prune
 
 from pruneedu.exercises import check, load_exercise, run_case
@@ -128,12 +127,9 @@ def test_sandboxed_grading_of_solution_and_stub(exercise):
 
 def test_definitions_load_without_torch_for_the_grader():
     # The grader reads exercise definitions and judges outputs; torch stays out of its process.
-    code = ("import sys; from pruneedu import exercises; from pruneedu.grading import grade; "
-            "exercises.load_exercise('magnitude-mask').hidden_cases(); "
-            "print('torch' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == "False"
+    loaded, _ = heavy_imports("from pruneedu import exercises; from pruneedu.grading import grade; "
+                              "exercises.load_exercise('magnitude-mask').hidden_cases()")
+    assert "torch" not in loaded
 
 
 def test_check_speaks_to_the_learner_without_the_course_paths(tmp_path, exercise):

@@ -138,46 +138,24 @@ def test_wrong_format_is_also_kept_aside(isolated_learner_home, content):
     assert kept.read_text() == content
 
 
-def test_crash_during_the_write_leaves_the_old_schedule_intact(isolated_learner_home,
-                                                               monkeypatch):
+@pytest.mark.parametrize("step", ["fsync", "replace"])
+def test_a_crash_while_saving_leaves_the_old_schedule_intact(isolated_learner_home,
+                                                             monkeypatch, step):
+    # Killed mid-write (before the data is safe on disk) or just before the rename.
     deck = Deck.load(today=DAY0)
     deck.answer("mask", "good")
     path = isolated_learner_home / "flashcards.json"
     before = path.read_bytes()
 
-    real_fsync = os.fsync
+    def crash(*args):
+        raise KeyboardInterrupt(f"kernel interrupted at {step}")
 
-    def crash_before_the_data_is_safe(fd):
-        raise KeyboardInterrupt("kernel interrupted mid-write")
-
-    monkeypatch.setattr(os, "fsync", crash_before_the_data_is_safe)
-    with pytest.raises(KeyboardInterrupt):
+    with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setattr(os, step, crash)
         deck.answer("sparsity", "easy")
-    monkeypatch.setattr(os, "fsync", real_fsync)
-
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in isolated_learner_home.iterdir()) == ["flashcards.json"]
-    assert Deck.load(today=DAY0).states["mask"].repetitions == 1
-
-
-def test_crash_before_the_rename_leaves_the_old_schedule_intact(isolated_learner_home,
-                                                                monkeypatch):
-    deck = Deck.load(today=DAY0)
-    deck.answer("mask", "good")
-    path = isolated_learner_home / "flashcards.json"
-    before = path.read_bytes()
-
-    real_replace = os.replace
-
-    def crash(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
-        deck.answer("sparsity", "easy")
-    monkeypatch.setattr(os, "replace", real_replace)
     assert path.read_bytes() == before
     assert [p.name for p in isolated_learner_home.iterdir()] == ["flashcards.json"]
+    assert Deck.load(today=DAY0).states["mask"].repetitions == 1
 
 
 def test_a_leftover_temporary_file_is_ignored(isolated_learner_home):

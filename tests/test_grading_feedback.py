@@ -86,16 +86,6 @@ def test_rejected_files_are_explained_to_their_owner(feedback):
     assert "Not handed in, or not graded" in feedback["plain"]["fay"]
 
 
-def test_an_output_folder_that_cannot_be_written_exits_2(tmp_path, capsys):
-    # Exit status 1 means "something was rejected"; an OSError traceback once gave 1 too.
-    submissions = tmp_path / "clean"
-    submissions.mkdir()
-    shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
-    (tmp_path / "a-file").write_text("not a folder")
-    assert main(["feedback", str(submissions), "--out", str(tmp_path / "a-file"), *MATERIAL]) == 2
-    assert "cannot write" in capsys.readouterr().err
-
-
 def test_ids_that_differ_only_in_case_get_separate_feedback_files():
     # On macOS and Windows "Ada.md" and "ada.md" are one file: one learner's feedback would
     # silently replace the other's.

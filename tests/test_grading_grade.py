@@ -179,15 +179,6 @@ def test_missing_folder_or_keyless_banks_are_setup_errors(tmp_path, capsys):
     assert "no answer keys" in capsys.readouterr().err
 
 
-def test_an_output_that_cannot_be_written_is_a_setup_error_not_a_reject(tmp_path, capsys,
-                                                                         clean_class):
-    # Exit status 1 means "something was rejected"; a traceback once gave 1 here too.
-    (tmp_path / "a-file").write_text("not a folder")
-    out = tmp_path / "a-file" / "gradebook.csv"
-    assert main(["grade", str(clean_class), "--out", str(out), *MATERIAL]) == 2
-    assert "cannot write" in capsys.readouterr().err
-
-
 def test_a_bank_with_a_yaml_alias_bomb_is_a_setup_error(tmp_path, capsys, clean_class):
     from test_validate import ALIAS_BOMB
 
