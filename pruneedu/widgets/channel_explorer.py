@@ -93,9 +93,6 @@ class ChannelExplorer(widgets.VBox):
         self.speedup = readout("Speed-up over the unpruned model")
         rows = [[self.shapes], [self.accuracy, self.parameters, self.file],
                 [self.macs, self.latency, self.speedup]]
-        for row in rows:
-            for r in row:
-                r.add_class("pruneedu-readout")
         self.figure = viz.accuracy_sparsity_figure(
             {"channel pruning (LeNet-5)": ([s.amount for s in self.steps],
                                            [s.accuracy for s in self.steps])},

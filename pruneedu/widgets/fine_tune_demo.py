@@ -65,8 +65,6 @@ class FineTuneDemo(widgets.VBox):
         self.epochs = readout("Epochs of fine-tuning")
         self.status = readout("Status")
         readouts = [self.accuracy, self.sparsity, self.nonzero, self.epochs, self.status]
-        for r in readouts:
-            r.add_class("pruneedu-readout")
         self.figure = viz.recovery_figure(self.baseline, self.accuracies)
         self.view = FigureView(self.figure)
         self.button.on_click(self._fine_tune)

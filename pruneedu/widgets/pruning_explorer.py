@@ -75,8 +75,6 @@ class PruningExplorer(widgets.VBox):
         self.dense_size = readout("File, dense")
         self.sparse_size = readout("File, sparse format")
         readouts = [self.sparsity, self.accuracy, self.nonzero, self.dense_size, self.sparse_size]
-        for r in readouts:
-            r.add_class("pruneedu-readout")
         self.figure = viz.accuracy_sparsity_figure(
             {"global magnitude pruning": ([s.amount for s in self.steps],
                                           [s.accuracy for s in self.steps])},

@@ -95,7 +95,6 @@ class WeightVsNodeExplorer(widgets.VBox):
         # Start in the middle: at 0% both columns are the same model and the pictures are dull.
         self.slider.value = list(self.steps)[len(self.steps) // 2]
         self.budget = readout("Parameters kept by both")
-        self.budget.add_class("pruneedu-readout")
         self.readouts = {method: self._readout_column() for method in METHODS}
         columns = [
             widgets.VBox([widgets.HTML(f"<b>{TITLES[m]}</b>"), *self.readouts[m].values()],
@@ -124,10 +123,7 @@ class WeightVsNodeExplorer(widgets.VBox):
         labels = {"accuracy": "Test accuracy", "nonzero": "Nonzero parameters",
                   "file": "File, dense", "macs": "Multiply-adds per image",
                   "latency": f"Time per batch of {self._batch_size}"}
-        column = {key: readout(label) for key, label in labels.items()}
-        for r in column.values():
-            r.add_class("pruneedu-readout")
-        return column
+        return {key: readout(label) for key, label in labels.items()}
 
     def _measure_both(self, amount: float) -> dict[str, Measured]:
         net = self._net
