@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from pruneedu import paths
+from pruneedu.argcheck import short_repr
 from pruneedu.quiz.schema import Problem, answer_leaks, check_bank, check_glossary, check_question
 from pruneedu.yamlfile import CourseFileError, read_yaml
 
@@ -73,7 +74,7 @@ def _check_bank_file(file: Path, data: object, lessons: set[str] | None, report:
     report.banks += 1
     lesson = data.get("lesson")
     if lessons is not None and isinstance(lesson, str) and lesson not in lessons:
-        report.add(file, [Problem(None, f"lesson {lesson!r} does not exist")])
+        report.add(file, [Problem(None, f"lesson {short_repr(lesson)} does not exist")])
     questions = data.get("questions")
     if not isinstance(questions, list):
         return

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pruneedu
 from pruneedu import paths
+from pruneedu.argcheck import short_repr
 from pruneedu.atomic import write_atomic
 
 FORMAT_VERSION = 1
@@ -88,13 +89,13 @@ def record_answer(responses: dict, question_id: str, value: object) -> None:
 
 def _check_time(value: object, where: str) -> None:
     if not isinstance(value, str):
-        raise ResponsesError(f"{where} must be an ISO 8601 time string, not {value!r}.")
+        raise ResponsesError(f"{where} must be an ISO 8601 time string, not {short_repr(value)}.")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ResponsesError(f"{where} {value!r} is not an ISO 8601 time.") from None
+        raise ResponsesError(f"{where} {short_repr(value)} is not an ISO 8601 time.") from None
     if parsed.tzinfo is None:
-        raise ResponsesError(f"{where} {value!r} lacks a UTC offset such as +00:00.")
+        raise ResponsesError(f"{where} {short_repr(value)} lacks a UTC offset such as +00:00.")
 
 
 def check_responses(data: object, source: str = "responses") -> None:
@@ -105,10 +106,10 @@ def check_responses(data: object, source: str = "responses") -> None:
     if missing:
         raise ResponsesError(f"{source} lacks {', '.join(missing)}; it is not a responses file.")
     if data["format_version"] != FORMAT_VERSION:
-        raise ResponsesError(f"{source} has format_version {data['format_version']!r}; "
+        raise ResponsesError(f"{source} has format_version {short_repr(data['format_version'])}; "
                              f"this course reads version {FORMAT_VERSION}.")
     if data["course_id"] != pruneedu.COURSE_ID:
-        raise ResponsesError(f"{source} belongs to course {data['course_id']!r}, "
+        raise ResponsesError(f"{source} belongs to course {short_repr(data['course_id'])}, "
                              f"not {pruneedu.COURSE_ID!r}.")
     for key in ("quiz_id", "learner_id"):
         if not isinstance(data[key], str) or not data[key]:
@@ -124,8 +125,8 @@ def check_responses(data: object, source: str = "responses") -> None:
         raise ResponsesError(f"{source}: answers must be an object keyed by question id.")
     for qid, entry in answers.items():
         if not isinstance(entry, Mapping) or "value" not in entry or "answered_at" not in entry:
-            raise ResponsesError(f"{source}: answer {qid!r} needs value and answered_at.")
-        _check_time(entry["answered_at"], f"{source}: answer {qid!r} answered_at")
+            raise ResponsesError(f"{source}: answer {short_repr(qid)} needs value and answered_at.")
+        _check_time(entry["answered_at"], f"{source}: answer {short_repr(qid)} answered_at")
 
 
 class _DuplicateKey(ValueError):
@@ -171,8 +172,8 @@ def load_responses(path: str | Path) -> dict:
             "it may be damaged, ask for a fresh copy."
         ) from None
     except _DuplicateKey as error:
-        raise ResponsesError(f"{path} names the key {error.args[0]!r} twice; it was edited by "
-                             "hand or damaged, ask for a fresh copy.") from None
+        raise ResponsesError(f"{path} names the key {short_repr(error.args[0])} twice; it was "
+                             "edited by hand or damaged, ask for a fresh copy.") from None
     except ValueError as error:  # e.g. an integer longer than Python parses (4300 digits)
         raise ResponsesError(f"{path} is not valid JSON ({str(error)[:80]}); it may be "
                              "damaged, ask for a fresh copy.") from None
