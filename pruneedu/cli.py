@@ -31,7 +31,7 @@ GRADING_STATUS = """\
   0  every submission was graded in full and the files were written
   1  some files or answers were rejected (listed); the rest was graded, the files written
   2  usage or set-up error (a missing folder, a broken bank, a sandbox that cannot start,
-     an --out you cannot write to): nothing was written"""
+     an --out you cannot write to): do not use the output"""
 
 # name -> (module, what it does, what each exit status means for it)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {

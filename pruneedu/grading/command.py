@@ -8,8 +8,8 @@ differ only in the files they write. Their exit status means the same for all th
 - 1: something was rejected (listed, and in ``gradebook.rejects.csv`` for ``grade``); the
   rest was graded and the files were still written;
 - 2: a usage or set-up problem (a missing folder, a broken bank, a sandbox that cannot start,
-  an ``--out`` that cannot be written): nothing was graded or written, and the reason is on
-  standard error.
+  an ``--out`` that cannot be written): the reason is on standard error, and the output is
+  not to be used.
 """
 
 from __future__ import annotations
