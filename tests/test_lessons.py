@@ -11,13 +11,12 @@ import pytest
 import yaml
 
 from pruneedu import lessons, paths
-from pruneedu.markdown_html import to_html
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SECTIONS = (
     "Summary: Basic", "Summary: Medium", "Summary: Detailed", "Key concepts",
-    "Real-world examples", "Memory aids", "Dialogue", "Glossary",
+    "Real-world examples", "Memory aids", "Dialogue", "FAQ", "Glossary",
 )
 
 # The term ids agreed for quizzes/glossary.yaml; used only while that file does not exist yet.
@@ -62,15 +61,17 @@ def test_summaries_differ_and_grow_with_depth(lesson_id):
 
 
 @pytest.mark.parametrize("lesson_id", lessons.LESSON_IDS)
-def test_dialogue_has_both_speakers_and_real_student_questions(lesson_id):
+def test_dialogue_segments_hold_every_turn_of_the_known_speakers(lesson_id):
     lesson = lessons.load_lesson(lesson_id)
-    pairs = lesson.dialogue()
-    speakers = [speaker for speaker, _ in pairs]
-    assert set(speakers) == {"Teacher", "Student"}
-    # Every paragraph of the section is a speaker line, so none is silently dropped.
+    segments = lesson.dialogue_segments()
+    assert len(segments) >= 2
+    turns = [turn for segment in segments for turn in segment.turns]
+    assert lesson.dialogue() == turns
+    assert {speaker for speaker, _ in turns} <= set(lessons.SPEAKERS)
+    # Every paragraph of the section is a heading or a turn, so none is silently dropped.
     paragraphs = [p for p in lesson.sections["Dialogue"].split("\n\n") if p.strip()]
-    assert len(pairs) == len(paragraphs)
-    student_questions = [line for speaker, line in pairs if speaker == "Student" and "?" in line]
+    assert len(paragraphs) == len(turns) + len(segments)
+    student_questions = [text for speaker, text in turns if speaker != "Teacher" and "?" in text]
     assert len(student_questions) >= 4
 
 
@@ -263,9 +264,16 @@ def write_course(root: Path, text: str) -> Path:
     return path
 
 
+MINIMAL_BODIES = {
+    "Dialogue": "### Opening\n\n**Teacher:** Ready?\n\n**Priya:** Yes.",
+    "FAQ": "### Is this a question?\n\nIt is.",
+}
+
+
 def minimal_lesson(skip: str = "") -> str:
     parts = ["# Lesson 1 - Test"]
-    parts += [f"## {h}\n\nText for {h}." for h in SECTIONS if h != skip]
+    parts += [f"## {h}\n\n{MINIMAL_BODIES.get(h, f'**Idea.** Text for {h}.')}"
+              for h in SECTIONS if h != skip]
     return "\n\n".join(parts) + "\n"
 
 
@@ -282,7 +290,7 @@ def test_a_minimal_complete_lesson_loads_from_the_course_root(tmp_path, monkeypa
     monkeypatch.setenv("PRUNEEDU_COURSE_ROOT", str(tmp_path))
     lesson = lessons.load_lesson("01-introduction")
     assert lesson.title == "Lesson 1 - Test"
-    assert lesson.summary("medium") == "Text for Summary: Medium."
+    assert lesson.summary("medium") == "**Idea.** Text for Summary: Medium."
     assert list(lesson.sections) == list(SECTIONS)
 
 
@@ -290,44 +298,16 @@ def test_missing_file_and_duplicate_section_are_clear_errors(tmp_path, monkeypat
     monkeypatch.setenv("PRUNEEDU_COURSE_ROOT", str(tmp_path))
     with pytest.raises(ValueError, match="missing; set PRUNEEDU_COURSE_ROOT"):
         lessons.load_lesson("01-introduction")
-    write_course(tmp_path, minimal_lesson() + "\n## Dialogue\n\nAgain.\n")
+    write_course(tmp_path, minimal_lesson() + "\n## Dialogue\n\n### Again\n\n**Tom:** Hi.\n")
     with pytest.raises(ValueError, match="two '## Dialogue' sections"):
         lessons.load_lesson("01-introduction")
 
 
 def test_headings_inside_code_fences_are_not_sections():
-    text = minimal_lesson().replace("Text for Glossary.", "```\n## Not a heading\n```")
+    text = minimal_lesson().replace("**Idea.** Text for Glossary.", "```\n## Not a heading\n```")
     lesson = lessons.parse_lesson("x", text)
     assert "Not a heading" not in lesson.sections
     assert "## Not a heading" in lesson.sections["Glossary"]
-
-
-def test_widget_switches_the_summary_in_place():
-    view = lessons.show("02-weight-vs-node")
-    lesson = lessons.load_lesson("02-weight-vs-node")
-    children_before = list(view.children)
-    summary_view = view.summary_view
-    assert view.depth_selector.description == "Depth:"
-    assert [label for label, _ in view.depth_selector.options] == ["Basic", "Medium", "Detailed"]
-    assert summary_view.value == to_html(lesson.summary("basic"))
-    for depth in ("detailed", "medium", "basic"):
-        view.depth_selector.value = depth
-        assert summary_view.value == to_html(lesson.summary(depth))
-        # The same widgets stay on screen: the summary changes in place, nothing is added.
-        assert list(view.children) == children_before
-        assert view.summary_view is summary_view
-    assert "Picture a layer as a grid" not in summary_view.value
-    view.depth_selector.value = "medium"
-    assert "Picture a layer as a grid" in summary_view.value
-
-
-def test_widget_shows_the_other_sections_in_an_accordion():
-    view = lessons.show("03-challenges", depth="detailed")
-    accordion = view.children[-1]
-    assert accordion.titles == ("Key concepts", "Real-world examples", "Memory aids", "Dialogue",
-                                "Glossary", "Try it")
-    assert "<strong>Teacher:</strong>" in accordion.children[3].value
-    assert "Zhu &amp; Gupta" in view.summary_view.value
 
 
 def test_render_text_shows_one_summary_and_the_other_sections():
@@ -349,3 +329,75 @@ def test_terminal_subcommand_prints_the_chosen_depth(capsys):
     assert "Summary: Detailed" in out and "Zhu & Gupta (2017)" in out
     with pytest.raises(SystemExit):
         parser.parse_args(["99-unknown"])
+
+
+def test_terminal_prints_one_section_on_request(capsys):
+    parser = argparse.ArgumentParser(prog="pruneedu lesson")
+    lessons.add_arguments(parser)
+    assert lessons.run(parser.parse_args(["01-introduction", "--section", "faq"])) == 0
+    out = capsys.readouterr().out
+    faq = lessons.load_lesson("01-introduction").faq()
+    assert out.splitlines()[3] == "FAQ"
+    assert all(entry.question in out for entry in faq)
+    assert "Summary: Basic" not in out and "Dialogue" not in out
+    with pytest.raises(SystemExit):
+        parser.parse_args(["01-introduction", "--section", "everything"])
+    with pytest.raises(ValueError, match="choose one of: summary, concepts"):
+        lessons.render_text("01-introduction", section="nope")
+
+
+def test_terminal_glossary_shows_definitions_without_markup():
+    text = lessons.render_text("01-introduction", section="glossary")
+    assert "- Mask - A tensor of 0s and 1s" in text
+    assert "Example: " in text and "*" not in text and "`" not in text
+
+
+def test_terminal_strips_control_characters(tmp_path, monkeypatch):
+    write_course(tmp_path, minimal_lesson().replace("Text for Key concepts.",
+                                                    "Bell\x07 and \x1b[31mred\x1b[0m."))
+    monkeypatch.setenv("PRUNEEDU_COURSE_ROOT", str(tmp_path))
+    text = lessons.render_text("01-introduction", section="concepts")
+    assert "Bell and [31mred[0m." in text and "\x1b" not in text and "\x07" not in text
+
+
+@pytest.mark.parametrize("section, body, message", [
+    ("Dialogue", "**Teacher:** Hi.", "text before its first '### ' segment heading"),
+    ("Dialogue", "### Start\n\n**Student:** Hi.", "unknown speaker 'Student'"),
+    ("Dialogue", "### Start\n\nTeacher: Hi.", "is not a turn; write it as '**Speaker:** text'"),
+    ("Dialogue", "### Start\n\n### Next\n\n**Tom:** Hi.", "the segment 'Start' is empty"),
+    ("FAQ", "Why?\n\nBecause.", "text before its first '### ' question heading"),
+    ("FAQ", "### Why?", "the question 'Why?' is empty"),
+    ("Summary: Medium", "No title here.", "has no bold title; start it with '**Title.** '"),
+])
+def test_format_slips_are_named_on_load(section, body, message):
+    text = minimal_lesson().replace(
+        f"## {section}\n\n{MINIMAL_BODIES.get(section, f'**Idea.** Text for {section}.')}",
+        f"## {section}\n\n{body}")
+    with pytest.raises(ValueError, match=re.escape(message)) as error:
+        lessons.parse_lesson("x", text, source="lessons/x.md")
+    assert f"lessons/x.md '## {section}'" in str(error.value)
+
+
+def test_segments_turns_faq_and_chapters_parse_from_markdown():
+    text = minimal_lesson().replace(MINIMAL_BODIES["Dialogue"], (
+        "### Why prune\n\n**Teacher:** Why?\n\n**Maya:** To save\nmemory.\n"
+        "### How\n**Leo:** How?\n\n**Teacher:** Carefully. To sum up: carefully.")).replace(
+        "**Idea.** Text for Summary: Detailed.",
+        "**First idea.** One.\n\n    y = W x\n\n**Second.** Two, with *stars*.")
+    lesson = lessons.parse_lesson("x", text)
+    assert lesson.dialogue_segments() == [
+        lessons.DialogueSegment("Why prune", [("Teacher", "Why?"), ("Maya", "To save memory.")]),
+        lessons.DialogueSegment("How", [("Leo", "How?"),
+                                        ("Teacher", "Carefully. To sum up: carefully.")]),
+    ]
+    assert [s for s, _ in lesson.dialogue()] == ["Teacher", "Maya", "Leo", "Teacher"]
+    assert lesson.faq() == [lessons.FaqEntry("Is this a question?", "It is.")]
+    assert lesson.summary_chapters("detailed") == [
+        lessons.SummaryChapter("First idea", "One.\n\n    y = W x"),
+        lessons.SummaryChapter("Second", "Two, with *stars*."),
+    ]
+
+
+def test_speakers_are_the_teacher_and_four_named_students():
+    # The audio lessons give each of these its own voice; renaming one breaks the audio.
+    assert lessons.SPEAKERS == ("Teacher", "Maya", "Leo", "Priya", "Tom")
