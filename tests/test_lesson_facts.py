@@ -194,7 +194,7 @@ def measured() -> dict[str, str]:
         [test_acc(pruning.prune_weights(shipped(), amount=a)) for a in (0.5, 0.7, 0.8)])
     out["layer-wise 90% no retraining"] = pct(
         test_acc(pruning.prune_weights(shipped(), amount=0.9, scope="layer")))
-    scan = pruning.sensitivity_scan(shipped(), mnist.val, sparsities=(0.9,))
+    scan = pruning.sensitivity_scan(shipped(), mnist.val, (0.9,))
     for layer, (accuracy,) in scan.accuracy.items():
         out[f"scan {layer} alone 90% (val)"] = pct(accuracy)
     norms = input_norms(shipped(), mnist.train.tensors[0].flatten(1))
