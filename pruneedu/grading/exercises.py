@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 from pruneedu import paths
-from pruneedu.grading import wire
+from pruneedu import wire
 
 ARRAY_TYPES = ("torch", "numpy")
 
