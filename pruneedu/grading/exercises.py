@@ -32,8 +32,7 @@ from typing import Any
 
 import yaml
 
-from pruneedu import paths
-from pruneedu import wire
+from pruneedu import paths, wire
 
 ARRAY_TYPES = ("torch", "numpy")
 

@@ -410,7 +410,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
     finally:
         if session is not None:
             session.close()
-    for job, run in zip(jobs, runs):
+    for job, run in zip(jobs, runs, strict=True):
         for i, outcome in enumerate(run.outcomes):
             if outcome is None:
                 run.outcomes[i] = CallOutcome(False, error=run.error or "not run",
