@@ -136,7 +136,8 @@ def test_nan_cannot_pass_a_tolerance_check():
 
 
 def test_child_text_is_cleaned_and_cut(mode):
-    code = ("def f(x):\n    raise ValueError('\\x1b[2J\\x1b[1;1Hforged PASS\\r\\n\\u202eevil\\u2066'"
+    code = ("def f(x):\n    raise ValueError("
+            "'\\x1b[2J\\x1b[1;1Hforged PASS\\r\\n\\u202eevil\\u2066'"
             " + 'y' * 10_000)\n")
     error = attack(code, mode).outcomes[0].error
     assert len(error) <= sandbox.MAX_ERROR_CHARS

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from redteam_support import COURSE, DISARM, SECRET, SECRET_DIR, SECRET_WORDS, attack, mode, texts
+from redteam_support import COURSE, DISARM, SECRET, SECRET_DIR, SECRET_WORDS, attack, mode
 from redteam_support import unsafe_none_cannot_stop as cannot_stop
 
 __all__ = ["mode"]  # the fixture
@@ -103,7 +103,8 @@ def test_unmounting_remounting_and_new_namespaces_are_refused(mode, syscall):
 def test_the_sandbox_runs_without_privileges(mode):
     code = ("import os\ndef f(x):\n    status = open('/proc/self/status').read()\n"
             "    caps = [l.split()[1] for l in status.splitlines() if l.startswith('Cap')]\n"
-            "    seccomp = [l.split()[1] for l in status.splitlines() if l.startswith('Seccomp:')]\n"
+            "    seccomp = [l.split()[1] for l in status.splitlines()\n"
+            "               if l.startswith('Seccomp:')]\n"
             "    return [os.getuid(), os.getgid(), caps, seccomp]\n")
     uid, gid, caps, seccomp_mode = attack(code, mode).outcomes[0].value
     assert seccomp_mode == ["2"]  # a filter is loaded in both modes on Linux
