@@ -7,7 +7,16 @@ from __future__ import annotations
 import os
 
 import pytest
-from redteam_support import COURSE, DISARM, SECRET, SECRET_DIR, SECRET_WORDS, attack, mode
+from redteam_support import (
+    COURSE,
+    DISARM,
+    SECRET,
+    SECRET_DIR,
+    SECRET_WORDS,
+    attack,
+    mode,
+    require_bwrap,
+)
 from redteam_support import unsafe_none_cannot_stop as cannot_stop
 
 __all__ = ["mode"]  # the fixture
@@ -145,3 +154,23 @@ def test_the_childs_environment_holds_nothing_of_the_graders(mode, monkeypatch):
 def test_the_secret_words_are_really_in_the_secret_file():
     # Guards the tests above against passing because they look for the wrong thing.
     assert SECRET_WORDS in SECRET.read_text()
+
+
+def test_kernel_settings_are_read_only_even_to_a_grader_running_as_root():
+    # Found by our own red-team round: with the grader as root, the sandbox's user is uid 0 to
+    # the kernel, and bubblewrap had left /proc/sys writable here (vm.swappiness was written).
+    # Under unsafe-none, root's code can write them: that mode is not run here on purpose.
+    require_bwrap()
+    code = DISARM + ("def f(x):\n    done = []\n"
+                     "    for name in ('vm/swappiness', 'kernel/hostname',\n"
+                     "                 'kernel/core_pattern'):\n"
+                     "        path = '/proc/sys/' + name\n        try:\n"
+                     "            value = open(path).read()\n"
+                     "            with open(path, 'w') as out:\n                out.write(value)\n"
+                     "            done.append(name)\n        except OSError:\n            pass\n"
+                     "    for name in ('sysrq-trigger', 'kcore', 'kallsyms', 'keys', 'kmsg'):\n"
+                     "        try:\n            if open('/proc/' + name, 'rb').read(64):\n"
+                     "                done.append(name)\n        except OSError:\n"
+                     "            pass\n    return done\n")
+    run = attack(code, "bwrap")
+    assert run.outcomes[0].ok and run.outcomes[0].value == [], run.outcomes[0]

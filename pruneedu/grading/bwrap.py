@@ -41,6 +41,12 @@ PACKAGE = Path(__file__).resolve().parents[1]  # the pruneedu package folder
 RUNNER_FILES = ("__init__.py", "wire.py", "sandbox_runner/__init__.py",
                 "sandbox_runner/runner.py", "sandbox_runner/guards.py")
 TORCH_FILES = ("models.py", "wire_torch.py")
+# /proc entries Docker masks or makes read-only in its containers. They matter most when the
+# grader runs as root: the sandbox's user then IS root on the host to the kernel (uid 0, with
+# no capabilities), and files such as /proc/sys/* or /proc/sysrq-trigger check only that.
+PROC_MASKED = ("acpi", "asound", "kcore", "keys", "latency_stats", "timer_list", "timer_stats",
+               "sched_debug", "scsi", "interrupts", "kallsyms", "kmsg")
+PROC_READ_ONLY = ("bus", "fs", "irq", "sys", "sysrq-trigger")
 ENVIRONMENT = {"HOME": "/tmp", "TMPDIR": "/tmp", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
@@ -132,7 +138,16 @@ def command(python_argv: Sequence[str], seccomp_fd: int, torch: bool) -> list[st
         argv += ["--tmpfs", folder]
     for relative in runner_files(torch):
         argv += ["--ro-bind", str(PACKAGE / relative), f"{RUNNER_ROOT}/pruneedu/{relative}"]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
+    argv += ["--proc", "/proc"]
+    for name in PROC_READ_ONLY:
+        if os.path.exists(f"/proc/{name}"):  # the sandbox's /proc has what the host's has
+            argv += ["--ro-bind", f"/proc/{name}", f"/proc/{name}"]
+    for name in PROC_MASKED:
+        if os.path.isdir(f"/proc/{name}"):
+            argv += ["--tmpfs", f"/proc/{name}", "--remount-ro", f"/proc/{name}"]
+        elif os.path.exists(f"/proc/{name}"):
+            argv += ["--ro-bind", "/dev/null", f"/proc/{name}"]
+    argv += ["--dev", "/dev", "--remount-ro", "/dev",
              "--size", str(SCRATCH_MB * 2**20), "--tmpfs", "/tmp", "--remount-ro", "/",
              "--chdir", "/tmp", "--seccomp", str(seccomp_fd), "--", *python_argv]
     return argv
