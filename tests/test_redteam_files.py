@@ -16,6 +16,7 @@ from redteam_support import (
     attack,
     mode,
     require_bwrap,
+    texts,
 )
 from redteam_support import unsafe_none_cannot_stop as cannot_stop
 
@@ -46,6 +47,18 @@ def test_reading_keys_tests_submissions_and_the_course_fails_past_the_hook(mode,
                  ".decode('latin-1')\n", mode, hide=[SECRET_DIR, fixtures])
     assert not run.outcomes[0].ok
     assert "FileNotFoundError" in run.outcomes[0].error
+
+
+def test_unmounting_what_covers_the_hidden_tests_does_not_reveal_them(mode, request):
+    # Issue 9's first finding: root in its own user namespace unmounted the empty tmpfs that
+    # covered the exercises, then read the hidden tests.
+    cannot_stop(mode, "past the audit hook the code reads what the teacher can", request)
+    code = DISARM + ("import ctypes\ndef f(x):\n    libc = ctypes.CDLL(None, use_errno=True)\n"
+                     f"    libc.umount2({str(SECRET_DIR).encode()!r}, 2)\n"
+                     f"    return open({str(SECRET)!r}).read()\n")
+    run = attack(code, mode)
+    assert SECRET_WORDS not in texts(run)
+    assert not run.outcomes[0].ok
 
 
 def test_listing_the_course_and_the_teachers_home_shows_nothing_of_them(mode, request):

@@ -37,6 +37,7 @@ def f(target):
             os._exit(0)
     except OSError as error:
         return "fork refused: " + str(error)
+    time.sleep(1)  # let the daemon leave the process group before the grader kills it
     return "daemon started"
 """
 
