@@ -4,9 +4,12 @@ missing. The attacks live in tests/test_redteam_*.py."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -170,3 +173,35 @@ def test_a_sandbox_that_cannot_start_is_a_setup_error(monkeypatch):
 def test_clean_text_removes_what_could_forge_a_line():
     assert sandbox.clean_text("a\u202eb\u200bc\x1b[31md\r\ne\u2028f") == "abc[31md  e f"
     assert len(sandbox.clean_text("x" * 1000, limit=50)) == 50
+
+
+GRADE_WITHOUT_BWRAP = """
+import sys
+from pruneedu.grading import bwrap
+bwrap.unavailable_reason = lambda: "bubblewrap is not installed; install it"
+from pruneedu.cli import main
+sys.exit(main(['grade', {submissions!r}, '--out', {out!r}, '--quizzes', {quizzes!r},
+               '--exercises', {exercises!r}, '--no-progress'{extra}]))
+"""
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_the_grade_command_refuses_code_without_isolation_unless_told(tmp_path, unsafe):
+    fixture = Path(__file__).parent / "fixtures" / "class"
+    out = tmp_path / "gradebook.csv"
+    script = GRADE_WITHOUT_BWRAP.format(
+        submissions=str(fixture / "submissions"), out=str(out),
+        quizzes=str(fixture / "quizzes"), exercises=str(fixture / "exercises"),
+        extra=", '--unsafe-no-isolation'" if unsafe else "")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    if not unsafe:
+        assert done.returncode == 2 and not out.exists()
+        assert "needs bubblewrap isolation" in done.stderr
+        assert "--unsafe-no-isolation" in done.stderr
+        return
+    assert done.returncode == 1, done.stderr  # graded; the fixture class has rejects
+    assert "WARNING" in done.stderr and "without isolation" in done.stderr
+    data = json.loads(out.with_suffix(".json").read_text())
+    assert data["isolation"] == "unsafe-none"
+    assert data["students"]["ada"]["exercises"]["zero-fraction"]["score"] == 2

@@ -54,10 +54,12 @@ class ClassGrades:
     material: Material
     students: dict[str, StudentGrades]
     rejects: list[Reject]
+    isolation: str = "bwrap"
 
 
 def grade_class(folder: Path, material: Material, *, progress: bool | None = None,
-                ignore: tuple[Path, ...] = (), time_limit_s: float | None = None) -> ClassGrades:
+                ignore: tuple[Path, ...] = (), time_limit_s: float | None = None,
+                isolation: str = "bwrap") -> ClassGrades:
     """Grade every submission under ``folder``.
 
     Args:
@@ -66,6 +68,7 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
         progress: show a tqdm bar (None: only on a terminal).
         ignore: files in ``folder`` to pass over (the grader's own output).
         time_limit_s: overrides every exercise's time limit (tests use a short one).
+        isolation: how code runs (``"bwrap"``; ``"unsafe-none"`` only when asked for).
     """
     found = discover(folder, material, ignore=ignore)
     rejects = list(found.rejects)
@@ -96,12 +99,13 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
             record(item.learner_id).answers[item.quiz_id] = dict(item.responses["answers"])
         else:
             exercise = material.exercises[item.exercise_id]
-            result = grade_code(exercise, item.code, hide=hide, time_limit_s=time_limit_s)
+            result = grade_code(exercise, item.code, hide=hide, time_limit_s=time_limit_s,
+                                isolation=isolation)
             record(item.student).exercises[item.exercise_id] = result
     for reject in rejects:
         if reject.student:
             record(reject.student)
-    return ClassGrades(material, dict(sorted(students.items())), sorted(rejects))
+    return ClassGrades(material, dict(sorted(students.items())), sorted(rejects), isolation)
 
 
 def grade_for_command(command: str, args: argparse.Namespace,
@@ -113,8 +117,10 @@ def grade_for_command(command: str, args: argparse.Namespace,
     """
     try:
         material = load_material(args.quizzes, args.exercises)
+        unsafe = getattr(args, "unsafe_no_isolation", False)
         return grade_class(args.submissions, material, ignore=ignore,
-                           progress=False if args.no_progress else None)
+                           progress=False if args.no_progress else None,
+                           isolation="unsafe-none" if unsafe else "bwrap")
     except (ValueError, SandboxError) as error:
         print(f"pruneedu {command}: {error}", file=sys.stderr)
         return None

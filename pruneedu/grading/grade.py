@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("submissions", type=Path, help="folder of student submission files")
     parser.add_argument("--out", type=Path, required=True, help="the gradebook CSV to write")
     add_material_arguments(parser)
+    parser.add_argument("--unsafe-no-isolation", action="store_true",
+                        help="run student code WITHOUT bubblewrap isolation (only for code you "
+                             "trust; see docs/grading-guarantees.md)")
 
 
 def output_paths(out: Path) -> tuple[Path, Path, Path]:
@@ -68,6 +71,7 @@ def gradebook_data(grades: ClassGrades) -> dict:
         }
     return {
         "format_version": 1,
+        "isolation": grades.isolation,
         "quizzes": {b.id: {"title": b.title, "max_score": float(b.max_score)}
                     for b in material.banks.values()},
         "exercises": {e.id: {"title": e.title, "max_score": e.points}
@@ -79,6 +83,9 @@ def gradebook_data(grades: ClassGrades) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     csv_path, json_path, rejects_path = output_paths(args.out)
+    if args.unsafe_no_isolation:
+        print("pruneedu grade: WARNING: student code runs without isolation "
+              "(--unsafe-no-isolation); it can read and change your files.", file=sys.stderr)
     grades = grade_for_command("grade", args, ignore=(csv_path, json_path, rejects_path))
     if grades is None:
         return 2
