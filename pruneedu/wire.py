@@ -252,7 +252,13 @@ def decode(data: Any, limits: Limits = Limits()) -> Any:
         ...
         pruneedu.wire.WireError: NaN or infinity is not an accepted result here.
     """
-    return _Decoder(limits).value(data, 0)
+    try:
+        return _Decoder(limits).value(data, 0)
+    except WireError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as error:
+        # Whatever numpy or Python refuse in hostile data is the data's fault, never a crash.
+        raise WireError(f"the value cannot be rebuilt ({type(error).__name__}).") from None
 
 
 def loads(text: bytes | str, limits: Limits = Limits()) -> Any:
@@ -325,7 +331,8 @@ class _Decoder:
             raise WireError(f"an array of dtype {str(dtype)[:20]!r} is not accepted; "
                             "return booleans or numbers.")
         if (not isinstance(shape, list) or len(shape) > 32
-                or not all(type(n) is int and 0 <= n <= 2**40 for n in shape)):
+                or not all(type(n) is int and 0 <= n <= self.limits.max_array_elements
+                           for n in shape)):
             raise WireError("an array shape must be a short list of non-negative integers.")
         count = math.prod(shape)
         self.elements += count

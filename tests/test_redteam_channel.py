@@ -34,6 +34,10 @@ def _forge(payload):
     b'{"n": 2, "ok": true, "value": {"$array": {"dtype": "<f8", "shape": [100000, 100000, 1000],'
     b' "data": "AA=="}}}',
     b'{"n": 2, "ok": true, "value": {"__ndarray__": [1], "dtype": "O", "shape": [1]}}',
+    # Found in our second round: no elements, but numpy refused the shape and the grader
+    # crashed on its ValueError.
+    b'{"n": 2, "ok": true, "value": {"$array": {"dtype": "<f8", "shape": [0, 1099511627776,'
+    b' 1099511627776], "data": ""}}}',
     b'{"n": 2, "ok": true, "value": ' + b"1" * 5000 + b"}",
     b'{"n": 2, "ok": true, "value": ["' + b"x" * 2_000_000 + b'"]}',
     b'not json at all',
