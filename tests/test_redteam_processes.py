@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -349,3 +350,55 @@ def test_bwrap_keeps_the_course_out_of_its_mounts():
         assert not str(COURSE).startswith(source.rstrip("/") + "/"), source
         assert Path(source).resolve() != COURSE
     assert "--bind" not in argv and "--dev-bind" not in argv  # nothing writable of the host
+
+
+def test_two_students_sandboxes_cannot_talk_to_each_other(mode, request):
+    # With --jobs, sandboxes run side by side: one student must not hand answers to another.
+    cannot_stop(mode, "processes of the same user share /tmp and the network", request)
+    listen = DISARM + textwrap.dedent("""
+        import socket, time
+        def f(name):
+            server = socket.socket(socket.AF_UNIX)
+            server.bind(name.encode("latin-1"))
+            server.listen()
+            server.settimeout(8)
+            open("/tmp/answer-drop", "w").write("42")
+            try:
+                server.accept()
+                return "contacted"
+            except OSError:
+                return "alone"
+    """)
+    talk = DISARM + textwrap.dedent("""
+        import socket, time
+        def f(name):
+            found = []
+            for _ in range(30):
+                time.sleep(0.2)
+                try:
+                    socket.socket(socket.AF_UNIX).connect(name.encode("latin-1"))
+                    found.append("socket")
+                    break
+                except OSError:
+                    pass
+            try:
+                found.append(open("/tmp/answer-drop").read())
+            except OSError:
+                pass
+            return found
+    """)
+    name = f"\0pruneedu-two-students-{os.getpid()}"
+    results = {}
+    threads = [threading.Thread(target=lambda k=k, c=c: results.__setitem__(
+        k, attack(c, mode, calls=[(name,)], time_limit_s=20))) for k, c in (("a", listen),
+                                                                            ("b", talk))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert results["b"].outcomes[0].value == [], results["b"]
+        assert results["a"].outcomes[0].value == "alone", results["a"]
+    finally:
+        if os.path.exists("/tmp/answer-drop"):
+            os.unlink("/tmp/answer-drop")
