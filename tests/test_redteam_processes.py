@@ -315,6 +315,12 @@ def test_an_interrupted_grader_takes_its_sandboxes_with_it(mode, how):
         while time.monotonic() < deadline and any(_alive(p) for p in sandbox):
             time.sleep(0.2)
         assert not [p for p in sandbox if _alive(p)]
+        left = [n for n in os.listdir(tempfile.gettempdir())
+                if n.startswith(f"pruneedu-sandbox-{grader.pid}-")]
+        if mode == "unsafe-none" and left:  # no finally ran: the next grading removes it
+            attack("def f(x):\n    return x\n", mode)
+            left = [n for n in left if os.path.exists(os.path.join(tempfile.gettempdir(), n))]
+        assert left == []
     finally:
         grader.kill()
         grader.wait()

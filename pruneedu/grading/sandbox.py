@@ -62,6 +62,7 @@ MAX_FILE_MB = 64
 MAX_REPLY_BYTES = 16 * 2**20
 MAX_SESSION_BYTES = 64 * 2**20
 MAX_ERROR_CHARS = 300
+SCRATCH_PREFIX = "pruneedu-sandbox-"  # unsafe-none only: bubblewrap's scratch is a tmpfs
 NPROC_IN_SANDBOX = 64  # threads included; numpy and torch need a few
 _PROBE_LOCK = threading.Lock()
 
@@ -196,10 +197,8 @@ class _Session:
             try:
                 argv = bwrap.command(bwrap.runner_argv(bwrap.python_executable(),
                                                        bwrap.RUNNER_ROOT), fd, torch)
-                self.process = subprocess.Popen(
-                    argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"},
-                    pass_fds=(fd,), start_new_session=True)
+                self.process = self._spawn(argv, env={"PATH": "/usr/bin:/bin"},
+                                           pass_fds=(fd,))
             finally:
                 os.close(fd)
             config["nproc"] = NPROC_IN_SANDBOX  # counted inside its own user namespace
@@ -207,7 +206,8 @@ class _Session:
             roots.append(bwrap.RUNNER_ROOT)
             self.workdir = "/tmp"
         else:
-            self.scratch = tempfile.TemporaryDirectory(prefix="pruneedu-sandbox-")
+            _remove_stale_scratch()
+            self.scratch = tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
             root = Path(self.scratch.name)
             (root / "work").mkdir()
             for relative in bwrap.runner_files(torch):
@@ -221,10 +221,8 @@ class _Session:
             config["parent_pid"] = os.getpid()
             roots.append(str(root / "runner"))
             env = dict(bwrap.ENVIRONMENT, HOME=self.workdir, TMPDIR=self.workdir)
-            self.process = subprocess.Popen(
-                bwrap.runner_argv(sys.executable, str(root / "runner")), cwd=self.workdir,
-                env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, start_new_session=True)
+            self.process = self._spawn(bwrap.runner_argv(sys.executable, str(root / "runner")),
+                                       cwd=self.workdir, env=env)
         config["read_roots"] = roots
         try:
             self._send(config)
@@ -237,6 +235,16 @@ class _Session:
                 f"the sandboxed Python could not start ({error or type(error).__name__}); "
                 f"check that `{sys.executable} -I -c 'import numpy, torch'` works here."
             ) from None
+
+    def _spawn(self, argv: list[str], **options: Any) -> subprocess.Popen:
+        try:
+            return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, start_new_session=True, **options)
+        except OSError as error:
+            if self.scratch is not None:
+                _remove_tree(self.scratch.name)
+            raise SandboxError(f"the sandbox could not be started ({error.strerror or error}); "
+                               f"check that {argv[0]} runs on this machine.") from None
 
     def _send(self, message: dict) -> None:
         try:
@@ -312,6 +320,24 @@ class _Session:
         if self.scratch is not None:  # random per run: two gradings must write the same text
             text = text.replace(self.workdir, "<work>")
         return clean_text(text)
+
+
+def _remove_stale_scratch() -> None:
+    """Scratch folders of unsafe-none graders that were killed (SIGKILL leaves no ``finally``):
+    the grader's pid is in the name, and a folder whose grader is gone is removed."""
+    folder = tempfile.gettempdir()
+    for name in os.listdir(folder):
+        if not name.startswith(SCRATCH_PREFIX):
+            continue
+        pid = name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            _remove_tree(os.path.join(folder, name))
+        except PermissionError:
+            pass  # alive, another user's
 
 
 def _remove_tree(path: str) -> None:
