@@ -86,7 +86,7 @@ def test_huge_or_deep_results_are_refused(mode, result, message):
 def test_many_medium_results_hit_the_sessions_cap(mode):
     # 12 MB each is under the per-result cap; six of them are over the run's.
     run = attack("def f(x):\n    return __import__('numpy').ones(1_500_000)\n", mode,
-                 calls=[(i,) for i in range(6)], memory_limit_mb=1024)
+                 calls=[(i,) for i in range(6)], memory_limit_mb=1024, time_limit_s=120)
     assert run.outcomes[0].ok
     assert "more output" in run.error
     assert not run.outcomes[-1].ok
