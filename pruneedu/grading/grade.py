@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from pruneedu.grading.classgrade import ClassGrades
@@ -24,6 +25,9 @@ from pruneedu.grading.rejects import write_rejects
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_grading_arguments(parser, "the gradebook CSV to write (its .json copy and "
                                   ".rejects.csv go beside it)")
+    parser.add_argument("--unsafe-no-isolation", action="store_true",
+                        help="run student code WITHOUT bubblewrap isolation (only for code you "
+                             "trust; see docs/grading-guarantees.md)")
 
 
 def output_paths(out: Path) -> tuple[Path, Path, Path]:
@@ -71,6 +75,7 @@ def gradebook_data(grades: ClassGrades) -> dict:
         }
     return {
         "format_version": 1,
+        "isolation": grades.isolation,
         "quizzes": {b.id: {"title": b.title, "max_score": float(b.max_score)}
                     for b in material.banks.values()},
         "exercises": {e.id: {"title": e.title, "max_score": e.points}
@@ -82,6 +87,9 @@ def gradebook_data(grades: ClassGrades) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     csv_path, json_path, rejects_path = output_paths(args.out)
+    if args.unsafe_no_isolation:
+        print("pruneedu grade: WARNING: student code runs without isolation "
+              "(--unsafe-no-isolation); it can read and change your files.", file=sys.stderr)
 
     def write(grades: ClassGrades) -> str:
         header, rows = gradebook_table(grades)
