@@ -1,24 +1,25 @@
-"""Code exercises: their definitions (shared with the grader) and the learner's ``check()``.
+"""Code exercises: their definitions (shared with the grader), the learner's ``check()`` and
+``hand_in()``.
 
 Importing this package never loads torch, so the instructor's grader can read exercise
 definitions; only a learner's function, run by :func:`check`, receives torch tensors.
 
 Example:
     >>> from pruneedu import exercises
-    >>> sorted(exercises.load_exercises())
-    ['magnitude-mask']
+    >>> "magnitude-mask" in exercises.load_exercises()
+    True
 """
 
 from pruneedu.exercises.definition import (
     ARRAY_TYPES,
     Exercise,
+    Mismatch,
     TestCase,
     TestResult,
     exercises_dir,
     load_exercise,
     load_exercises,
     run_case,
-    to_array_type,
 )
 from pruneedu.exercises.learner import CheckReport, check
 
@@ -26,6 +27,7 @@ __all__ = [
     "ARRAY_TYPES",
     "CheckReport",
     "Exercise",
+    "Mismatch",
     "TestCase",
     "TestResult",
     "check",
@@ -33,5 +35,4 @@ __all__ = [
     "load_exercise",
     "load_exercises",
     "run_case",
-    "to_array_type",
 ]
