@@ -53,7 +53,9 @@ def _show(value: Any) -> str:
         return "{" + ", ".join(f"{k!r}: {_show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         inner = ", ".join(_show(item) for item in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+        if isinstance(value, list):
+            return f"[{inner}]"
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, float):
         return f"{value:.6g}"
     return repr(value)
@@ -74,7 +76,7 @@ def describe_input(names: tuple[str, ...], args: tuple) -> str:
         'weights = [ 1. -2.], amount = 0.5'
     """
     labels = list(names) + [f"argument {i + 1}" for i in range(len(names), len(args))]
-    return ", ".join(f"{label} = {show(value)}" for label, value in zip(labels, args))
+    return ", ".join(f"{label} = {show(value)}" for label, value in zip(labels, args, strict=False))
 
 
 def as_array(output: Any, what: str) -> np.ndarray | Mismatch:

@@ -1,7 +1,8 @@
 """Code exercise definitions: what the learner's notebook and the instructor's grader share.
 
 No torch here (the grader imports this module and never loads torch); inputs become tensors
-and networks only in the process that runs the learner's function (:func:`pruneedu.wire.to_runtime`).
+and networks only in the process that runs the learner's function
+(:func:`pruneedu.wire.to_runtime`).
 
 An exercise is a folder ``exercises/<id>/`` holding:
 
