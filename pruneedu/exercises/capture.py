@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dis
 import inspect
 import textwrap
 import types
@@ -46,6 +47,7 @@ def capture_source(func: Callable, name: str) -> tuple[str | None, list[str]]:
     constants: list[str] = []
     definitions: list[str] = []
     missing: list[str] = []
+    aliases: list[str] = []  # after every definition: `magnitude_mask = my_mask`
     seen: set[int] = set()
 
     def add(obj: Any, bound: str) -> bool:
@@ -60,7 +62,7 @@ def capture_source(func: Callable, name: str) -> tuple[str | None, list[str]]:
         own_name = getattr(obj, "__name__", bound)
         definitions.append(text.rstrip() + "\n")
         if bound != own_name:
-            definitions.append(f"{bound} = {own_name}\n")
+            aliases.append(f"{bound} = {own_name}\n")
         for global_name in sorted(_global_names(obj)):
             value = _lookup(obj, global_name)
             if value is _MISSING:
@@ -81,7 +83,8 @@ def capture_source(func: Callable, name: str) -> tuple[str | None, list[str]]:
         return None, []
     parts = sorted(set(imports)) + ["\n"] * bool(imports) + constants + ["\n"] * bool(constants)
     body = "\n\n".join(reversed(definitions))  # helpers first, the exercise function last
-    return "".join(parts) + body, sorted(set(missing))
+    tail = "\n" + "".join(reversed(aliases)) if aliases else ""
+    return "".join(parts) + body + tail, sorted(set(missing))
 
 
 _MISSING = object()
@@ -98,8 +101,9 @@ def _lookup(obj: Any, name: str) -> Any:
 
 
 def _global_names(obj: Any) -> set[str]:
-    """Global names a function or class reads (attribute names of other objects included;
-    they are filtered by looking them up)."""
+    """Global names a function or class reads: the ``LOAD_GLOBAL``/``LOAD_NAME`` operations
+    of its code and its nested code (methods, closures, comprehensions), never attribute
+    names such as ``.weight``."""
     codes: list[types.CodeType] = []
     if inspect.isclass(obj):
         for member in vars(obj).values():
@@ -112,9 +116,10 @@ def _global_names(obj: Any) -> set[str]:
         names = set()
     while codes:
         code = codes.pop()
-        names |= set(code.co_names)
+        names |= {instruction.argval for instruction in dis.get_instructions(code)
+                  if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
         codes += [const for const in code.co_consts if isinstance(const, types.CodeType)]
-    return names - set(dir(builtins))
+    return {name for name in names if isinstance(name, str)} - set(dir(builtins))
 
 
 def _import_line(bound: str, value: Any) -> str:
