@@ -67,7 +67,7 @@ def capture_source(func: Callable, name: str) -> tuple[str | None, list[str]]:
             value = _lookup(obj, global_name)
             if value is _MISSING:
                 continue
-            line = _import_line(global_name, value)
+            line = "" if _defined_here(value, obj) else _import_line(global_name, value)
             if line:
                 imports.append(line)
             elif _defined_here(value, obj):
@@ -135,7 +135,10 @@ def _import_line(bound: str, value: Any) -> str:
     qualname = getattr(value, "__qualname__", None)
     if (module and qualname and module not in ("__main__", "builtins") and "." not in qualname
             and not module.startswith("__") and (inspect.isclass(value) or callable(value))):
-        imported = __import__(module, fromlist=[qualname])
+        try:
+            imported = __import__(module, fromlist=[qualname])
+        except ImportError:
+            return ""
         if getattr(imported, qualname, None) is value:
             alias = "" if qualname == bound else f" as {bound}"
             return f"from {module} import {qualname}{alias}\n"

@@ -135,7 +135,9 @@ def _target_names(target: ast.expr) -> list[ast.Name]:
 def _defines_callable(node: ast.stmt, name: str) -> bool:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return True
-    return isinstance(node, ast.Assign) and name in _bound_names(node)
+    # `magnitude_mask = my_mask` or a lambda; `x = print(...)` binds a value, not a function.
+    return (isinstance(node, ast.Assign) and name in _bound_names(node)
+            and isinstance(node.value, (ast.Name, ast.Attribute, ast.Lambda)))
 
 
 def _always_kept(node: ast.stmt) -> bool:
