@@ -26,7 +26,7 @@ def fine_tune_step(net: nn.Module, images: torch.Tensor, labels: torch.Tensor,
     loss = nn.functional.cross_entropy(net(images), labels)
     net.zero_grad()
     loss.backward()
-    with torch.no_grad():
+    with torch.no_grad():  # the update itself must not be recorded for gradients
         for name, parameter in net.named_parameters():
             parameter -= lr * parameter.grad
             if name in masks:

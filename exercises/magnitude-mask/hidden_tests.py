@@ -10,8 +10,8 @@ _rng = np.random.default_rng(7)
 CASES = [
     # Five tied weights, four to prune (round(3.5) = 4): a threshold on |w| prunes all five.
     TestCase("hidden-ties-prune-exact-count",
-             (np.array([2.0, -2.0, 2.0, 2.0, 2.0, 5.0, 1.0], dtype=np.float32), 0.5), check_mask,
-             COUNT_HINT),
+             (np.array([2.0, -2.0, 2.0, 2.0, 2.0, 5.0, 1.0], dtype=np.float32), 0.5),
+             check_mask, hint=COUNT_HINT),
     TestCase("hidden-amount-zero-keeps-all",
              (_rng.normal(size=(3, 4)).astype(np.float32), 0.0), check_mask),
     TestCase("hidden-amount-one-prunes-all",

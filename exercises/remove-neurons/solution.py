@@ -25,7 +25,7 @@ def remove_neurons(net: nn.Sequential, layer: str, keep: list[int]) -> nn.Sequen
     old, old_next = getattr(net, layer), getattr(net, following)
     new = nn.Linear(old.in_features, len(keep))
     new_next = nn.Linear(len(keep), old_next.out_features)
-    with torch.no_grad():
+    with torch.no_grad():  # copying weights is not a step to differentiate
         new.weight.copy_(old.weight[index])
         new.bias.copy_(old.bias[index])
         new_next.weight.copy_(old_next.weight[:, index])  # the inputs that read the kept neurons
