@@ -7,7 +7,8 @@ builds a LeNet-300-100 from the shipped pretrained one by:
 - one-shot, sparse: prune once (global magnitude) to the least amount whose file fits the
   budget with the default ``sparse`` storage; no fine-tuning;
 - one-shot, sparse-int8: the same with int8 values (a smaller file for the same amount);
-- one-shot + fine-tune: one-shot to the amount that fits with ``sparse-int8``, then
+- one-shot + fine-tune: one-shot to the amount that fits (with ``sparse``, then with
+  ``sparse-int8``), then
   ``training.fine_tune`` for as many epochs, at the same learning rate, as the careful recipe
   uses in all (a fair comparison: bench_pruning.py found gradual and one-shot pruning with
   the same fine-tuning budget within a point of each other at 98%);
@@ -85,6 +86,8 @@ def main() -> None:
         "one-shot, sparse": lambda s: one_shot(settings.max_bytes, "sparse", 0, 0, s, mnist),
         "one-shot, sparse-int8": lambda s: one_shot(settings.max_bytes, "sparse-int8", 0, 0, s,
                                                    mnist),
+        f"one-shot + fine-tune ({epochs} epochs, lr {solution.LR:g}), sparse":
+            lambda s: one_shot(settings.max_bytes, "sparse", epochs, solution.LR, s, mnist),
         f"one-shot + fine-tune ({epochs} epochs, lr {solution.LR:g}), sparse-int8":
             lambda s: one_shot(settings.max_bytes, "sparse-int8", epochs, solution.LR, s, mnist),
         "careful (solution.py)": lambda s: solution.capstone_model(mnist, seed=s),
