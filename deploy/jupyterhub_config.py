@@ -26,7 +26,7 @@ Environment variables (all optional) adjust it without editing:
 ``PRUNEEDU_HUB_PORT`` (8000), ``PRUNEEDU_HUB_API_PORT`` (8081),
 ``PRUNEEDU_HUB_PROXY_API_PORT`` (8001), ``PRUNEEDU_HUB_HOMES`` (learners' home folders;
 ``./homes``), ``PRUNEEDU_HUB_USERS`` (comma-separated names allowed to sign in; anyone if
-unset), ``PRUNEEDU_HUB_THREADS`` (threads per kernel, 1).
+unset), ``PRUNEEDU_HUB_THREADS`` (threads per kernel, 1; 0 leaves torch's default).
 """
 
 import os
@@ -67,7 +67,7 @@ def pruneedu_home(spawner) -> str:
     return os.path.join(spawner.home_dir, "pruneedu")
 
 
-c.Spawner.environment = {
-    "PRUNEEDU_HOME": pruneedu_home,
-    "OMP_NUM_THREADS": os.environ.get("PRUNEEDU_HUB_THREADS", "1"),
-}
+c.Spawner.environment = {"PRUNEEDU_HOME": pruneedu_home}
+threads = os.environ.get("PRUNEEDU_HUB_THREADS", "1")
+if threads != "0":  # 0 leaves torch's default, one thread per core (for comparisons)
+    c.Spawner.environment["OMP_NUM_THREADS"] = threads
