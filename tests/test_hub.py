@@ -33,14 +33,14 @@ from hub_support import (
     running_hub,
 )
 
-pytestmark = pytest.mark.hub
+from pruneedu.kernel_nodelay import SERVER_ARG
 
 LEARNERS = ("alice", "bob")
 COURSE = "course"  # the folder nbgitpuller clones into, in each learner's home
 QUESTION = "intro-what-is-pruning"  # a single-choice question of the 01-introduction bank
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def hub_tools():
     reason = missing_hub_reason()
     if reason:
@@ -96,7 +96,8 @@ def learner_session(hub, user: str, notebook: Path, bank: Path, choice: str) -> 
         session.close()
 
 
-def test_two_learners_on_one_hub_keep_their_answers_apart(tmp_path):
+@pytest.mark.hub
+def test_two_learners_on_one_hub_keep_their_answers_apart(tmp_path, hub_tools):
     released_course_repo(tmp_path / "hub" / "course-repo")
     notebook = next((tmp_path / "hub" / "course-repo").rglob("00-welcome.ipynb"))
     notebook = notebook.relative_to(tmp_path / "hub" / "course-repo")
@@ -114,6 +115,9 @@ def test_two_learners_on_one_hub_keep_their_answers_apart(tmp_path):
             futures = {user: pool.submit(learner_session, hub, user, notebook, bank,
                                          choices[user]) for user in LEARNERS}
             runs = {user: future.result(timeout=600) for user, future in futures.items()}
+        # Everything the hub started carries the marker: the final check below means something.
+        running = set(processes_with_marker(marker))
+        assert {hub.process.pid, *(hub.server_pid(user) for user in LEARNERS)} <= running
         # A learner's token opens their own server only.
         assert hub.user_api("alice", "GET", "status").status_code == 200
         other = hub.request("GET", "/user/bob/api/status", token=hub.user_token("alice"))
@@ -165,3 +169,74 @@ def sign_in(hub, user: str) -> int:
             home = browser.get(f"{hub.url}/hub/home", timeout=30, allow_redirects=False)
             return home.status_code
         return answer.status_code
+
+
+# -- the deployment files themselves (no hub needed) -------------------------------------------
+
+def load_config(path: Path):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader(path.name, str(path.parent)).load_config()
+
+
+class FakeSpawner:
+    def __init__(self, name: str, home_dir: str = "") -> None:
+        self.user = type("User", (), {"name": name})()
+        self.home_dir = home_dir
+
+
+def test_the_tested_config_listens_on_loopback_and_gives_each_learner_a_home(monkeypatch):
+    monkeypatch.setenv("PRUNEEDU_HUB_USERS", "ada, ben")
+    config = load_config(REPO / "deploy" / "jupyterhub_config.py")
+    assert (config.JupyterHub.ip, config.JupyterHub.hub_ip, config.Spawner.ip) == (
+        "127.0.0.1", "127.0.0.1", "127.0.0.1")
+    assert config.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
+    assert config.Authenticator.allowed_users == {"ada", "ben"}
+    environment = config.Spawner.environment
+    assert environment["PRUNEEDU_HOME"](FakeSpawner("ada", "/srv/homes/ada")) == (
+        "/srv/homes/ada/pruneedu")
+    assert environment["OMP_NUM_THREADS"] == "1"
+    assert "PRUNEEDU_LEARNER" not in environment  # the id comes from JUPYTERHUB_USER
+    assert SERVER_ARG in config.Spawner.args
+
+
+def test_the_tljh_file_sets_the_same_for_tljhs_system_users(monkeypatch):
+    import types
+
+    normalize = types.ModuleType("tljh.normalize")
+    normalize.generate_system_username = lambda name: name[:32]  # TLJH hashes longer names
+    monkeypatch.setitem(sys.modules, "tljh", types.ModuleType("tljh"))
+    monkeypatch.setitem(sys.modules, "tljh.normalize", normalize)
+    config = load_config(REPO / "deploy" / "tljh" / "pruneedu.py")
+    environment = config.Spawner.environment.get_value({"KEEP": "tljh's own"})
+    assert environment["KEEP"] == "tljh's own"  # added to TLJH's settings, not replacing them
+    assert environment["PRUNEEDU_HOME"](FakeSpawner("ada")) == "/home/jupyter-ada/pruneedu"
+    assert environment["OMP_NUM_THREADS"] == "1"
+    assert config.Spawner.args.get_value(["--tljh"]) == ["--tljh", SERVER_ARG]
+
+
+def test_the_z2jh_values_set_the_same_environment():
+    import yaml
+
+    values = yaml.safe_load((REPO / "deploy" / "z2jh" / "values.yaml").read_text())
+    assert values["singleuser"]["extraEnv"] == {"PRUNEEDU_HOME": "/home/jovyan/pruneedu",
+                                                "OMP_NUM_THREADS": "1"}
+    assert values["cull"]["enabled"] is True
+    assert values["hub"]["config"]["KubeSpawner"]["args"] == [SERVER_ARG]
+
+
+def test_kernel_messages_leave_without_waiting_for_acknowledgements(monkeypatch):
+    from jupyter_server.services.kernels.connection.channels import (
+        ZMQChannelsWebsocketConnection,
+    )
+
+    from pruneedu.kernel_nodelay import NoDelayKernelConnection
+
+    calls = []
+    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "connect",
+                        lambda self: calls.append("connect") or "connected")
+    connection = NoDelayKernelConnection()
+    handler = type("Handler", (), {"set_nodelay": lambda self, on: calls.append(on)})()
+    connection._trait_values["websocket_handler"] = handler  # a real one needs a live socket
+    assert connection.connect() == "connected"
+    assert calls == [True, "connect"]  # before the connection starts sending
