@@ -24,7 +24,10 @@ Loopback only, bounded (``--budget`` seconds in all, a timeout on every step, at
 learners), and every process it started is stopped at the end, also after a failure.
 
 Run: ``.venv/bin/python benchmarks/bench_hub.py [--learners 1 5] [--moves 20]``
-``--threads 1 0`` compares one thread per kernel with torch's default (0 = not set).
+``--settings course stock`` also measures Jupyter's and torch's defaults side by side:
+*course* is ``deploy/jupyterhub_config.py`` as shipped (one thread per kernel, kernel
+websockets without Nagle's algorithm); *stock* has torch's default threads and Jupyter's
+default websocket; *threads* and *nagle* change one of the two.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ from hub_support import (  # noqa: E402 - tests/ is put on the path just above
 GOAL_MS = 100.0
 MAX_LEARNERS = 40
 COURSE = "course"
+# name: (OMP_NUM_THREADS per kernel, 0 = torch's default; TCP_NODELAY on kernel websockets)
+SETTINGS = {"course": (1, True), "stock": (0, False), "threads": (0, True), "nagle": (1, False)}
 
 
 @dataclass
@@ -185,7 +190,7 @@ def learner(hub, run: LearnerRun, repo: Path, args, ready: threading.Barrier,
                 pass
 
 
-def run_class(size: int, threads: int, args, workdir: Path, deadline: float) -> dict:
+def run_class(size: int, setting: str, args, workdir: Path, deadline: float) -> dict:
     import psutil
 
     users = [f"learner{i:02d}" for i in range(1, size + 1)]
@@ -193,7 +198,9 @@ def run_class(size: int, threads: int, args, workdir: Path, deadline: float) -> 
     if not repo.exists():
         make_course_repo(repo)
     runs = [LearnerRun(user) for user in users]
-    with running_hub(workdir / f"hub-{size}-{threads}", users, threads=threads) as hub:
+    threads, nodelay = SETTINGS[setting]
+    with running_hub(workdir / f"hub-{size}-{setting}", users, threads=threads,
+                     nodelay=nodelay) as hub:
         ready = threading.Barrier(size, timeout=max(1.0, deadline - time.monotonic()))
         workers = [threading.Thread(target=learner, args=(hub, run, repo, args, ready, deadline),
                                     daemon=True) for run in runs]
@@ -214,7 +221,7 @@ def run_class(size: int, threads: int, args, workdir: Path, deadline: float) -> 
     if any(worker.is_alive() for worker in workers):
         for run in runs:
             run.error = run.error or "TimeoutError: the run's --budget ran out"
-    return {"size": size, "threads": threads, "runs": runs, "hub_mb": hub_pss}
+    return {"size": size, "setting": setting, "runs": runs, "hub_mb": hub_pss}
 
 
 def summarise(result: dict) -> dict:
@@ -228,7 +235,7 @@ def summarise(result: dict) -> dict:
         return mean([r.memory[key] for r in ok])
 
     return {
-        "size": result["size"], "threads": result["threads"],
+        "size": result["size"], "setting": result["setting"],
         "rss": memory("server_rss") + memory("kernel_rss"),
         "pss": memory("server_pss") + memory("kernel_pss"),
         "server_pss": memory("server_pss"), "kernel_pss": memory("kernel_pss"),
@@ -257,8 +264,8 @@ def main(argv: list[str] | None = None) -> int:
                              "that defines `explorer` (01-introduction does)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a learner waits between moves")
-    parser.add_argument("--threads", type=int, nargs="+", default=[1],
-                        help="OMP_NUM_THREADS per kernel to compare (0 = torch's default)")
+    parser.add_argument("--settings", nargs="+", default=["course"], choices=list(SETTINGS),
+                        help="hub settings to compare (see the top of this file)")
     parser.add_argument("--budget", type=float, default=1800,
                         help="seconds for the whole run; what is left unmeasured is reported")
     parser.add_argument("--show-cells", action="store_true",
@@ -274,15 +281,13 @@ def main(argv: list[str] | None = None) -> int:
     deadline = time.monotonic() + args.budget
     rows = []
     with tempfile.TemporaryDirectory(prefix="pruneedu-bench-hub-") as folder:
-        for threads in args.threads:
-            for size in sizes:
+        for size in sizes:
+            for setting in args.settings:
                 if time.monotonic() > deadline - 30:
-                    print(f"budget spent: N={size} (threads {threads}) not measured",
-                          file=sys.stderr)
+                    print(f"budget spent: N={size} ({setting}) not measured", file=sys.stderr)
                     continue
-                print(f"==> {size} learner(s), OMP_NUM_THREADS={threads or 'unset'}",
-                      file=sys.stderr, flush=True)
-                result = run_class(size, threads, args, Path(folder), deadline)
+                print(f"==> {size} learner(s), {setting} settings", file=sys.stderr, flush=True)
+                result = run_class(size, setting, args, Path(folder), deadline)
                 rows.append(summarise(result))
                 if args.show_cells and result["runs"][0].cells:
                     for source, seconds in result["runs"][0].cells:
@@ -297,20 +302,21 @@ def print_table(rows: list[dict], notebook: str) -> None:
     print(f"\nJupyterHub on 127.0.0.1, {os.cpu_count()} CPU cores, notebook {notebook}, "
           f"slider moves timed from the browser's comm message to kernel idle "
           f"(goal: p95 < {GOAL_MS:.0f} ms)\n")
-    columns = ["learners", "threads", "PSS / learner (MB): server + kernel",
+    columns = ["learners", "settings", "PSS / learner (MB): server + kernel",
                "RSS / learner (MB)", "kernel peak RSS (MB)", "hub + proxy (MB)",
                "CPU s / learner", "slowest spawn (s)", "notebook p50 / max (s)",
                "slider p50 (ms)", "slider p95 (ms)", "in-kernel p50 (ms)", "moves", "failures",
-               "notebook x N=1", "p95 x N=1", "result"]
+               "notebook x N=1", "p95 x N=1", "p95 x stock", "result"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "|".join("---" if c in ("result", columns[2], columns[8]) else "---:"
                          for c in columns) + "|")
-    base = {row["threads"]: row for row in rows if row["size"] == 1}
+    base = {row["setting"]: row for row in rows if row["size"] == 1}
+    stock = {row["size"]: row for row in rows if row["setting"] == "stock"}
     for row in rows:
-        ref = base.get(row["threads"])
+        ref = base.get(row["setting"])
         verdict = ("FAIL" if row["failures"] or row["p95"] >= GOAL_MS
                    else "PASS" if row["moves"] else "-")
-        cells = [row["size"], row["threads"] or "default",
+        cells = [row["size"], row["setting"],
                  f"{row['pss']:.0f}: {row['server_pss']:.0f} + {row['kernel_pss']:.0f}",
                  f"{row['rss']:.0f}", f"{row['peak']:.0f}", f"{row['hub']:.0f}",
                  f"{row['cpu']:.1f}", f"{row['spawn']:.1f}",
@@ -318,7 +324,9 @@ def print_table(rows: list[dict], notebook: str) -> None:
                  f"{row['p95']:.0f}", f"{row['in_kernel']:.0f}", row["moves"],
                  len(row["failures"]),
                  f"{row['nb_p50'] / ref['nb_p50']:.2f}" if ref else "-",
-                 f"{row['p95'] / ref['p95']:.2f}" if ref and row["moves"] else "-", verdict]
+                 f"{row['p95'] / ref['p95']:.2f}" if ref and row["moves"] else "-",
+                 f"{row['p95'] / stock[row['size']]['p95']:.2f}"
+                 if row["size"] in stock and row["moves"] else "-", verdict]
         print("| " + " | ".join(str(cell) for cell in cells) + " |")
     for row in rows:
         for failure in row["failures"]:

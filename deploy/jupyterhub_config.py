@@ -28,7 +28,8 @@ Environment variables (all optional) adjust it without editing:
 ``PRUNEEDU_HUB_PORT`` (8000), ``PRUNEEDU_HUB_API_PORT`` (8081),
 ``PRUNEEDU_HUB_PROXY_API_PORT`` (8001), ``PRUNEEDU_HUB_HOMES`` (learners' home folders;
 ``./homes``), ``PRUNEEDU_HUB_USERS`` (comma-separated names allowed to sign in; anyone if
-unset), ``PRUNEEDU_HUB_THREADS`` (threads per kernel, 1; 0 leaves torch's default).
+unset), ``PRUNEEDU_HUB_THREADS`` (threads per kernel, 1; 0 leaves torch's default),
+``PRUNEEDU_HUB_NODELAY`` (1; 0 leaves Jupyter's default, for comparisons only).
 """
 
 import os
@@ -60,9 +61,11 @@ c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120  # a busy 2-core laptop may need a while for the first servers
 c.Spawner.http_timeout = 120
-# Kernel messages leave at once instead of waiting ~40 ms for TCP acknowledgements.
-c.Spawner.args = ["--ServerApp.kernel_websocket_connection_class="
-                  "pruneedu.kernel_nodelay.NoDelayKernelConnection"]
+c.Spawner.args = []
+if os.environ.get("PRUNEEDU_HUB_NODELAY", "1") != "0":  # 0 only to measure the difference
+    # Kernel messages leave at once instead of waiting ~40 ms for TCP acknowledgements.
+    c.Spawner.args.append("--ServerApp.kernel_websocket_connection_class="
+                          "pruneedu.kernel_nodelay.NoDelayKernelConnection")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     c.Spawner.args.append("--allow-root")  # containers and CI run everything as root
 

@@ -155,7 +155,7 @@ def _driver_config(workdir: Path, token: str, marker: str) -> Path:
 
 
 @contextmanager
-def running_hub(workdir: Path, users: list[str], threads: int = 1,
+def running_hub(workdir: Path, users: list[str], threads: int = 1, nodelay: bool = True,
                 start_timeout: float = 90) -> Iterator[Hub]:
     """Start JupyterHub on 127.0.0.1 with ``users`` allowed; stop everything on the way out."""
     import requests
@@ -168,7 +168,8 @@ def running_hub(workdir: Path, users: list[str], threads: int = 1,
              "PRUNEEDU_HUB_PROXY_API_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()},
            "PRUNEEDU_HUB_HOMES": str(homes), "PRUNEEDU_HUB_USERS": ",".join(users),
-           "PRUNEEDU_HUB_THREADS": str(threads), MARKER: marker}
+           "PRUNEEDU_HUB_THREADS": str(threads), "PRUNEEDU_HUB_NODELAY": str(int(nodelay)),
+           MARKER: marker}
     for variable in ("PRUNEEDU_HOME", "PRUNEEDU_LEARNER", "JUPYTERHUB_USER"):
         env.pop(variable, None)  # the learners' own come from the hub, nothing else
     config = _driver_config(workdir, token, marker)
