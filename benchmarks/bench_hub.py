@@ -33,6 +33,7 @@ default websocket; *threads* and *nagle* change one of the two.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -279,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     if sizes[-1] > MAX_LEARNERS:
         parser.error(f"at most {MAX_LEARNERS} learners: the run must stay bounded")
     deadline = time.monotonic() + args.budget
+    load_before = os.getloadavg()[0]
     rows = []
     with tempfile.TemporaryDirectory(prefix="pruneedu-bench-hub-") as folder:
         for size in sizes:
@@ -293,12 +295,13 @@ def main(argv: list[str] | None = None) -> int:
                     for source, seconds in result["runs"][0].cells:
                         print(f"    {seconds:6.2f} s  {source}", file=sys.stderr)
     print_table(rows, args.notebook)
+    # Other programs share the cores: the load says how far to trust the timings.
+    print(f"\nLoad average (1 min) at start {load_before:.1f}, at end {os.getloadavg()[0]:.1f}, "
+          f"on {os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
     return 1 if any(row["failures"] for row in rows) else 0
 
 
 def print_table(rows: list[dict], notebook: str) -> None:
-    import os
-
     print(f"\nJupyterHub on 127.0.0.1, {os.cpu_count()} CPU cores, notebook {notebook}, "
           f"slider moves timed from the browser's comm message to kernel idle "
           f"(goal: p95 < {GOAL_MS:.0f} ms)\n")
