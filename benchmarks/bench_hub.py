@@ -12,7 +12,8 @@ simulated learners at once, and each learner, in its own thread:
    idle again, i.e. until every readout and the redrawn figure have been sent back. A learner
    waits ``--think`` seconds between moves, as people do. Afterwards the same number of moves
    is made inside the kernel (setting the slider there) and timed, to tell the explorer's own
-   work from the trip through the proxy and websocket ("in-kernel" column).
+   work from the trip through the proxy and websocket ("in-kernel" column), and an empty cell
+   is run 15 times: its round trip is the hub's own overhead ("empty cell" column).
 
 All learners start together (the start of a lesson, when everyone presses Run All) and move
 their sliders at the same time. Reported per N: memory per learner (their server plus
@@ -55,6 +56,7 @@ from hub_support import (  # noqa: E402 - tests/ is put on the path just above
 
 GOAL_MS = 100.0
 MAX_LEARNERS = 40
+EMPTY_CELLS = 15
 COURSE = "course"
 # name: (OMP_NUM_THREADS per kernel, 0 = torch's default; TCP_NODELAY on kernel websockets)
 SETTINGS = {"course": (1, True), "stock": (0, False), "threads": (0, True), "nagle": (1, False)}
@@ -68,6 +70,7 @@ class LearnerRun:
     moves_ms: list[float] = field(default_factory=list)
     memory: dict[str, float] = field(default_factory=dict)
     in_kernel_ms: float = float("nan")
+    empty_ms: float = float("nan")
     error: str = ""
     cells: list[tuple[str, float]] = field(default_factory=list)
 
@@ -174,6 +177,9 @@ def learner(hub, run: LearnerRun, repo: Path, args, ready: threading.Barrier,
             if final != str(index):
                 raise HubError(f"the kernel's slider is at {final}, not at the last move {index}")
         run.memory = memory_of(hub.server_pid(run.user))
+        # An empty cell costs the kernel nothing: its round trip is the hub's own overhead.
+        run.empty_ms = statistics.median(session.execute("pass").seconds * 1000
+                                         for _ in range(EMPTY_CELLS))
         if args.moves:
             local = session.execute(IN_KERNEL_MOVES.format(moves=args.moves))
             run.in_kernel_ms = float(local.text.strip())
@@ -242,6 +248,7 @@ def summarise(result: dict) -> dict:
         "server_pss": memory("server_pss"), "kernel_pss": memory("kernel_pss"),
         "hub": result["hub_mb"], "cpu": memory("cpu"),
         "in_kernel": statistics.median([r.in_kernel_ms for r in ok]) if ok else float("nan"),
+        "empty": statistics.median([r.empty_ms for r in ok]) if ok else float("nan"),
         "peak": memory("kernel_peak"),
         "spawn": max([r.spawn_s for r in ok], default=float("nan")),
         "nb_p50": statistics.median([r.notebook_s for r in ok]) if ok else float("nan"),
@@ -308,7 +315,8 @@ def print_table(rows: list[dict], notebook: str) -> None:
     columns = ["learners", "settings", "PSS / learner (MB): server + kernel",
                "RSS / learner (MB)", "kernel peak RSS (MB)", "hub + proxy (MB)",
                "CPU s / learner", "slowest spawn (s)", "notebook p50 / max (s)",
-               "slider p50 (ms)", "slider p95 (ms)", "in-kernel p50 (ms)", "moves", "failures",
+               "slider p50 (ms)", "slider p95 (ms)", "in-kernel p50 (ms)", "empty cell p50 (ms)",
+               "moves", "failures",
                "notebook x N=1", "p95 x N=1", "p95 x stock", "result"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "|".join("---" if c in ("result", columns[2], columns[8]) else "---:"
@@ -324,7 +332,8 @@ def print_table(rows: list[dict], notebook: str) -> None:
                  f"{row['rss']:.0f}", f"{row['peak']:.0f}", f"{row['hub']:.0f}",
                  f"{row['cpu']:.1f}", f"{row['spawn']:.1f}",
                  f"{row['nb_p50']:.1f} / {row['nb_max']:.1f}", f"{row['p50']:.0f}",
-                 f"{row['p95']:.0f}", f"{row['in_kernel']:.0f}", row["moves"],
+                 f"{row['p95']:.0f}", f"{row['in_kernel']:.0f}", f"{row['empty']:.0f}",
+                 row["moves"],
                  len(row["failures"]),
                  f"{row['nb_p50'] / ref['nb_p50']:.2f}" if ref else "-",
                  f"{row['p95'] / ref['p95']:.2f}" if ref and row["moves"] else "-",
