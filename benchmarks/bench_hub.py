@@ -12,14 +12,16 @@ simulated learners at once, and each learner, in its own thread:
    idle again, i.e. until every readout and the redrawn figure have been sent back. A learner
    waits ``--think`` seconds between moves, as people do. Afterwards the same number of moves
    is made inside the kernel (setting the slider there) and timed, to tell the explorer's own
-   work from the trip through the proxy and websocket ("in-kernel" column), and an empty cell
+   work from the trip through the proxy and websocket ("in-kernel" columns: wall time, and
+   the kernel's CPU time, which hardly depends on other load), and an empty cell
    is run 15 times: its round trip is the hub's own overhead ("empty cell" column).
 
 All learners start together (the start of a lesson, when everyone presses Run All) and move
 their sliders at the same time. Reported per N: memory per learner (their server plus
 kernel; RSS counts shared libraries in full for everyone, PSS splits them fairly, so PSS is
 what adds up), the hub's own memory, CPU seconds per learner, time to run the notebook,
-p50/p95 slider latency, and failures. N=1 is the baseline: the last columns are ratios to it.
+p50/p95 slider latency, and failures. The last columns are ratios to the baselines measured
+in the same run: N=1, and Jupyter's and torch's defaults (``--settings stock``).
 
 Loopback only, bounded (``--budget`` seconds in all, a timeout on every step, at most 40
 learners), and every process it started is stopped at the end, also after a failure.
@@ -71,6 +73,7 @@ class LearnerRun:
     memory: dict[str, float] = field(default_factory=dict)
     in_kernel_ms: float = float("nan")
     empty_ms: float = float("nan")
+    move_cpu_ms: float = float("nan")
     error: str = ""
     cells: list[tuple[str, float]] = field(default_factory=list)
 
@@ -125,14 +128,17 @@ def peak_rss_mb(pid: int) -> float:
 
 # Run in the learner's kernel after the moves: the same moves made in the kernel itself, to
 # tell the explorer's own work (readouts, figure redraw) from the trip through the hub.
+# CPU time (all the kernel's threads) is also printed: unlike wall time it hardly depends on
+# what else the machine runs, so it is what the capacity estimate rests on.
 IN_KERNEL_MOVES = """
 import statistics as _s, time as _t
-_ms = []
+_ms, _cpu = [], []
 for _i in range({moves}):
-    _start = _t.perf_counter()
+    _start, _start_cpu = _t.perf_counter(), _t.process_time()
     explorer.slider.index = (explorer.slider.index + 5) % len(explorer.slider.options)
     _ms.append((_t.perf_counter() - _start) * 1000)
-print(_s.median(_ms))
+    _cpu.append((_t.process_time() - _start_cpu) * 1000)
+print(_s.median(_ms), _s.median(_cpu))
 """
 
 
@@ -182,7 +188,7 @@ def learner(hub, run: LearnerRun, repo: Path, args, ready: threading.Barrier,
                                          for _ in range(EMPTY_CELLS))
         if args.moves:
             local = session.execute(IN_KERNEL_MOVES.format(moves=args.moves))
-            run.in_kernel_ms = float(local.text.strip())
+            run.in_kernel_ms, run.move_cpu_ms = map(float, local.text.split())
     except Exception as error:  # one learner's failure is a result, not the end of the run
         run.error = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
         try:
@@ -249,6 +255,7 @@ def summarise(result: dict) -> dict:
         "hub": result["hub_mb"], "cpu": memory("cpu"),
         "in_kernel": statistics.median([r.in_kernel_ms for r in ok]) if ok else float("nan"),
         "empty": statistics.median([r.empty_ms for r in ok]) if ok else float("nan"),
+        "move_cpu": statistics.median([r.move_cpu_ms for r in ok]) if ok else float("nan"),
         "peak": memory("kernel_peak"),
         "spawn": max([r.spawn_s for r in ok], default=float("nan")),
         "nb_p50": statistics.median([r.notebook_s for r in ok]) if ok else float("nan"),
@@ -315,7 +322,8 @@ def print_table(rows: list[dict], notebook: str) -> None:
     columns = ["learners", "settings", "PSS / learner (MB): server + kernel",
                "RSS / learner (MB)", "kernel peak RSS (MB)", "hub + proxy (MB)",
                "CPU s / learner", "slowest spawn (s)", "notebook p50 / max (s)",
-               "slider p50 (ms)", "slider p95 (ms)", "in-kernel p50 (ms)", "empty cell p50 (ms)",
+               "slider p50 (ms)", "slider p95 (ms)", "in-kernel p50 (ms)", "kernel CPU / move (ms)",
+               "empty cell p50 (ms)",
                "moves", "failures",
                "notebook x N=1", "p95 x N=1", "p95 x stock", "result"]
     print("| " + " | ".join(columns) + " |")
@@ -332,7 +340,8 @@ def print_table(rows: list[dict], notebook: str) -> None:
                  f"{row['rss']:.0f}", f"{row['peak']:.0f}", f"{row['hub']:.0f}",
                  f"{row['cpu']:.1f}", f"{row['spawn']:.1f}",
                  f"{row['nb_p50']:.1f} / {row['nb_max']:.1f}", f"{row['p50']:.0f}",
-                 f"{row['p95']:.0f}", f"{row['in_kernel']:.0f}", f"{row['empty']:.0f}",
+                 f"{row['p95']:.0f}", f"{row['in_kernel']:.0f}", f"{row['move_cpu']:.0f}",
+                 f"{row['empty']:.0f}",
                  row["moves"],
                  len(row["failures"]),
                  f"{row['nb_p50'] / ref['nb_p50']:.2f}" if ref else "-",
