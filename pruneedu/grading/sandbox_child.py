@@ -141,8 +141,8 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(1)
+    from pruneedu.exercises import to_array_type
     from pruneedu.grading import wire
-    from pruneedu.grading.exercises import to_array_type
 
     _tighten_memory(int(config["memory_limit_mb"]))
     workdir = os.path.realpath(os.getcwd())
