@@ -24,7 +24,6 @@ Example:
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -32,8 +31,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pruneedu import paths
+
+if TYPE_CHECKING:
+    from pruneedu.identity_prompt import IdentityPrompt
 
 ENV_OVERRIDE = "PRUNEEDU_LEARNER"
 ENV_HUB = "JUPYTERHUB_USER"
@@ -48,6 +51,9 @@ GENERIC_IDS = frozenset({
     "root", "jovyan", "user", "ubuntu", "admin", "administrator", "learner", "student",
     "guest", "nobody", "anonymous", "pi", "vagrant", "ec2-user", "colab",
 })
+# Where an id came from, in the learner's words (keys are Lookup.source values).
+SOURCES = {ENV_OVERRIDE: f"set by {ENV_OVERRIDE}", ENV_HUB: "your JupyterHub name",
+           "saved": "the id you saved earlier"}
 # Written into practice answers and flashcards before any id is known. It is generic, so no
 # learner can ever claim it, and graded work never uses it: a graded quiz asks first.
 ANONYMOUS = "anonymous"
@@ -73,18 +79,18 @@ def check_learner_id(value: object) -> str:
     """
     if not isinstance(value, str):
         raise LearnerIdError(f"A learner id must be text, not {type(value).__name__}; "
-                             "type your student id.")
+                             "type your learner id.")
     cleaned = value.strip()
     if not cleaned:
         raise LearnerIdError("Your learner id is empty; type the student id your instructor "
-                             "gave you (or your own name if you study alone).")
+                             "gave you, or any name of yours if you study alone.")
     if len(cleaned) > MAX_LENGTH:
         raise LearnerIdError(f"Your learner id has {len(cleaned)} characters; use a shorter one "
                              f"of at most {MAX_LENGTH}.")
     if cleaned.lower() in GENERIC_IDS:
         raise LearnerIdError(f"{cleaned!r} is an account name that many people share, so your "
-                             "answers could be mixed up with someone else's; use your own "
-                             "student id instead.")
+                             "answers could be mixed up with someone else's; use an id of "
+                             "your own instead (in a class, your student id).")
     if not ALLOWED.fullmatch(cleaned):
         bad = next((ch for ch in cleaned if not (ch.isascii() and (ch.isalnum() or ch in "_@+-."))),
                    None)
@@ -186,96 +192,16 @@ def _read_saved() -> tuple[str | None, str]:
         return None, f"Your saved id in {path} could not be used ({error}); type it again."
 
 
-class IdentityPrompt:
-    """Ask once for the learner id, save it, then show what ``then(id)`` returns below.
-
-    Pure ipywidgets (imported only when a prompt is built). When an id is already known the
-    prompt just says which one and where it came from, and ``then`` runs at once.
-
-    Attributes:
-        text, button: the id field and its Save button (tests set ``text.value`` and call
-            ``button.click()``). message: what went wrong or what was saved.
-        learner_id: the id once known. result: what ``then`` returned (e.g. a quiz view).
-
-    Example:
-        >>> prompt = IdentityPrompt()                                # doctest: +SKIP
-        >>> prompt.text.value = "ada"; prompt.button.click()         # doctest: +SKIP
-    """
-
-    def __init__(self, then: Callable[[str], object] | None = None) -> None:
-        import ipywidgets as widgets
-
-        self._then = then
-        self.result: object = None
-        found = lookup()
-        self.learner_id = found.learner_id
-        self.text = widgets.Text(value="", description="Your student id:",
-                                 placeholder="e.g. ada.lovelace",
-                                 style={"description_width": "initial"})
-        self.button = widgets.Button(description="Save my id", button_style="primary",
-                                     tooltip="Remember this id for all your answers")
-        self.message = widgets.HTML("")
-        self.button.on_click(lambda _button: self.submit())
-        intro = widgets.HTML(
-            "<p>Before your answers are saved, tell the course who you are. Type the student id "
-            "your instructor gave you (or your own name if you study alone). It is asked only "
-            f"once and kept in <code>{_escape(str(saved_id_path()))}</code>.</p>"
-            + (f"<p><i>{_escape(found.refused)}</i></p>" if found.refused else ""))
-        self.form = widgets.VBox([intro, widgets.HBox([self.text, self.button]), self.message])
-        self.widget = widgets.VBox([self.form])
-        self.widget.add_class("pruneedu-identity")
-        if self.learner_id is not None:
-            self.form.layout.display = "none"
-            self._done(f"Your answers are saved as <b>{_escape(self.learner_id)}</b> "
-                       f"({_SOURCES[found.source]}).")
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def submit(self) -> None:
-        """What the Save button does."""
-        if self.learner_id is not None:
-            return
-        try:
-            saved = save_learner_id(self.text.value)
-        except LearnerIdError as error:
-            self.message.value = f"<span style='color:#b00020'>{_escape(str(error))}</span>"
-            return
-        except OSError as error:
-            self.message.value = _escape(f"Could not save your id to {saved_id_path()} "
-                                         f"({error.strerror or error}); fix that folder and "
-                                         "try again.")
-            return
-        self.learner_id = saved
-        self.text.disabled = self.button.disabled = True
-        self.message.value = ""
-        self._done(f"Saved: your answers are saved as <b>{_escape(saved)}</b> from now on.")
-
-    def _done(self, note: str) -> None:
-        import ipywidgets as widgets
-
-        parts = [widgets.HTML(f"<p>{note}</p>")]
-        if self._then is not None:
-            self.result = self._then(self.learner_id)
-            shown = getattr(self.result, "widget", self.result)
-            if isinstance(shown, widgets.Widget):
-                parts.append(shown)
-        self.widget.children = (*self.widget.children, *parts)
-
-
-_SOURCES = {ENV_OVERRIDE: f"set by {ENV_OVERRIDE}", ENV_HUB: "your JupyterHub name",
-            "saved": "the id you saved earlier"}
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
 def ask(then: Callable[[str], object] | None = None) -> IdentityPrompt:
     """Show who the learner is, or ask once for their id; then show ``then(id)`` below it.
+
+    Returns an :class:`~pruneedu.identity_prompt.IdentityPrompt` view (ipywidgets is imported
+    only here).
 
     Example:
         >>> from pruneedu import identity
         >>> identity.ask()                  # last line of a notebook cell   # doctest: +SKIP
     """
+    from pruneedu.identity_prompt import IdentityPrompt
+
     return IdentityPrompt(then)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pruneedu import flashcards, identity, paths, quiz
-from pruneedu.grading.submissions import safe_student_id
+from pruneedu.grading.submissions import safe_learner_id
 from pruneedu.identity import LearnerIdError, check_learner_id
+from pruneedu.identity_prompt import IdentityPrompt
 
 BANK = Path(__file__).parent / "fixtures" / "quiz" / "course" / "quizzes" / "01-demo.yaml"
 
@@ -27,7 +28,7 @@ def no_identity_from_the_machine(monkeypatch):
                                    "a-b_c+d", "A" * 64, "Ada99"])
 def test_ordinary_ids_are_accepted_and_the_grader_accepts_them_too(value):
     assert check_learner_id(value) == value
-    assert safe_student_id(value)
+    assert safe_learner_id(value)
 
 
 def test_surrounding_spaces_are_dropped():
@@ -37,7 +38,7 @@ def test_surrounding_spaces_are_dropped():
 @pytest.mark.parametrize("value", ["root", "jovyan", "user", "ubuntu", "admin", "learner",
                                    "JOVYAN", "Root", " admin ", "anonymous", identity.ANONYMOUS])
 def test_shared_account_names_are_refused_with_what_to_do(value):
-    with pytest.raises(LearnerIdError, match="many people share.*use your own student id"):
+    with pytest.raises(LearnerIdError, match="many people share.*use an id of your own"):
         check_learner_id(value)
 
 
@@ -57,14 +58,14 @@ def test_unsafe_characters_are_refused_and_named(value, shown):
         check_learner_id(value)
     message = str(raised.value)
     assert "\x00" not in message and "\x1b" not in message and "\n" not in message
-    assert not safe_student_id(value.strip())
+    assert not safe_learner_id(value.strip())
 
 
 @pytest.mark.parametrize("value", [".ada", "ada.", "a..b", "-ada", "_ada"])
 def test_dots_and_signs_in_the_wrong_place_are_refused(value):
     with pytest.raises(LearnerIdError, match="in the wrong place"):
         check_learner_id(value)
-    assert not safe_student_id(value)
+    assert not safe_learner_id(value)
 
 
 def test_too_long_ids_are_refused():
@@ -179,7 +180,7 @@ def test_the_prompt_refuses_a_shared_name_then_saves_and_shows_what_follows(
     assert followed == ["ada"] and prompt.result == "done"
     assert prompt.text.disabled and prompt.button.disabled
     assert identity.learner_id() == "ada"
-    assert "saved as <b>ada</b>" in prompt.widget.children[-1].value
+    assert "saved as <b>ada</b>" in prompt.children[-1].value
     prompt.button.click()                      # a second click changes nothing
     assert followed == ["ada"]
 
@@ -188,8 +189,9 @@ def test_the_prompt_only_reports_a_known_id(monkeypatch):
     monkeypatch.setenv(identity.ENV_HUB, "ada")
     prompt = identity.ask(then=lambda given: given.upper())
     assert prompt.learner_id == "ada" and prompt.result == "ADA"
+    assert len(prompt.children) == 2  # the hidden form and the note; "ADA" is no widget
     assert prompt.form.layout.display == "none"
-    assert "your JupyterHub name" in prompt.widget.children[-1].value
+    assert "your JupyterHub name" in prompt.children[-1].value
 
 
 def test_the_prompt_explains_a_refused_hub_name(monkeypatch):
@@ -202,12 +204,12 @@ def test_the_prompt_explains_a_refused_hub_name(monkeypatch):
 
 def test_a_graded_quiz_asks_first_and_records_nothing_before(isolated_learner_home):
     prompt = quiz.show(BANK, mode="graded")
-    assert isinstance(prompt, identity.IdentityPrompt) and prompt.result is None
+    assert isinstance(prompt, IdentityPrompt) and prompt.result is None
     assert not (isolated_learner_home / "responses").exists()
     prompt.text.value = "ada"
     prompt.button.click()
     view = prompt.result
-    assert isinstance(view, quiz.widget.QuizView) and view.widget in prompt.widget.children
+    assert isinstance(view, quiz.widget.QuizView) and view in prompt.children
     question = view.questions["demo-truefalse"]
     question.controls["answer"].value = True
     saved = json.loads(view.path.read_text())

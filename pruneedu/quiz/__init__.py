@@ -46,7 +46,7 @@ from pruneedu.quiz.responses import (
 from pruneedu.quiz.schema import Problem, check_bank, check_glossary
 
 if TYPE_CHECKING:
-    from pruneedu.identity import IdentityPrompt
+    from pruneedu.identity_prompt import IdentityPrompt
     from pruneedu.quiz.widget import QuizView
 
 __all__ = [

@@ -14,6 +14,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from pruneedu import identity
+from pruneedu.identity_prompt import IdentityPrompt
 from pruneedu.paths import default_learner_id
 from pruneedu.quiz.bank import (
     Bank,
@@ -229,13 +230,13 @@ class QuizView(widgets.VBox):
 
 
 def show(source: str | Path, mode: str = "practice", learner_id: str | None = None,
-         path: str | Path | None = None) -> QuizView | identity.IdentityPrompt:
+         path: str | Path | None = None) -> QuizView | IdentityPrompt:
     """Show a quiz in the notebook and return the :class:`QuizView` (displayed when last).
 
     ``source`` is a quiz id or a bank file (a released copy works in graded mode). Answers
     go to ``path``, by default :func:`responses_path` for the quiz and mode. A graded quiz
     opened before the learner has an id (:mod:`pruneedu.identity`) first asks for one and
-    returns that :class:`~pruneedu.identity.IdentityPrompt`; its ``result`` is the quiz.
+    returns that :class:`~pruneedu.identity_prompt.IdentityPrompt`; its ``result`` is the quiz.
 
     Example:
         >>> from pruneedu import quiz
