@@ -240,7 +240,7 @@ def show(source: str | Path, mode: str = "practice", learner_id: str | None = No
 
     Example:
         >>> from pruneedu import quiz
-        >>> view = quiz.show("01-introduction", mode="graded")   # a cell's last line shows it
+        >>> view = quiz.show("01-introduction", mode="graded", learner_id="ada")  # shows it
         >>> view.bank.has_key, view.path.name       # graded mode shows the keyless copy
         (False, '01-introduction.responses.json')
     """
