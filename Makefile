@@ -11,14 +11,22 @@ PORT   ?= 8888
 # JupyterLab refuses to start as root (containers, some lab machines) unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test lint unit notebooks browser bench clean-venv help
+.PHONY: help lab test lint unit notebooks browser bench wheel clean-venv
 
 help:
-	@echo "make lab    - set up .venv (first time only) and open the course in JupyterLab"
-	@echo "make test   - set up .venv (first time only), then lint, unit, notebook and browser tests"
-	@echo "make bench  - run the benchmarks in benchmarks/ and print their tables"
+	@echo "make help        - this list (also what a bare make prints)"
+	@echo "make lab         - set up .venv (first time only) and open the course in JupyterLab"
+	@echo "make test        - set up .venv (first time only), then lint, unit, notebook and browser tests"
+	@echo "make lint        - ruff on pruneedu, tests, benchmarks and scripts"
+	@echo "make unit        - unit tests (includes building and installing the wheel) and docstring examples"
+	@echo "make notebooks   - run every notebook top to bottom with nbval (checked cells must match)"
+	@echo "make browser     - open each notebook in headless Chromium through JupyterLab"
+	@echo "make bench       - run the benchmarks in benchmarks/ and print their tables"
+	@echo "make wheel       - build the installable wheel (the library and the whole course) into dist/"
+	@echo "make clean-venv  - delete .venv (the next make recreates it)"
+	@echo "make $(STAMP) - only set up .venv (what every target above does first)"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "PruneEdu needs Python 3.10 or newer; run make with PYTHON=/path/to/python3.11")'
 	@if [ ! -x $(BIN)/python ]; then \
 		echo "==> Creating the virtual environment $(VENV) with $(PYTHON)"; \
@@ -35,7 +43,7 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	@echo "==> Lint (ruff)"
-	$(BIN)/ruff check pruneedu tests benchmarks scripts
+	$(BIN)/ruff check pruneedu tests benchmarks scripts conftest.py setup.py
 
 unit: $(STAMP)
 	@echo "==> Unit tests"
@@ -45,9 +53,7 @@ unit: $(STAMP)
 
 notebooks: $(STAMP)
 	@echo "==> Notebooks, run top to bottom (nbval)"
-	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
-		$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax notebooks; \
-	else echo "no notebooks yet"; fi
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax notebooks
 
 browser: $(STAMP)
 	@echo "==> Browser tests (JupyterLab in headless Chromium)"
@@ -60,6 +66,10 @@ bench: $(STAMP)
 	@for script in benchmarks/bench_*.py; do \
 		echo "==> $$script"; $(BIN)/python $$script || exit 1; \
 	done
+
+wheel: $(STAMP)
+	@echo "==> Building the wheel into dist/ (setup.py copies lessons, quizzes, exercises, notebooks in)"
+	$(BIN)/python -m pip wheel --disable-pip-version-check --no-deps --no-build-isolation -w dist .
 
 clean-venv:
 	rm -rf $(VENV)

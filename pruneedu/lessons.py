@@ -2,8 +2,11 @@
 
 Each lesson is one Markdown file, ``lessons/<lesson-id>.md``, starting with ``# Lesson N - Title``
 and holding fixed ``## `` sections (see ``REQUIRED_SECTIONS``); ``## Try it`` is optional. The
-summary comes at three depths, and ``show`` lets a learner switch between them in place. Used by
-the lesson notebooks 01-introduction, 02-weight-vs-node and 03-challenges. No torch here.
+summary comes at three depths, each paragraph opening with a bold title (one idea and its
+example, read as one chapter of the audio book). The dialogue is split into segments by ``### ``
+headings, each a run of ``**Speaker:** text`` turns by the ``SPEAKERS``; the FAQ is one ``### ``
+question per answer. The format is checked on load, so a typo fails with the file and the
+place named. Used by the lesson notebooks and ``pruneedu lesson``. No torch here.
 """
 
 from __future__ import annotations
@@ -15,10 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pruneedu import paths
-from pruneedu.markdown_html import to_html
 
 if TYPE_CHECKING:  # ipywidgets loads only when a notebook asks for a widget
-    import ipywidgets
+    from pruneedu.lesson_view import LessonView
 
 LESSON_IDS: tuple[str, ...] = ("01-introduction", "02-weight-vs-node", "03-challenges")
 DEPTHS: tuple[str, ...] = ("basic", "medium", "detailed")
@@ -30,12 +32,53 @@ REQUIRED_SECTIONS: tuple[str, ...] = (
     "Real-world examples",
     "Memory aids",
     "Dialogue",
+    "FAQ",
     "Glossary",
 )
-SPEAKERS: tuple[str, ...] = ("Teacher", "Student")
+# What `pruneedu lesson --section` accepts, mapped to the section it prints.
+SECTION_CHOICES: dict[str, str] = {
+    "concepts": "Key concepts",
+    "examples": "Real-world examples",
+    "memory-aids": "Memory aids",
+    "dialogue": "Dialogue",
+    "faq": "FAQ",
+    "glossary": "Glossary",
+    "try-it": "Try it",
+}
+# The voices of the dialogues; the audio lessons give each speaker its own voice.
+SPEAKERS: tuple[str, ...] = ("Teacher", "Maya", "Leo", "Priya", "Tom")
 
-_DIALOGUE_LINE = re.compile(r"^\*\*(\w+):\*\*\s*(.+)$")
+_TURN = re.compile(r"^\*\*([A-Za-z]+):\*\*\s+(\S.*)$", re.DOTALL)
+# "**Title.** text" or "**A question?** text": the title ends with its own punctuation.
+_CHAPTER = re.compile(r"^\*\*([^*]+?)(?:\.|(?<=\?))\*\*\s+(\S.*)$", re.DOTALL)
 _GLOSSARY_ID = re.compile(r"^[-*]\s+`([a-z0-9-]+)`")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# *emphasis*, but not the star of a product such as "W * M".
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+
+
+@dataclass(frozen=True)
+class DialogueSegment:
+    """One segment of a lesson's dialogue: a title and its (speaker, text) turns, in order."""
+
+    title: str
+    turns: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """One question of a lesson's FAQ and its answer (Markdown)."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class SummaryChapter:
+    """One paragraph of a summary: its bold title and its text (Markdown, title removed)."""
+
+    title: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -50,24 +93,49 @@ class Lesson:
         """The summary at one depth, as Markdown.
 
         Example:
-            >>> load_lesson("01-introduction").summary("basic")[:20]
-            'A trained neural net'
+            >>> load_lesson("01-introduction").summary("basic").startswith("**")
+            True
         """
         return self.sections[_summary_heading(depth)]
 
+    def summary_chapters(self, depth: str = "basic") -> list[SummaryChapter]:
+        """The summary at one depth as chapters: one bold-titled paragraph (plus any formula
+        block under it) each, for an audio book that reads one idea at a time.
+
+        Example:
+            >>> chapter = load_lesson("01-introduction").summary_chapters("basic")[0]
+            >>> chapter.title in load_lesson("01-introduction").summary("basic")
+            True
+        """
+        return _chapters(self.summary(depth), f"{self.id} '{_summary_heading(depth)}'")
+
+    def dialogue_segments(self) -> list[DialogueSegment]:
+        """The dialogue as segments, each a ``### `` title and its turns.
+
+        Example:
+            >>> first = load_lesson("01-introduction").dialogue_segments()[0]
+            >>> first.turns[0][0]
+            'Teacher'
+        """
+        return _segments(self.sections["Dialogue"], f"{self.id} '## Dialogue'")
+
     def dialogue(self) -> list[tuple[str, str]]:
-        """The dialogue as (speaker, line) pairs, in order.
+        """Every turn of the dialogue as (speaker, text) pairs, in order, across segments.
 
         Example:
             >>> load_lesson("01-introduction").dialogue()[0][0]
             'Teacher'
         """
-        pairs = []
-        for block in self.sections["Dialogue"].split("\n\n"):
-            match = _DIALOGUE_LINE.match(" ".join(block.split()))
-            if match:
-                pairs.append((match.group(1), match.group(2)))
-        return pairs
+        return [turn for segment in self.dialogue_segments() for turn in segment.turns]
+
+    def faq(self) -> list[FaqEntry]:
+        """The lesson's frequently asked questions with their answers.
+
+        Example:
+            >>> load_lesson("01-introduction").faq()[0].question.endswith("?")
+            True
+        """
+        return _faq(self.sections["FAQ"], f"{self.id} '## FAQ'")
 
     def glossary_ids(self) -> list[str]:
         """The glossary term ids this lesson teaches (see ``quizzes/glossary.yaml``).
@@ -78,6 +146,35 @@ class Lesson:
         """
         lines = self.sections["Glossary"].splitlines()
         return [m.group(1) for m in map(_GLOSSARY_ID.match, lines) if m]
+
+    def glossary_markdown(self) -> str:
+        """The glossary section with each id replaced by its term and definition.
+
+        Example:
+            >>> load_lesson("01-introduction").glossary_markdown().splitlines()[0][:13]
+            '- **Pruning**'
+        """
+        from pruneedu.flashcards.glossary import load_glossary
+
+        terms = {term.id: term for term in load_glossary()}
+        lines = []
+        for term_id in self.glossary_ids():
+            if term_id not in terms:
+                raise ValueError(
+                    f"Lesson {self.id} lists the glossary id {term_id!r}, which "
+                    "quizzes/glossary.yaml lacks; add the term or fix the id."
+                )
+            term = terms[term_id]
+            lines.append(f"- **{term.term}** - {term.definition}")
+            if term.example:
+                lines.append(f"  *Example:* {term.example}")
+        return "\n".join(lines)
+
+    def section_markdown(self, heading: str) -> str:
+        """A section as shown to a learner (the glossary with its definitions filled in)."""
+        if heading == "Glossary":
+            return self.glossary_markdown()
+        return self.sections[heading]
 
     def other_sections(self) -> dict[str, str]:
         """Every section except the three summaries, in file order."""
@@ -90,6 +187,86 @@ def _summary_heading(depth: str) -> str:
     return f"Summary: {depth.capitalize()}"
 
 
+def _blocks(body: str) -> list[str]:
+    """The paragraphs of a Markdown body, with a ``### `` heading always a block of its own."""
+    blocks: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", body):
+        lines = paragraph.strip("\n").split("\n")
+        current: list[str] = []
+        for line in lines:
+            if line.startswith("### "):
+                if current:
+                    blocks.append("\n".join(current))
+                blocks.append(line)
+                current = []
+            else:
+                current.append(line)
+        if any(line.strip() for line in current):
+            blocks.append("\n".join(current))
+    return blocks
+
+
+def _headed_groups(body: str, where: str, what: str) -> list[tuple[str, list[str]]]:
+    """Split a body into (``### `` title, its blocks); nothing may come before the first title."""
+    groups: list[tuple[str, list[str]]] = []
+    for block in _blocks(body):
+        if block.startswith("### "):
+            groups.append((block[4:].strip(), []))
+        elif not groups:
+            raise ValueError(f"{where} has text before its first '### ' {what} heading: "
+                             f"{block[:60]!r}; put it under a heading.")
+        else:
+            groups[-1][1].append(block)
+    if not groups:
+        raise ValueError(f"{where} has no '### ' {what} heading; add at least one.")
+    for title, blocks in groups:
+        if not blocks:
+            raise ValueError(f"{where}: the {what} '{title}' is empty; add its text.")
+    return groups
+
+
+def _segments(body: str, where: str) -> list[DialogueSegment]:
+    segments = []
+    for title, blocks in _headed_groups(body, where, "segment"):
+        turns = []
+        for block in blocks:
+            match = _TURN.match(" ".join(block.split()))
+            if not match:
+                raise ValueError(f"{where}, segment '{title}': {block[:60]!r} is not a turn; "
+                                 "write it as '**Speaker:** text'.")
+            speaker, text = match.groups()
+            if speaker not in SPEAKERS:
+                raise ValueError(f"{where}, segment '{title}': unknown speaker {speaker!r}; "
+                                 f"use one of {', '.join(SPEAKERS)}.")
+            turns.append((speaker, text))
+        segments.append(DialogueSegment(title=title, turns=turns))
+    return segments
+
+
+def _faq(body: str, where: str) -> list[FaqEntry]:
+    return [FaqEntry(question=title, answer="\n\n".join(blocks))
+            for title, blocks in _headed_groups(body, where, "question")]
+
+
+def _chapters(body: str, where: str) -> list[SummaryChapter]:
+    chapters: list[SummaryChapter] = []
+    after_formula = False
+    for block in _blocks(body):
+        match = _CHAPTER.match(block)
+        is_formula = block.startswith("    ")
+        if match:
+            chapters.append(SummaryChapter(title=match.group(1), text=match.group(2)))
+        elif chapters and (is_formula or after_formula):
+            # A formula block, and the paragraph that explains it, belong to the chapter above.
+            last = chapters[-1]
+            chapters[-1] = SummaryChapter(last.title, f"{last.text}\n\n{block}")
+        else:
+            raise ValueError(f"{where}: the paragraph {block[:60]!r} has no bold title; "
+                             "start it with '**Title.** '.")
+        after_formula = is_formula
+    return chapters
+
+
 def lesson_path(lesson_id: str) -> Path:
     """The Markdown file of a lesson, after checking that the id is one of ``LESSON_IDS``."""
     if lesson_id not in LESSON_IDS:
@@ -98,12 +275,14 @@ def lesson_path(lesson_id: str) -> Path:
 
 
 def parse_lesson(lesson_id: str, text: str, source: str = "<text>") -> Lesson:
-    """Build a Lesson from Markdown text; ``source`` names the file in error messages.
+    """Build a Lesson from Markdown text and check its format; ``source`` names the file in errors.
 
     Example:
-        >>> text = "# Lesson 9 - X\\n" + "".join(f"## {h}\\nText\\n" for h in REQUIRED_SECTIONS)
-        >>> parse_lesson("x", text).sections["Dialogue"]
-        'Text'
+        >>> text = "# Lesson 9 - X\\n" + "".join(f"## {h}\\n**A.** B\\n" for h in REQUIRED_SECTIONS)
+        >>> text = text.replace("## Dialogue\\n**A.** B", "## Dialogue\\n### Hi\\n**Tom:** Hello?")
+        >>> text = text.replace("## FAQ\\n**A.** B", "## FAQ\\n### Why?\\nBecause.")
+        >>> parse_lesson("x", text).dialogue_segments()
+        [DialogueSegment(title='Hi', turns=[('Tom', 'Hello?')])]
     """
     lines = text.replace("\r\n", "\n").split("\n")
     title_lines = [line for line in lines if line.startswith("# ")]
@@ -126,7 +305,14 @@ def parse_lesson(lesson_id: str, text: str, source: str = "<text>") -> Lesson:
     for heading in REQUIRED_SECTIONS:
         if not bodies.get(heading):
             raise ValueError(f"{source} lacks the section '## {heading}'; add it with some text.")
-    return Lesson(id=lesson_id, title=title_lines[0][2:].strip(), sections=bodies)
+    lesson = Lesson(id=lesson_id, title=title_lines[0][2:].strip(), sections=bodies)
+    # Parse the structured sections once now, so a format slip names the file at load time.
+    _segments(bodies["Dialogue"], f"{source} '## Dialogue'")
+    _faq(bodies["FAQ"], f"{source} '## FAQ'")
+    for depth in DEPTHS:
+        heading = _summary_heading(depth)
+        _chapters(bodies[heading], f"{source} '## {heading}'")
+    return lesson
 
 
 def load_lesson(lesson_id: str) -> Lesson:
@@ -144,72 +330,66 @@ def load_lesson(lesson_id: str) -> Lesson:
     return parse_lesson(lesson_id, path.read_text(encoding="utf-8"), source=str(path))
 
 
-def render_text(lesson_id: str, depth: str = "basic") -> str:
+def render_text(lesson_id: str, depth: str = "basic", section: str | None = None) -> str:
     """The lesson as plain text for a terminal: title, the summary at ``depth``, other sections.
+
+    ``section`` (a key of ``SECTION_CHOICES`` or ``"summary"``) prints only that part.
 
     Example:
         >>> render_text("03-challenges", "medium").splitlines()[0]
         'Lesson 3 - Pruning challenges and best practices'
     """
     heading = _summary_heading(depth)
+    if section is not None and section != "summary" and section not in SECTION_CHOICES:
+        choices = ", ".join(("summary", *SECTION_CHOICES))
+        raise ValueError(f"Unknown section {section!r}; choose one of: {choices}.")
     lesson = load_lesson(lesson_id)
-    parts = [lesson.title, "=" * len(lesson.title), "", heading, "-" * len(heading)]
-    parts += [_plain(lesson.sections[heading]), ""]
-    for name, body in lesson.other_sections().items():
-        parts += [name, "-" * len(name), _plain(body), ""]
+    parts = [lesson.title, "=" * len(lesson.title), ""]
+    if section in (None, "summary"):
+        parts += [heading, "-" * len(heading), _plain(lesson.sections[heading]), ""]
+    for name in lesson.other_sections():
+        if section is None or SECTION_CHOICES.get(section) == name:
+            parts += [name, "-" * len(name), _plain(lesson.section_markdown(name)), ""]
+    if section not in (None, "summary") and len(parts) == 3:
+        raise ValueError(f"Lesson {lesson_id} has no '{SECTION_CHOICES[section]}' section.")
     return "\n".join(parts).rstrip() + "\n"
 
 
 def _plain(markdown: str) -> str:
-    # Terminals show the bold and code markers literally, which only adds noise.
-    return markdown.replace("**", "").replace("`", "")
+    # Terminals show the bold and code markers literally, which only adds noise, and a control
+    # character in a teacher's glossary entry must not reach the terminal.
+    text = _CONTROL.sub("", markdown.replace("**", "").replace("`", ""))
+    text = _EMPHASIS.sub(r"\1", text)
+    return re.sub(r"^### (.+)$", lambda m: f"{m.group(1)}\n{'~' * len(m.group(1))}", text,
+                  flags=re.MULTILINE)
 
 
-def show(lesson_id: str, depth: str = "basic") -> ipywidgets.VBox:
-    """A notebook view of a lesson: a depth selector that swaps the summary in place, then the
-    other sections in a collapsible accordion.
+def show(lesson_id: str, depth: str = "basic", panel: str | None = None) -> LessonView:
+    """A notebook view of a lesson: one tab per part (the summary with a depth selector, key
+    concepts, examples, memory aids, dialogue, FAQ, glossary, try it); ``panel`` opens a tab.
+
+    More tabs can be attached with ``view.add_panel(title, widget)`` or, for every view,
+    ``pruneedu.lesson_view.register_panel``.
 
     Example:
-        >>> view = show("01-introduction")
-        >>> view.depth_selector.value = "detailed"   # view.summary_view now shows that depth
+        >>> view = show("01-introduction", panel="FAQ")
+        >>> view.depth_selector.value = "detailed"   # the summary tab now shows that depth
     """
-    import ipywidgets as widgets
+    from pruneedu.lesson_view import LessonView
 
-    heading = _summary_heading(depth)
-    lesson = load_lesson(lesson_id)
-    selector = widgets.ToggleButtons(
-        options=[(d.capitalize(), d) for d in DEPTHS],
-        value=depth,
-        description="Depth:",
-        tooltips=["A few plain sentences", "The main ideas", "Mechanics and maths"],
-    )
-    summary_view = widgets.HTML(value=to_html(lesson.sections[heading]))
-
-    def switch(change: dict) -> None:
-        summary_view.value = to_html(lesson.summary(change["new"]))
-
-    selector.observe(switch, names="value")
-    others = lesson.other_sections()
-    accordion = widgets.Accordion(
-        children=[widgets.HTML(value=to_html(body)) for body in others.values()],
-        titles=tuple(others),
-    )
-    view = widgets.VBox([widgets.HTML(value=f"<h1>{lesson.title}</h1>"), selector, summary_view,
-                         accordion])
-    # Handles for notebooks and tests: switch depth and read what is shown.
-    view.depth_selector = selector
-    view.summary_view = summary_view
-    view.lesson = lesson
-    return view
+    _summary_heading(depth)  # a wrong depth fails before anything is built
+    return LessonView(load_lesson(lesson_id), depth=depth, panel=panel)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of a ``pruneedu lesson`` subcommand (for ``pruneedu.cli``)."""
     parser.add_argument("lesson_id", choices=LESSON_IDS, help="the lesson to print")
     parser.add_argument("--depth", choices=DEPTHS, default="basic", help="summary depth")
+    parser.add_argument("--section", choices=("summary", *SECTION_CHOICES), default=None,
+                        help="print only this part of the lesson (default: all of it)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Print a lesson to the terminal; the body of ``pruneedu lesson``."""
-    print(render_text(args.lesson_id, args.depth))
+    print(render_text(args.lesson_id, args.depth, getattr(args, "section", None)), end="")
     return 0

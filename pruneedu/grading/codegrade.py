@@ -1,13 +1,16 @@
 """Grading one code submission: run its function on every test in the sandbox, judge here.
 
 The score is ``points * passed / total`` over the public and hidden tests together. Public
-results keep their names and reasons (a student may see them); hidden results are reported to
-the student only as a count, because their names and reasons describe the hidden inputs.
+results keep their names and reasons (a learner may see them); hidden results are reported to
+the learner only as a count, because their names and reasons describe the hidden inputs.
 
-Example:
-    >>> result = grade_code(exercise, source_text)   # doctest: +SKIP
-    >>> result.score, result.max_score               # doctest: +SKIP
-    (5.0, 5.0)
+Example (skipped here: it runs code in the sandbox, which tests/test_exercises.py and
+tests/test_grading_grade.py exercise):
+    >>> from pruneedu.exercises import load_exercise
+    >>> exercise = load_exercise("magnitude-mask")
+    >>> result = grade_code(exercise, exercise.stub_path.read_text())  # doctest: +SKIP
+    >>> result.score, result.max_score                                 # doctest: +SKIP
+    (0.0, 5.0)
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pruneedu.grading.exercises import Exercise, TestResult, run_case
+from pruneedu.exercises import Exercise, TestResult, run_case
 from pruneedu.grading.sandbox import run_calls
 
 
 @dataclass(frozen=True)
 class ExerciseResult:
-    """One student's result on one exercise; ``error`` explains a run that failed as a whole."""
+    """One learner's result on one exercise; ``error`` explains a run that failed as a whole."""
 
     exercise_id: str
     score: float
@@ -47,7 +50,7 @@ def grade_code(exercise: Exercise, code: str, hide: Sequence[Path] = (),
 
     Args:
         exercise: the exercise definition (its tests load here, in the grader).
-        code: the student's source text.
+        code: the learner's source text.
         hide: folders the sandbox covers (quiz keys, exercises, submissions).
         time_limit_s: overrides the exercise's own limit (tests use a short one).
         isolation: ``"bwrap"`` or ``"unsafe-none"`` (see :mod:`pruneedu.grading.sandbox`).
