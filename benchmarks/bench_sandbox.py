@@ -1,4 +1,4 @@
-"""What isolation costs per sandbox, and what one student's exercises cost in one sandbox.
+"""What isolation costs per sandbox, and what one learner's exercises cost in one sandbox.
 
 Times, side by side and interleaved (median of ``--repeats``), the same work with no
 isolation (a plain child Python: the ``unsafe-none`` mode's process) and under bubblewrap
@@ -6,10 +6,10 @@ isolation (a plain child Python: the ``unsafe-none`` mode's process) and under b
 
 1. start-up steps: the bare interpreter, then importing numpy, then torch;
 2. whole sandboxes through :func:`pruneedu.grading.sandbox.run_jobs`: one exercise of 5 calls,
-   one student's 10 numpy exercises in ONE sandbox, the same 10 in ten sandboxes, and 10 torch
+   one learner's 10 numpy exercises in ONE sandbox, the same 10 in ten sandboxes, and 10 torch
    exercises in one sandbox;
-3. a projection for issue 13's class: 120 students x 10 code exercises on 2 cores, one
-   sandbox per student, 2 sandboxes at a time, against the 5-minute goal.
+3. a projection for issue 13's class: 120 learners x 10 code exercises on 2 cores, one
+   sandbox per learner, 2 sandboxes at a time, against the 5-minute goal.
 
 Run: ``.venv/bin/python benchmarks/bench_sandbox.py`` (about a minute).
 """
@@ -23,10 +23,12 @@ import subprocess
 import sys
 import time
 
+from tables import print_table, verdict
+
 from pruneedu.grading import bwrap
 from pruneedu.grading.sandbox import Job, isolation_modes, run_jobs
 
-STUDENTS, EXERCISES, CORES, GOAL_S = 120, 10, 2, 300.0
+LEARNERS, EXERCISES, CORES, GOAL_S = 120, 10, 2, 300.0
 EXERCISE = ("import numpy as np\ndef f(x):\n    w = np.asarray(x, dtype=float)\n"
             "    return (np.abs(w) > np.median(np.abs(w))).astype(bool)\n")
 TORCH_EXERCISE = "import torch\ndef f(x):\n    return (x.abs() > x.abs().median())\n"
@@ -75,11 +77,11 @@ def measure(repeats: int) -> list[tuple[str, float, float]]:
         "python + import torch": lambda iso: _python("import torch", iso),
         "sandbox: 1 numpy exercise, 5 calls": lambda iso: _sandboxes(
             _jobs(1, False), "bwrap" if iso else "unsafe-none", False),
-        "1 student, 10 numpy exercises, 1 sandbox": lambda iso: _sandboxes(
+        "1 learner, 10 numpy exercises, 1 sandbox": lambda iso: _sandboxes(
             _jobs(EXERCISES, False), "bwrap" if iso else "unsafe-none", False),
-        "1 student, 10 numpy exercises, 10 sandboxes": lambda iso: _sandboxes(
+        "1 learner, 10 numpy exercises, 10 sandboxes": lambda iso: _sandboxes(
             _jobs(EXERCISES, False), "bwrap" if iso else "unsafe-none", True),
-        "1 student, 10 torch exercises, 1 sandbox": lambda iso: _sandboxes(
+        "1 learner, 10 torch exercises, 1 sandbox": lambda iso: _sandboxes(
             _jobs(EXERCISES, True), "bwrap" if iso else "unsafe-none", False),
     }
     results = []
@@ -103,22 +105,20 @@ def main() -> None:
     results = measure(args.repeats)
     print(f"## Sandbox overhead (median of {args.repeats}, interleaved; "
           f"{os.cpu_count()} CPUs, shared)\n")
-    print("| step | no isolation (s) | bubblewrap (s) | ratio |")
-    print("|---|---:|---:|---:|")
-    for name, plain, isolated in results:
-        print(f"| {name} | {plain:.3f} | {isolated:.3f} | {isolated / plain:.2f}x |")
+    print_table(["step", "no isolation (s)", "bubblewrap (s)", "ratio"],
+                [[name, f"{plain:.3f}", f"{isolated:.3f}", f"{isolated / plain:.2f}x"]
+                 for name, plain, isolated in results], "lrrr")
     timings = {name: isolated for name, _, isolated in results}
-    numpy_student = timings["1 student, 10 numpy exercises, 1 sandbox"]
-    torch_student = timings["1 student, 10 torch exercises, 1 sandbox"]
-    separate = timings["1 student, 10 numpy exercises, 10 sandboxes"]
-    print(f"\nOne sandbox for a student's 10 exercises instead of ten: "
-          f"{separate / numpy_student:.1f}x faster.")
-    for label, per_student in (("numpy", numpy_student), ("torch", torch_student)):
-        total = per_student * STUDENTS / CORES
-        verdict = "PASS" if total < GOAL_S else "FAIL"
-        print(f"Projected class ({STUDENTS} x {EXERCISES} {label} exercises, {CORES} sandboxes "
+    numpy_learner = timings["1 learner, 10 numpy exercises, 1 sandbox"]
+    torch_learner = timings["1 learner, 10 torch exercises, 1 sandbox"]
+    separate = timings["1 learner, 10 numpy exercises, 10 sandboxes"]
+    print(f"\nOne sandbox for a learner's 10 exercises instead of ten: "
+          f"{separate / numpy_learner:.1f}x faster.")
+    for label, per_learner in (("numpy", numpy_learner), ("torch", torch_learner)):
+        total = per_learner * LEARNERS / CORES
+        print(f"Projected class ({LEARNERS} x {EXERCISES} {label} exercises, {CORES} sandboxes "
               f"at a time on {CORES} cores): {total:.0f} s; goal < {GOAL_S:.0f} s: "
-              f"**{verdict}**")
+              f"**{verdict(total < GOAL_S)}**")
 
 
 if __name__ == "__main__":

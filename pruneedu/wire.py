@@ -1,7 +1,7 @@
 """How values cross a process boundary: the grader and its sandbox, or a learner's ``check()``.
 
 A value is encoded to plain JSON data; no pickle anywhere, so decoding never runs code. The
-side that decodes what a student's code produced treats it as hostile: :func:`parse` and
+side that decodes what a learner's code produced treats it as hostile: :func:`parse` and
 :func:`decode` refuse anything past the caps in :class:`Limits` (bytes, nesting depth, item
 count, array elements, string length) before allocating for it, and refuse NaN and infinity
 unless ``Limits.allow_nonfinite``.
@@ -16,7 +16,7 @@ lists) stand for themselves; anything else is an object with exactly one tag key
   :class:`ModelSpec`: a network the grader hands in, rebuilt in the sandbox by a constructor of
   :mod:`pruneedu.models` named in :data:`MODEL_CONSTRUCTORS` and loaded with ``state``;
 - ``{"$module": {"class": "Sequential", "layers": [...], "state": {"$dict": ...}}}`` a
-  :class:`ModuleDescription`: what an ``nn.Module`` returned by the student's code becomes (class
+  :class:`ModuleDescription`: what an ``nn.Module`` returned by the learner's code becomes (class
   name, per-layer type and shapes, state dict as numpy arrays), checkable without torch.
 
 This module never imports torch: tensors and modules are recognised through ``sys.modules``,

@@ -1,9 +1,10 @@
-"""The sandbox API: values in and out, one sandbox per student with per-exercise deadlines and
+"""The sandbox API: values in and out, one sandbox per learner with per-exercise deadlines and
 restarts, light imports, safe concurrent use, and grading that refuses where isolation is
 missing. The attacks live in tests/test_redteam_*.py."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -31,7 +32,7 @@ def test_outputs_come_back_decoded(mode):
     assert run.outcomes[1].value == 10
 
 
-def test_one_sandbox_serves_a_students_exercises_and_restarts_after_a_hang(mode):
+def test_one_sandbox_serves_a_learners_exercises_and_restarts_after_a_hang(mode):
     counter = "import builtins\ndef f(x):\n    builtins.n = getattr(builtins, 'n', 0) + 1\n" \
               "    return builtins.n\n"
     jobs = [Job(counter, "f", [(0,)]),
@@ -116,9 +117,9 @@ def test_the_memory_limit_leaves_room_for_honest_code(mode):
 def test_several_threads_can_grade_at_once(mode):
     results = {}
 
-    def grade(student: int) -> None:
-        run = run_calls("def f(x):\n    return x * 2\n", "f", [(student,)], isolation=mode)
-        results[student] = run.outcomes[0].value
+    def grade(learner: int) -> None:
+        run = run_calls("def f(x):\n    return x * 2\n", "f", [(learner,)], isolation=mode)
+        results[learner] = run.outcomes[0].value
 
     threads = [threading.Thread(target=grade, args=(n,)) for n in range(4)]
     for thread in threads:
@@ -205,3 +206,23 @@ def test_the_grade_command_refuses_code_without_isolation_unless_told(tmp_path, 
     data = json.loads(out.with_suffix(".json").read_text())
     assert data["isolation"] == "unsafe-none"
     assert data["learners"]["ada"]["exercises"]["zero-fraction"]["score"] == 2
+
+
+def test_the_code_mounted_into_the_sandbox_imports_only_itself():
+    # The sandbox sees only bwrap.runner_files(): a new `from pruneedu.x import` in one of them
+    # (models.py gained argcheck once) must add x to the list, or torch exercises break.
+    mounted = {name.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+               for name in bwrap.runner_files(torch=True)}
+    mounted = {f"pruneedu.{name}" if name != "__init__" else "pruneedu" for name in mounted}
+    for relative in bwrap.runner_files(torch=True):
+        tree = ast.parse((bwrap.PACKAGE / relative).read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                names = [n for n in names if n in mounted or n == node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                if name.startswith("pruneedu"):
+                    assert name in mounted, f"{relative} imports {name}, not mounted"

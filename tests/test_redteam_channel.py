@@ -1,4 +1,4 @@
-"""Red team, the channel: whatever the student's code sends back, the grader neither crashes,
+"""Red team, the channel: whatever the learner's code sends back, the grader neither crashes,
 nor allocates gigabytes, nor accepts NaN where a number is checked, nor passes on child text
 that could carry hidden inputs or terminal tricks (issue 9)."""
 
@@ -162,7 +162,7 @@ def test_outcomes_after_hidden_inputs_are_marked_unquotable(mode):
 
 
 def test_a_later_exercise_cannot_carry_hidden_inputs_into_public_results(mode):
-    # One sandbox serves all of a student's exercises: it runs every public call before the
+    # One sandbox serves all of a learner's exercises: it runs every public call before the
     # first hidden one, so what the code saw in a hidden call cannot surface in a public result.
     stash = "import builtins\ndef f(x):\n    builtins.seen = getattr(builtins, 'seen', []) + [x]\n"
     leak = ("import builtins\ndef f(x):\n    raise ValueError(repr(getattr(builtins, 'seen', "
@@ -202,7 +202,7 @@ def test_the_runner_cannot_import_the_graders_code(mode):
         def f(x):
             found = []
             for name in ("pruneedu.grading", "pruneedu.grading.sandbox", "pruneedu.quiz",
-                         "pruneedu.exercises.learner"):
+                         "pruneedu.exercises"):
                 try:
                     __import__(name)
                     found.append(name)

@@ -1,4 +1,4 @@
-"""Red team, files: with the audit hook switched off, the student's code still cannot read the
+"""Red team, files: with the audit hook switched off, the learner's code still cannot read the
 keys, tests, submissions, the course, the output or the teacher's home, cannot write outside
 its scratch folder, and cannot unmount or remount its way out (issue 9)."""
 

@@ -1,4 +1,4 @@
-"""Red team, processes and resources: nothing the student starts survives grading or leaves
+"""Red team, processes and resources: nothing the learner starts survives grading or leaves
 files behind, the grader cannot be signalled or traced, the network is out of reach, and
 bombs (fork, threads, memory, disk, CPU) end as that submission's failure (issue 9)."""
 
@@ -234,7 +234,7 @@ def _remove(paths: list[str]) -> None:
             os.unlink(path)
 
 
-def test_nothing_of_the_student_stays_in_tmp(mode, monkeypatch, tmp_path):
+def test_nothing_of_the_learner_stays_in_tmp(mode, monkeypatch, tmp_path):
     scratch = tmp_path / "grader-tmp"
     scratch.mkdir()
     monkeypatch.setenv("TMPDIR", str(scratch))
@@ -358,8 +358,8 @@ def test_bwrap_keeps_the_course_out_of_its_mounts():
     assert "--bind" not in argv and "--dev-bind" not in argv  # nothing writable of the host
 
 
-def test_two_students_sandboxes_cannot_talk_to_each_other(mode, request):
-    # With --jobs, sandboxes run side by side: one student must not hand answers to another.
+def test_two_learners_sandboxes_cannot_talk_to_each_other(mode, request):
+    # With --jobs, sandboxes run side by side: one learner must not hand answers to another.
     cannot_stop(mode, "processes of the same user share /tmp and the network", request)
     listen = DISARM + textwrap.dedent("""
         import socket, time
@@ -393,7 +393,7 @@ def test_two_students_sandboxes_cannot_talk_to_each_other(mode, request):
                 pass
             return found
     """)
-    name = f"\0pruneedu-two-students-{os.getpid()}"
+    name = f"\0pruneedu-two-learners-{os.getpid()}"
     results = {}
     threads = [threading.Thread(target=lambda k=k, c=c: results.__setitem__(
         k, attack(c, mode, calls=[(name,)], time_limit_s=20))) for k, c in (("a", listen),

@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from pruneedu import paths
+from pruneedu import identity, paths
 from pruneedu.atomic import write_atomic
 from pruneedu.exercises import capture, store
 from pruneedu.exercises.capstone import CapstoneSettings, capstone_path
@@ -70,27 +70,19 @@ class HandIn:
         return "\n".join(lines)
 
 
-def learner_id() -> str:
-    """Your learner id: from :mod:`pruneedu.identity` where the course has it (JupyterHub's
-    user name, or the id you typed in once), else ``PRUNEEDU_LEARNER`` or your login name."""
-    try:
-        from pruneedu import identity  # type: ignore[attr-defined]
-    except ImportError:
-        return paths.default_learner_id()
-    found = identity.learner_id()
-    if not found:
-        raise ValueError("No learner id is set yet; set yours with the identity prompt of the "
-                         "first notebook (or PRUNEEDU_LEARNER), then hand in again.")
-    return found
-
-
 def handin_path(learner: str) -> Path:
     """Where the hand-in file of ``learner`` goes: ``<your folder>/hand-in/``."""
     return paths.user_data_dir() / "hand-in" / f"{learner}.handin.json"
 
 
-def hand_in(namespace: dict | None = None, *, quiet: bool = False) -> HandIn:
-    """Write your hand-in file and say which file to upload.
+NO_ID = ("No learner id is set yet, so the hand-in could not be named. Run "
+         "`identity.ask()` (from pruneedu import identity) and type your id once, or use the "
+         "Hand in button, which asks for it; then hand in again.")
+
+
+def hand_in(namespace: dict | None = None, *, quiet: bool = False) -> HandIn | None:
+    """Write your hand-in file and say which file to upload; None (with a message saying what
+    to do) while no learner id is known (:mod:`pruneedu.identity`).
 
     Args:
         namespace: where your functions live; by default the notebook (or module) that calls
@@ -98,13 +90,19 @@ def hand_in(namespace: dict | None = None, *, quiet: bool = False) -> HandIn:
         quiet: do not print the message (the hand-in view shows it itself).
 
     Example:
+        >>> import os; os.environ["PRUNEEDU_LEARNER"] = "ada"
         >>> result = hand_in({}, quiet=True)
-        >>> result.path.name.endswith(".handin.json"), result.exercises
-        (True, {})
+        >>> result.path.name, result.exercises
+        ('ada.handin.json', {})
+        >>> del os.environ["PRUNEEDU_LEARNER"]
     """
     if namespace is None:
         namespace = sys._getframe(1).f_globals
-    learner = learner_id()
+    learner = identity.learner_id()
+    if learner is None:
+        if not quiet:
+            print(NO_ID)
+        return None
     result = HandIn(handin_path(learner), learner)
     states = store.check_states()
     entries: dict[str, Any] = {}

@@ -1,5 +1,8 @@
 """The hand-in button for a notebook: :func:`pruneedu.exercises.hand_in` with one click.
 
+Above the button, :func:`pruneedu.identity.ask` shows whose work is handed in, or asks once
+for the learner's id.
+
 Example:
     >>> view = HandInView({})
     >>> view.button.description
@@ -14,7 +17,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from pruneedu.exercises.handin import hand_in
+from pruneedu import identity
+from pruneedu.exercises.handin import NO_ID, hand_in
 
 
 class HandInView(widgets.VBox):
@@ -30,13 +34,15 @@ class HandInView(widgets.VBox):
                                      button_style="primary")
         self.message = widgets.HTML("")
         self.button.on_click(self.hand_in)
-        super().__init__([self.button, self.message])
+        self.identity = identity.ask()
+        super().__init__([self.identity, self.button, self.message])
         self.add_class("pruneedu-hand-in")
 
     def hand_in(self, _button: Any = None) -> None:
         """What a click does: write the hand-in file and show the message."""
         try:
-            text = hand_in(self.namespace, quiet=True).message()
+            result = hand_in(self.namespace, quiet=True)
+            text = NO_ID if result is None else result.message()
         except (OSError, ValueError) as error:
             text = f"Could not hand in: {error}"
         self.message.value = f"<pre>{html.escape(text)}</pre>"

@@ -40,7 +40,7 @@ SANDBOX_UID = 10001
 PACKAGE = Path(__file__).resolve().parents[1]  # the pruneedu package folder
 RUNNER_FILES = ("__init__.py", "wire.py", "sandbox_runner/__init__.py",
                 "sandbox_runner/runner.py", "sandbox_runner/guards.py")
-TORCH_FILES = ("models.py", "argcheck.py", "wire_torch.py", "pruning/fileformat.py")
+TORCH_FILES = ("models.py", "wire_torch.py", "argcheck.py", "pruning/fileformat.py")
 # /proc entries Docker masks or makes read-only in its containers. They matter most when the
 # grader runs as root: the sandbox's user then IS root on the host to the kernel (uid 0, with
 # no capabilities), and files such as /proc/sys/* or /proc/sysrq-trigger check only that.

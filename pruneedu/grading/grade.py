@@ -13,7 +13,6 @@ Example:
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from pruneedu.grading.classgrade import ClassGrades
@@ -26,8 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_grading_arguments(parser, "the gradebook CSV to write (its .json copy and "
                                   ".rejects.csv go beside it)")
     parser.add_argument("--unsafe-no-isolation", action="store_true",
-                        help="run student code WITHOUT bubblewrap isolation (only for code you "
-                             "trust; see docs/grading-guarantees.md)")
+                        help="run learners' code WITHOUT bubblewrap isolation (only for code "
+                             "you trust; see docs/grading-guarantees.md)")
 
 
 def output_paths(out: Path) -> tuple[Path, Path, Path]:
@@ -87,9 +86,6 @@ def gradebook_data(grades: ClassGrades) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     csv_path, json_path, rejects_path = output_paths(args.out)
-    if args.unsafe_no_isolation:
-        print("pruneedu grade: WARNING: student code runs without isolation "
-              "(--unsafe-no-isolation); it can read and change your files.", file=sys.stderr)
 
     def write(grades: ClassGrades) -> str:
         header, rows = gradebook_table(grades)

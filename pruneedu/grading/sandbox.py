@@ -1,4 +1,4 @@
-"""Run students' functions in an isolated process and bring back their outputs, never a verdict.
+"""Run learners' functions in an isolated process and bring back their outputs, never a verdict.
 
 Isolation modes (:data:`ISOLATION_MODES`):
 
@@ -13,7 +13,7 @@ Isolation modes (:data:`ISOLATION_MODES`):
   limits, and the seccomp filter where libseccomp loads. Nothing here stops such code from
   reading the teacher's files once past the hook.
 
-Whatever the mode: one sandbox serves ONE student (:func:`run_jobs` takes that student's jobs);
+Whatever the mode: one sandbox serves ONE learner (:func:`run_jobs` takes that learner's jobs);
 each job has its own deadline, and a job that hangs, crashes or garbles the channel is ended
 by killing the sandbox, which then restarts for the remaining jobs. The sandbox receives
 inputs and returns values over a pipe; expected values and checkers stay here. Replies are
@@ -57,7 +57,7 @@ from pruneedu import wire
 from pruneedu.grading import bwrap, seccomp
 
 ISOLATION_MODES = ("bwrap", "unsafe-none")
-STARTUP_LIMIT_S = 90.0  # importing numpy/torch is not the student's time
+STARTUP_LIMIT_S = 90.0  # importing numpy/torch is not the learner's time
 MAX_FILE_MB = 64
 MAX_REPLY_BYTES = 16 * 2**20
 MAX_SESSION_BYTES = 64 * 2**20
@@ -68,7 +68,7 @@ _PROBE_LOCK = threading.Lock()
 
 
 class SandboxError(RuntimeError):
-    """A sandbox could not start (before any student code ran): a set-up problem."""
+    """A sandbox could not start (before any learner code ran): a set-up problem."""
 
 
 class IsolationUnavailable(SandboxError):
@@ -77,7 +77,7 @@ class IsolationUnavailable(SandboxError):
 
 @dataclass(frozen=True)
 class Job:
-    """One exercise of one student: load ``code``, then call ``function(*args)`` per call.
+    """One exercise of one learner: load ``code``, then call ``function(*args)`` per call.
 
     ``calls[hidden_from:]`` are the hidden tests' inputs (None: all public). ``time_limit_s``
     covers loading and every call; ``memory_limit_mb`` is what the code may add to Python
@@ -101,7 +101,7 @@ class Job:
 class CallOutcome:
     """One call's result: ``value`` (decoded: numpy arrays, ModuleDescription...) when ``ok``,
     else ``error`` (cleaned). ``after_hidden``: hidden inputs had entered the process before
-    this outcome was produced, so neither its value nor its error may be shown to a student."""
+    this outcome was produced, so neither its value nor its error may be shown to a learner."""
 
     ok: bool
     value: Any = None
@@ -370,10 +370,10 @@ def _plan(jobs: Sequence[Job]) -> list[tuple[int, int | None]]:
 
 def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
              forbidden: Sequence[Path] = ()) -> list[SandboxRun]:
-    """Run one student's jobs in one sandbox (restarted after a job that fails it).
+    """Run one learner's jobs in one sandbox (restarted after a job that fails it).
 
     Args:
-        jobs: ONE student's exercises; never mix students in one call.
+        jobs: ONE learner's exercises; never mix learners in one call.
         isolation: ``"bwrap"`` or ``"unsafe-none"`` (see the module docstring).
         forbidden: folders that must never be visible (keys, submissions, output): the call
             refuses to start a sandbox whose mounts would contain one.
@@ -383,7 +383,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
 
     Raises:
         IsolationUnavailable: ``isolation`` does not work here.
-        SandboxError: a sandbox could not start (no student code had run yet).
+        SandboxError: a sandbox could not start (no learner code had run yet).
 
     Example:
         >>> runs = run_jobs([Job("def f(x):\\n    return -x\\n", "f", [(1,)])])  # doctest: +SKIP

@@ -146,6 +146,6 @@ def base_filter() -> bytes:
 
 @functools.cache
 def exec_filter() -> bytes:
-    """The BPF program the runner adds before any student code: no ``exec`` at all."""
+    """The BPF program the runner adds before any learner code: no ``exec`` at all."""
     eperm = _errno(errno.EPERM)
     return _compile([("execve", eperm, []), ("execveat", eperm, [])])

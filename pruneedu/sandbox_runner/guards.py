@@ -1,4 +1,4 @@
-"""Limits the runner puts on itself before any student code runs.
+"""Limits the runner puts on itself before any learner code runs.
 
 Resource limits and seccomp hold for the whole process whatever its Python code does later;
 the audit hook is a courtesy layer on top (clear messages for honest mistakes such as opening
@@ -35,7 +35,7 @@ def set_limits(file_mb: int, nproc: int | None) -> None:
 
 def tighten(memory_mb: int, cpu_s: int) -> None:
     """Address space: what the process maps now plus ``memory_mb``; CPU: used plus ``cpu_s``.
-    Both soft and hard, so the student's code cannot raise them again."""
+    Both soft and hard, so the learner's code cannot raise them again."""
     with open("/proc/self/statm") as handle:
         current = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     limit = current + memory_mb * 2**20

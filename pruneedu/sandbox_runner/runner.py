@@ -1,4 +1,4 @@
-"""The sandbox's protocol loop: load students' modules, call their functions, send values back.
+"""The sandbox's protocol loop: load learners' modules, call their functions, send values back.
 
 Protocol (JSON lines; the grader writes one request and waits for its reply before the next):
 
@@ -11,8 +11,8 @@ Protocol (JSON lines; the grader writes one request and waits for its reply befo
    ``{"n": 2, "ok": false, "error": "..."}``.
 
 The replies carry only values and error texts: no expected value ever enters this process, and
-the grader judges every output. The student's code can write to the reply channel itself, so
-the grader treats whatever arrives as that student's own output, parsed within caps.
+the grader judges every output. The learner's code can write to the reply channel itself, so
+the grader treats whatever arrives as that learner's own output, parsed within caps.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ class _Channel:
         self.incoming = os.fdopen(os.dup(0), "rb")
         self.outgoing = os.fdopen(os.dup(1), "wb")
         null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)  # the student's input() reads nothing, never a request
+        os.dup2(null, 0)  # the learner's input() reads nothing, never a request
         os.close(null)
-        os.dup2(2, 1)  # the student's print() goes to stderr, away from the replies
+        os.dup2(2, 1)  # the learner's print() goes to stderr, away from the replies
 
     def receive(self) -> dict | None:
         line = self.incoming.readline()
