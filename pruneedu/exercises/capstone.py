@@ -104,8 +104,14 @@ def check_capstone(func: Callable, exercise: Any = None, mnist: Any = None) -> C
 
     Never raises because of ``func``: an unfinished stub or an error is printed with a hint.
 
-    Example (``capstone_model`` is your function; this trains, so it is not run here):
-        >>> report = check_capstone(capstone_model)        # doctest: +SKIP
+    Example (a model that is neither pruned nor trained: far over the budget):
+        >>> from pruneedu import models
+        >>> report = check_capstone(lambda mnist: (models.lenet_300_100(seed=0), "sparse-int8"))
+        ... # doctest: +ELLIPSIS
+        file size:           269,5... bytes (OVER the budget of 16,000)
+        ...
+        >>> report.estimate
+        0.0
     """
     from pruneedu.exercises.definition import load_exercise
 

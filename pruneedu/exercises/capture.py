@@ -13,12 +13,13 @@ Example:
     >>> import math
     >>> def hypotenuse(a, b):
     ...     return math.sqrt(a * a + b * b)
-    >>> source, missing = capture_source(hypotenuse, "hypotenuse")  # doctest: +SKIP
-    >>> print(source)                                                # doctest: +SKIP
+    >>> source, missing = capture_source(hypotenuse, "hypotenuse")
+    >>> print(source)
     import math
     <BLANKLINE>
     def hypotenuse(a, b):
         return math.sqrt(a * a + b * b)
+    <BLANKLINE>
 """
 
 from __future__ import annotations

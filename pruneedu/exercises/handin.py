@@ -12,9 +12,12 @@ capstone model file ``check("capstone", ...)`` saved. It writes them to
 ``<your folder>/hand-in/<learner-id>.handin.json`` and tells you which file to upload. The
 format is in :mod:`pruneedu.grading.handin`; the grader re-runs everything.
 
-Example (in a notebook, after writing and checking your functions):
-    >>> path = hand_in()                   # doctest: +SKIP
-    Hand-in written: /home/ada/.local/share/pruneedu/hand-in/ada.handin.json ...
+Example (in a notebook, after writing and checking your functions; here with none yet):
+    >>> import os; os.environ["PRUNEEDU_LEARNER"] = "ada"
+    >>> result = hand_in()                  # doctest: +ELLIPSIS
+    Hand-in written: .../hand-in/ada.handin.json
+    Upload this one file ...
+    >>> del os.environ["PRUNEEDU_LEARNER"]
 """
 
 from __future__ import annotations
