@@ -62,7 +62,9 @@ def _quiz_section(bank: quiz.Bank, record: LearnerGrades, reveal: bool) -> list[
     lines = [f"## {bank.title} ({bank.id}): {format_points(grade.score)} of "
              f"{format_points(grade.max_score)} points", ""]
     for question in bank.questions:
-        result = grade.results[question.id]
+        result = grade.results.get(question.id)
+        if result is None:  # a pool did not ask this learner this question
+            continue
         mark = "right" if result.correct else "wrong" if result.score == 0 else "partly right"
         lines.append(f"- **{mark}** ({format_points(result.score)} of "
                      f"{format_points(result.max_score)}): {question.prompt}")
