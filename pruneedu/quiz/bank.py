@@ -145,7 +145,7 @@ def expand_param(spec: dict) -> tuple[float, ...]:
     if "values" in spec:
         return tuple(float(v) for v in spec["values"])
     count = int(round((spec["max"] - spec["min"]) / spec["step"])) + 1
-    return tuple(round(spec["min"] + i * spec["step"], 10) for i in range(count))
+    return tuple(float(round(spec["min"] + i * spec["step"], 10)) for i in range(count))
 
 
 def _question_from_dict(data: dict) -> Question:

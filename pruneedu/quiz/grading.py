@@ -301,11 +301,14 @@ def grade_responses(bank: Bank, responses: Mapping, variant_seed: str | None = N
         points = float(question.points)
         best: Result | None = None
         problem = ""
-        if is_variant(question) and not practice and file_seed != seed_id(variant_seed):
+        candidates = _candidates(answers.get(question.id), practice, attempt)
+        answered = any(not is_empty(value) for value, _ in candidates)
+        if (answered and is_variant(question) and not practice
+                and file_seed != seed_id(variant_seed)):
             problem = (f"answered with variant seed {file_seed!r}, but the grader's is "
                        f"{seed_id(variant_seed)!r}: grade with the class's --secret-file")
-        for value, index in [] if problem else _candidates(answers.get(question.id),
-                                                          practice, attempt):
+            candidates = []
+        for value, index in candidates:
             try:
                 if is_empty(value):  # no numbers needed to score nothing
                     result = Result(0.0, points, False, "No answer given.", question.explanation)
