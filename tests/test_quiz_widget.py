@@ -54,7 +54,7 @@ def test_a_wrong_first_try_gets_a_hint_the_second_the_solution():
     second = single.feedback.value
     key_letter = quiz.letter_of(single.base, "ada", "a")
     assert "Magnitude pruning removes the smallest weights first." in second
-    assert f"<b>{key_letter}</b> (not picked): this one is right." in second
+    assert f"<b>{key_letter}</b> (not picked): this one is right:" in second
     single.controls["answer"].value = "a"
     single.check_button.click()
     assert "Correct</b>: 1/1 point." in single.feedback.value

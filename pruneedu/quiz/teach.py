@@ -60,8 +60,8 @@ def _choice_lines(question: Question, learner_id: str, value: object, reveal: bo
         elif choice.id in key:
             missed.append(letter)
             if reveal:
-                lines.append(f"<b>{letter}</b> (not picked): this one is right. "
-                             f"{_md(choice.text)}{feedback}")
+                lines.append(f"<b>{letter}</b> (not picked): this one is right: "
+                             f"“{_md(choice.text)}”.{feedback}")
     if missed and question.type == "multiple":
         if reveal:
             lines.append(f"You missed {_and(missed)}.")

@@ -83,6 +83,9 @@ class QuestionView(widgets.VBox):
             tooltip=self.reference.title if self.reference else "")
         self.feedback = widgets.HTML("")
         self.lesson_box = widgets.HTML("")
+        for button in (self.check_button, self.solution_button, self.another_button,
+                       self.lesson_button):
+            button.layout.width = "auto"  # the default width cuts "Re-read in the lesson"
         buttons = [self.check_button]
         if practice and base.type != "written":
             buttons.append(self.solution_button)
@@ -101,6 +104,9 @@ class QuestionView(widgets.VBox):
              self.feedback, self.lesson_box],
             layout=widgets.Layout(margin="0 0 1em 0"),
         )
+        # Browser tests and teachers' stylesheets find the parts by these classes.
+        self.add_class("pruneedu-question")
+        self.feedback.add_class("pruneedu-feedback")
 
     def render(self, question: Question | None, learner_id: str, problem: str = "") -> None:
         """Show ``question`` (the learner's concrete form), or ``problem`` when there is none."""
