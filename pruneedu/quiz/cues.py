@@ -36,8 +36,8 @@ _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+(?:\
 
 
 def answer_leaks(question: dict) -> list[str]:
-    """Released copies show a question's ``id`` and ``concept``: neither may hold an accepted
-    answer of a text question.
+    """Released copies show a question's ``id``, ``concept`` and ``see`` (the chapter it points
+    to): none may hold an accepted answer of a text question.
 
     Example:
         >>> answer_leaks({"id": "q-7", "type": "text", "concept": "sparsity",
@@ -47,7 +47,9 @@ def answer_leaks(question: dict) -> list[str]:
     if question.get("type") != "text" or "answer" not in question:
         return []
     problems = []
-    for field in ("concept", "id"):
+    for field in ("concept", "id", "see"):
+        if field not in question:
+            continue
         shown = question[field]
         padded = f" {normalise_text(str(shown).replace('-', ' '))} "
         for variant in question["answer"]["accept"]:
