@@ -237,3 +237,26 @@ def test_fill_leaves_unknown_placeholders_and_formats_numbers():
     assert fill("{a} {b:%} {c:.2f} {missing}", {"a": 1234567.0, "b": 0.875, "c": 1 / 3}) == (
         "1,234,567 87.5% 0.33 {missing}")
     assert format_number(0.1 + 0.2) == "0.3"
+
+
+def test_the_graders_feedback_shows_each_learners_own_numbers(tmp_path):
+    from pathlib import Path
+
+    from pruneedu.grading.classgrade import grade_class
+    from pruneedu.grading.feedback import learner_feedback
+    from pruneedu.grading.material import load_material
+
+    root = Path(__file__).resolve().parents[1]
+    bank = quiz.load_bank("02-weight-vs-node")
+    answers = quiz.new_responses(bank.id, quiz.content_hash(bank), "ada", "graded")
+    quiz.record_answer(answers, "types-node-params", 1)
+    quiz.record_answer(answers, "types-why-latency-less", "Fixed costs per call.")
+    quiz.save_responses(tmp_path / "ada.02-weight-vs-node.responses.json", answers)
+    grades = grade_class(tmp_path, load_material(root / "quizzes", root / "exercises"),
+                         progress=False)
+    text = learner_feedback(grades, "ada", reveal=True)
+    shown = quiz.concrete(bank.question("types-node-params"), bank.id, "ada")
+    assert f"keeping {format_number(shown.shown['k1'])} neurons" in text
+    assert f"The answer: {shown.answer['value']:g}" in text
+    assert "{k1}" not in text and "{answer}" not in text and "{fc1}" not in text
+    assert "**waiting for a person's score** (0 of 2)" in text

@@ -19,10 +19,11 @@ Cue detection works per learner, from what each one saw (their own choice order,
 *position picker*; one who picks the longest choice that often is a *length picker*. A
 question is cue-driven when at least ``MIN_PICKERS`` such pickers answered it and their share
 right beats chance (1 / number of choices) by ``CUE_MARGIN`` or more: then its right answers
-come from picking by position or length, not from knowing. Independently of who answered, a
-single-choice question whose key is clearly the longest choice (``LONG_MARGIN`` longer than
-every other) and that does not discriminate (below ``LOW_DISCRIMINATION``) is flagged
-``"length"`` too.
+come from picking by position or length, not from knowing. Length counts only where a reader
+could see it: the flag needs a key that is clearly the longest choice (``LONG_MARGIN`` times
+as long as every other); a key a few characters longer than the rest is no cue to a person.
+Such a question is also flagged ``"length"`` when it does not discriminate (below
+``LOW_DISCRIMINATION``), whoever answered it.
 
 Example:
     >>> point_biserial([1, 0, 1, 0], [3, 1, 2, 0])
@@ -133,18 +134,20 @@ def learner_habits(grades: ClassGrades, bank: quiz.Bank) -> dict[str, set[str]]:
 
 
 def _key_clearly_longest(question: quiz.Question) -> bool:
-    if question.type != "single" or not isinstance(question.answer, str):
+    """Whether the longest choice is a key and ``LONG_MARGIN`` times as long as any other."""
+    key = question.answer if question.type == "multiple" else [question.answer]
+    ranked = sorted(question.choices, key=lambda c: _length(c.text), reverse=True)
+    if len(ranked) < 2 or not isinstance(key, list) or ranked[0].id not in key:
         return False
-    key = _length(question.choice(question.answer).text)
-    others = [_length(c.text) for c in question.choices if c.id != question.answer]
-    return key >= LONG_MARGIN * max(others)
+    return _length(ranked[0].text) >= LONG_MARGIN * _length(ranked[1].text)
 
 
 def cue_flag(question: quiz.Question, right_by_kind: Mapping[str, list[float]],
              discrimination: float | None) -> str:
     """``"position"``/``"length"`` when pickers of that kind beat chance on this question by
-    ``CUE_MARGIN`` (``right_by_kind``: their score fractions), or when a clearly longest key
-    does not discriminate; else ``""``.
+    ``CUE_MARGIN`` (``right_by_kind``: their score fractions; for length, only where the key is
+    clearly the longest choice), or when a clearly longest key does not discriminate; else
+    ``""``.
 
     Example:
         >>> q = quiz.Question("q", "single", "?", "c", choices=(quiz.Choice("a", "x"),
@@ -155,12 +158,14 @@ def cue_flag(question: quiz.Question, right_by_kind: Mapping[str, list[float]],
     if question.type not in ("single", "multiple") or not question.choices:
         return ""
     chance = 1 / len(question.choices)
+    visible = _key_clearly_longest(question)
     for kind in ("position", "length"):
         scores = right_by_kind.get(kind, [])
-        if len(scores) >= MIN_PICKERS and sum(scores) / len(scores) >= chance + CUE_MARGIN:
+        beats = len(scores) >= MIN_PICKERS and sum(scores) / len(scores) >= chance + CUE_MARGIN
+        if beats and (kind == "position" or visible):
             return kind
     low = discrimination is not None and discrimination < LOW_DISCRIMINATION
-    return "length" if _key_clearly_longest(question) and low else ""
+    return "length" if visible and low else ""
 
 
 def item_analysis(grades: ClassGrades) -> list[ItemStats]:

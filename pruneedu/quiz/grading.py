@@ -71,6 +71,9 @@ class QuizGrade:
     invalid: dict[str, str] = field(default_factory=dict)
     not_asked: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
+    # The asked questions as this learner saw them: their numbers filled in, keys computed
+    # (the bank's own question where the numbers could not be worked out).
+    questions: dict[str, Question] = field(default_factory=dict)
 
 
 def is_empty(value: object) -> bool:
@@ -297,8 +300,16 @@ def grade_responses(bank: Bank, responses: Mapping, variant_seed: str | None = N
     asked = select_questions(bank, learner, variant_seed)
     results: dict[str, Result] = {}
     invalid: dict[str, str] = {}
+    shown_questions: dict[str, Question] = {}
     for question in asked:
         points = float(question.points)
+        entry = answers.get(question.id)
+        latest = _variant_index(entry, practice) if isinstance(entry, Mapping) else 0
+        try:
+            shown_questions[question.id] = concrete(question, bank.id, learner, variant_seed,
+                                                    latest, recorded)
+        except VariantError:
+            shown_questions[question.id] = question
         best: Result | None = None
         problem = ""
         candidates = _candidates(answers.get(question.id), practice, attempt)
@@ -311,7 +322,8 @@ def grade_responses(bank: Bank, responses: Mapping, variant_seed: str | None = N
         for value, index in candidates:
             try:
                 if is_empty(value):  # no numbers needed to score nothing
-                    result = Result(0.0, points, False, "No answer given.", question.explanation)
+                    result = Result(0.0, points, False, "No answer given.",
+                                    shown_questions[question.id].explanation)
                 else:
                     shown = concrete(question, bank.id, learner, variant_seed, index, recorded)
                     result = grade_answer(shown, value)
@@ -322,7 +334,7 @@ def grade_responses(bank: Bank, responses: Mapping, variant_seed: str | None = N
                 best = result
         if best is None:
             invalid[question.id] = problem
-            best = Result(0.0, points, False, problem, question.explanation)
+            best = Result(0.0, points, False, problem, shown_questions[question.id].explanation)
         results[question.id] = best
     known = {q.id for q in bank.questions}
     drawn = {q.id for q in asked}
@@ -335,4 +347,5 @@ def grade_responses(bank: Bank, responses: Mapping, variant_seed: str | None = N
         invalid=invalid,
         not_asked=sorted(qid for qid in answers if qid in known and qid not in drawn),
         pending=[qid for qid, r in results.items() if r.pending],
+        questions=shown_questions,
     )
