@@ -3,8 +3,8 @@
 A released question keeps what the learner needs to see and answer it: prompt, choices (ids
 and texts), points, concept, depth and the lesson chapter it refers to, matching terms and
 definitions (sorted), a written question's rubric, and the declarations that fill in
-per-learner numbers (``params``, ``values``, ``recorded``; a ``values`` formula is shown
-arithmetic, not a key). It drops every key field (``schema.KEY_FIELDS``: the answer, its
+per-learner numbers (``params``, ``recorded``, and the ``values`` the prompt or choices show,
+:func:`shown_values`). It drops every key field (``schema.KEY_FIELDS``: the answer, its
 formula, explanation, hint, known mistakes, model answer, run-after code) and choice feedback.
 
 The hash covers exactly what a learner sees, so a full bank and its released copy hash the
@@ -14,10 +14,32 @@ class's ``variant_seed`` is not part of it: the same bank released to two classe
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 
 from pruneedu.quiz.bank import Bank, Question
+from pruneedu.quiz.variants import placeholders
+
+
+def shown_values(question: Question) -> dict[str, str]:
+    """The ``values`` a learner needs to read the question: those its prompt and choices name,
+    and the values those are computed from. Values used only in the explanation would show how
+    to work out the answer, so they stay in the instructor's bank.
+
+    Example:
+        >>> q = Question("q", "numeric", "{total} weights", "c", values={"part": "2 * 3",
+        ...              "total": "part + 1", "hidden": "total * 9"})
+        >>> shown_values(q)
+        {'part': '2 * 3', 'total': 'part + 1'}
+    """
+    texts = [question.prompt, *(c.text for c in question.choices)]
+    needed = {name for text in texts for name in placeholders(text)}
+    for name in reversed(list(question.values)):  # a value only uses those declared before it
+        if name in needed:
+            tree = ast.parse(question.values[name], mode="eval")
+            needed |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    return {name: formula for name, formula in question.values.items() if name in needed}
 
 
 def _released_question(question: Question) -> dict:
@@ -46,8 +68,9 @@ def _released_question(question: Question) -> dict:
     if question.recorded:
         data["recorded"] = {name: {"min": spec.low, "max": spec.high, "source": spec.source}
                             for name, spec in question.recorded.items()}
-    if question.values:
-        data["values"] = dict(question.values)
+    values = shown_values(question)
+    if values:
+        data["values"] = values
     return data
 
 
