@@ -114,7 +114,9 @@ def test_the_graders_key_is_the_widgets_key(bank):
                                                      seed=CLASS_SEED), variant_seed=CLASS_SEED)
         assert grade.results["v-params"].correct, learner
         assert shown.answer is None                           # no key in the released copy
-        assert quiz.concrete(question, "demo", learner, CLASS_SEED).shown == shown.shown
+        full = quiz.concrete(question, "demo", learner, CLASS_SEED).shown
+        assert {n: full[n] for n in ("h1", "h2")} == shown.shown    # explanation-only value kept
+        assert "weights" not in released.question("v-params").values   # back in the full bank
 
 
 def test_a_classmates_answer_does_not_fit(bank):
