@@ -57,6 +57,7 @@ from pruneedu.quiz.variants import (
 )
 
 if TYPE_CHECKING:
+    from pruneedu.identity_prompt import IdentityPrompt
     from pruneedu.quiz.widget import QuizView
 
 __all__ = [
@@ -71,7 +72,8 @@ __all__ = [
 
 
 def show(source: str | Path, mode: str = "practice", learner_id: str | None = None,
-         path: str | Path | None = None, depth: str | None = None) -> QuizView:
+         path: str | Path | None = None,
+         depth: str | None = None) -> QuizView | IdentityPrompt:
     """Show a quiz as widgets in the notebook; see :func:`pruneedu.quiz.widget.show`.
 
     By quiz id, practice mode shows the practice bank (with hints and solutions) and graded
