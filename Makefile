@@ -11,12 +11,13 @@ PORT   ?= 8888
 # JupyterLab refuses to start as root (containers, some lab machines) unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test lint unit notebooks browser bench clean-venv help
+.PHONY: lab test lint unit notebooks browser bench audio clean-venv help
 
 help:
 	@echo "make lab    - set up .venv (first time only) and open the course in JupyterLab"
 	@echo "make test   - set up .venv (first time only), then lint, unit, notebook and browser tests"
 	@echo "make bench  - run the benchmarks in benchmarks/ and print their tables"
+	@echo "make audio  - rebuild the spoken lessons in audio/ after a lesson changed (installs the TTS engines)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "PruneEdu needs Python 3.10 or newer; run make with PYTHON=/path/to/python3.11")'
@@ -60,6 +61,17 @@ bench: $(STAMP)
 	@for script in benchmarks/bench_*.py; do \
 		echo "==> $$script"; $(BIN)/python $$script || exit 1; \
 	done
+
+# The text-to-speech engines come only with this target; learners never need them.
+AUDIO_STAMP := $(VENV)/.pruneedu-audio-installed
+$(AUDIO_STAMP): $(STAMP)
+	@echo "==> Installing the offline text-to-speech engines (the [audio] extra)"
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -e ".[dev,audio]"
+	@touch $(AUDIO_STAMP)
+
+audio: $(AUDIO_STAMP)
+	@echo "==> Speaking every lesson recording whose text changed (audio/)"
+	$(BIN)/pruneedu audio build
 
 clean-venv:
 	rm -rf $(VENV)

@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("pruneedu.grading.grade", "grade a folder of student submissions"),
     "feedback": ("pruneedu.grading.feedback", "write one feedback file per student"),
     "stats": ("pruneedu.grading.stats", "item analysis of a graded class"),
+    "audio": ("pruneedu.audio.command", "build, check or export the spoken lessons"),
 }
 
 
