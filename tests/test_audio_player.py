@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from pruneedu.audio import manifest, player
 from pruneedu.audio.tracks import lesson_tracks
 from pruneedu.lessons import load_lesson, show
+from pruneedu.markdown_html import inline_html
 
 
 def test_one_control_per_dialogue_segment_holding_its_file():
@@ -23,16 +24,23 @@ def test_one_control_per_dialogue_segment_holding_its_file():
     assert controls[0].format == "ogg" and controls[0].controls and not controls[0].autoplay
 
 
-def test_the_transcript_shows_each_turn_with_its_speaker():
+def test_the_transcript_shows_each_turn_as_written_with_its_speaker():
     view = player.show("02-weight-vs-node")
     segment = load_lesson("02-weight-vs-node").dialogue_segments()[0]
     transcript = view.rows.children[0].children[1].value
-    track = lesson_tracks(load_lesson("02-weight-vs-node"))[0]
-    for speaker, words in track.lines[1:]:
-        assert f"{speaker}:</b> {words}" in transcript.replace("&#x27;", "'")
-    assert len(track.lines) - 1 == len(segment.turns)
-    assert "0:00" in transcript or "0:0" in transcript
-    assert "Voices:" in view.message.value
+    for speaker, text in segment.turns:
+        assert f"{speaker}:</b> {inline_html(text)}</p>" in transcript
+    assert transcript.count("</p>") == len(segment.turns)
+    assert "Voices:" in view.message.value and "Priya" in view.message.value
+
+
+def test_a_transcript_line_starts_when_its_speaker_starts():
+    entry = manifest.entries_by_id(manifest.load())["01-introduction/dialogue-01"]
+    html = player.transcript_html(entry)
+    for line in entry["lines"][1:]:
+        assert f">{player.clock(line['start_s'])}</span>" in html
+    assert [line["start_s"] for line in entry["lines"]] == \
+        sorted(line["start_s"] for line in entry["lines"])
 
 
 def test_switching_to_the_audio_book_lists_its_chapters():
@@ -48,6 +56,9 @@ def test_transcript_text_is_escaped():
                        {"speaker": "Maya", "text": "<img src=x onerror=alert(1)>", "start_s": 61}]}
     html = player.transcript_html(entry)
     assert "<img" not in html and "&lt;img" in html and "1:01" in html
+    written = (("Teacher", "Title"), ("Maya", "**bold** <script>alert(1)</script>"))
+    html = player.transcript_html(entry, written)
+    assert "<script>" not in html and "<strong>bold</strong>" in html
 
 
 def test_no_audio_folder_gives_a_message_not_an_error(tmp_path):

@@ -55,6 +55,8 @@ def test_year_words(year, words):
     ("a - b", "a minus b"),
     ("memory - bytes in the file - matters", "memory, bytes in the file, matters"),
     ("10-20% of the weights", "ten to twenty percent of the weights"),
+    ("a weaker processor... and fast", "a weaker processor, and fast"),
+    ("say 10%, 20%, ... of it", "say ten percent, twenty percent, and so on of it"),
     ("layers 784-300-100-10", "layers seven hundred eighty-four, three hundred, one hundred, ten"),
 ])
 def test_speakable(markdown, spoken):

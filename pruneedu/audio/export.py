@@ -90,7 +90,8 @@ def export(destination: Path, audio_format: str = "opus",
                 result = subprocess.run(
                     [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-f", "concat",
                      "-safe", "0", "-i", str(listing), "-i", str(meta), "-map", "0:a",
-                     "-map_metadata", "1", "-map_chapters", "1", *FORMATS[audio_format],
+                     "-map_metadata", "1", "-map_metadata:s:a", "1:g", "-map_chapters", "1",
+                     *FORMATS[audio_format],
                      "-fflags", "+bitexact", "-y", str(path)],
                     capture_output=True, text=True)
             if result.returncode != 0:

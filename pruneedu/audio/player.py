@@ -19,6 +19,7 @@ from pruneedu.audio import manifest as manifest_io
 from pruneedu.audio.tracks import DIALOGUE, KIND_NAMES, KINDS, lesson_tracks
 from pruneedu.audio.voices import CAST
 from pruneedu.lessons import load_lesson
+from pruneedu.markdown_html import inline_html
 
 if TYPE_CHECKING:
     from pruneedu.lesson_view import LessonView
@@ -40,21 +41,27 @@ def clock(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def transcript_html(entry: dict) -> str:
+def transcript_html(entry: dict, written: tuple[tuple[str, str], ...] = ()) -> str:
     """A track's lines as HTML: start time, speaker (coloured), words; everything escaped.
+
+    ``written`` (the lesson's own Markdown for each line) is shown when given, since a reader
+    follows "LeNet-300-100" more easily than the words the voice says for it.
 
     Example:
         >>> transcript_html({"lines": [{"speaker": "Maya", "text": "Why <b>?", "start_s": 3}]})
         '<div ...>...0:03...Maya:</b> Why &lt;b&gt;?</p></div>'
     """
+    lines = entry["lines"]
+    shown = ([inline_html(text) for _, text in written] if len(written) == len(lines)
+             else [html.escape(line["text"]) for line in lines])
     rows = []
-    for line in entry["lines"][1:] or entry["lines"]:  # the spoken title is the heading
+    # The spoken title is the heading beside the control, so the transcript starts after it.
+    for line, text in list(zip(lines, shown, strict=True))[1:] or zip(lines, shown, strict=True):
         colour = SPEAKER_COLOURS.get(line["speaker"], "#333")
         rows.append(
             f'<p style="margin: 0 0 0.4em 0;"><span style="color: #666; font-family: '
             f'monospace;">{clock(line["start_s"])}</span> '
-            f'<b style="color: {colour};">{html.escape(line["speaker"])}:</b> '
-            f'{html.escape(line["text"])}</p>')
+            f'<b style="color: {colour};">{html.escape(line["speaker"])}:</b> {text}</p>')
     return f'<div style="{_TRANSCRIPT_STYLE}">{"".join(rows)}</div>'
 
 
@@ -65,7 +72,8 @@ def cast_html(speakers: list[str]) -> str:
     return "<p style='margin: 0.2em 0 0.6em 0;'>Voices: " + "; ".join(parts) + "</p>"
 
 
-def _segment_row(entry: dict, folder: Path, stale: bool) -> widgets.HBox:
+def _segment_row(entry: dict, folder: Path, written: tuple[tuple[str, str], ...],
+                 stale: bool) -> widgets.HBox:
     audio = widgets.Audio(value=(folder / entry["file"]).read_bytes(), format="ogg",
                           autoplay=False, loop=False, controls=True,
                           layout=widgets.Layout(width="300px"))
@@ -76,7 +84,7 @@ def _segment_row(entry: dict, folder: Path, stale: bool) -> widgets.HBox:
         value=f"<b>{entry['index']}. {html.escape(entry['title'])}</b> "
               f"<span style='color: #666;'>{clock(entry['duration_s'])}</span>{note}")
     left = widgets.VBox([heading, audio], layout=widgets.Layout(min_width="310px"))
-    return widgets.HBox([left, widgets.HTML(value=transcript_html(entry))],
+    return widgets.HBox([left, widgets.HTML(value=transcript_html(entry, written))],
                         layout=widgets.Layout(margin="0 0 0.8em 0", align_items="flex-start"))
 
 
@@ -133,7 +141,8 @@ class LessonPlayer(widgets.VBox):
         for entry in entries:
             track = self._tracks.get(entry["id"])
             stale = track is None or track.text_sha256 != entry["text_sha256"]
-            rows.append(_segment_row(entry, self.folder, stale))
+            written = () if stale else track.written
+            rows.append(_segment_row(entry, self.folder, written, stale))
         self.rows.children = rows
 
 

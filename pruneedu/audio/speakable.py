@@ -197,7 +197,8 @@ def _punctuation(text: str) -> str:
     text = re.sub(r"\s*\(\s*", ", ", text)  # a parenthesis is heard as a short pause
     text = re.sub(r"\s*\)\s*", ", ", text)
     text = re.sub(r"\s+[-–—]+\s+|\s*—\s*", ", ", text)  # a dash between words: a pause too
-    text = text.replace("&", " and ").replace("...", ", and so on")
+    text = re.sub(r",\s*(?:\.\.\.|…)", ", and so on", text)  # 10%, 20%, ... in a list
+    text = text.replace("&", " and ").replace("...", ",").replace("…", ",")
     text = re.sub(r"[\[\]{}\"“”]", "", text)
     text = text.replace("_", " ")  # an identifier outside a code span: weight_orig
     text = re.sub(r"\s*;\s*", "; ", text)

@@ -31,6 +31,7 @@ class Track:
     index: int  # from 1, in lesson order
     title: str  # as written in the lesson
     lines: tuple[tuple[str, str], ...]  # (speaker, words to say), title line first
+    written: tuple[tuple[str, str], ...] = ()  # the same lines as the lesson writes them
 
     @property
     def id(self) -> str:
@@ -80,14 +81,18 @@ def lesson_tracks(lesson: Lesson) -> list[Track]:
     """
     tracks = []
     for index, segment in enumerate(lesson.dialogue_segments(), start=1):
+        written = [(NARRATOR, segment.title), *segment.turns]
         lines = [(NARRATOR, _opening(lesson, DIALOGUE, index, segment.title))]
         lines += [(speaker, speakable(text)) for speaker, text in segment.turns]
-        tracks.append(Track(lesson.id, DIALOGUE, index, segment.title, tuple(lines)))
+        tracks.append(Track(lesson.id, DIALOGUE, index, segment.title, tuple(lines),
+                            tuple(written)))
     for depth in DEPTHS:
         for index, chapter in enumerate(lesson.summary_chapters(depth), start=1):
             lines = [(NARRATOR, _opening(lesson, depth, index, chapter.title)),
                      (NARRATOR, speakable(chapter.text))]
-            tracks.append(Track(lesson.id, depth, index, chapter.title, tuple(lines)))
+            written = [(NARRATOR, chapter.title), (NARRATOR, chapter.text)]
+            tracks.append(Track(lesson.id, depth, index, chapter.title, tuple(lines),
+                                tuple(written)))
     for track in tracks:
         for speaker, _ in track.lines:
             if speaker not in CAST:
