@@ -4,6 +4,7 @@ its words at a comfortable pace, equally loud, never clipping, small enough to s
 import os
 import shutil
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -25,8 +26,10 @@ def measured():
         warnings.warn(reason, stacklevel=1)
         pytest.skip(reason)
     folder = manifest.audio_dir()
-    return {entry["id"]: (entry, measure(folder / entry["file"]))
-            for entry in manifest.load()["tracks"]}
+    entries = manifest.load()["tracks"]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:  # each meter is an ffmpeg
+        results = list(pool.map(lambda entry: measure(folder / entry["file"]), entries))
+    return {entry["id"]: (entry, m) for entry, m in zip(entries, results, strict=True)}
 
 
 def test_every_file_decodes_to_the_duration_the_manifest_records(measured):
