@@ -49,7 +49,8 @@ SECTION_CHOICES: dict[str, str] = {
 SPEAKERS: tuple[str, ...] = ("Teacher", "Maya", "Leo", "Priya", "Tom")
 
 _TURN = re.compile(r"^\*\*([A-Za-z]+):\*\*\s+(\S.*)$", re.DOTALL)
-_CHAPTER = re.compile(r"^\*\*([^*]+?)\.\*\*\s+(\S.*)$", re.DOTALL)
+# "**Title.** text" or "**A question?** text": the title ends with its own punctuation.
+_CHAPTER = re.compile(r"^\*\*([^*]+?)(?:\.|(?<=\?))\*\*\s+(\S.*)$", re.DOTALL)
 _GLOSSARY_ID = re.compile(r"^[-*]\s+`([a-z0-9-]+)`")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # *emphasis*, but not the star of a product such as "W * M".
@@ -249,16 +250,20 @@ def _faq(body: str, where: str) -> list[FaqEntry]:
 
 def _chapters(body: str, where: str) -> list[SummaryChapter]:
     chapters: list[SummaryChapter] = []
+    after_formula = False
     for block in _blocks(body):
         match = _CHAPTER.match(block)
+        is_formula = block.startswith("    ")
         if match:
             chapters.append(SummaryChapter(title=match.group(1), text=match.group(2)))
-        elif chapters and block.startswith("    "):  # a formula under its paragraph
+        elif chapters and (is_formula or after_formula):
+            # A formula block, and the paragraph that explains it, belong to the chapter above.
             last = chapters[-1]
             chapters[-1] = SummaryChapter(last.title, f"{last.text}\n\n{block}")
         else:
             raise ValueError(f"{where}: the paragraph {block[:60]!r} has no bold title; "
                              "start it with '**Title.** '.")
+        after_formula = is_formula
     return chapters
 
 
