@@ -8,7 +8,6 @@ import shutil
 import ipywidgets as widgets
 
 from pruneedu.audio import manifest, player
-from pruneedu.audio.tracks import lesson_tracks
 from pruneedu.lessons import load_lesson, show
 from pruneedu.markdown_html import inline_html
 

@@ -56,11 +56,39 @@ def test_year_words(year, words):
     ("memory - bytes in the file - matters", "memory, bytes in the file, matters"),
     ("10-20% of the weights", "ten to twenty percent of the weights"),
     ("a weaker processor... and fast", "a weaker processor, and fast"),
+    ("0.29 x 100 is 28.999", "zero point two nine times one hundred is twenty-eight point nine "
+                             "nine nine"),
+    ("266,200 / 2 = 133,100 x 4 bytes = 532,400 bytes", "two hundred sixty-six thousand two "
+     "hundred over two equals one hundred thirty-three thousand one hundred times four bytes "
+     "equals five hundred thirty-two thousand four hundred bytes"),
+    ("20 filters of 1 x 5 x 5", "twenty filters of one by five by five"),
+    ("0.98-0.99x, 94.0-94.1%, seeds 0-2", "zero point nine eight to zero point nine nine times, "
+                                          "ninety-four point zero to ninety-four point one "
+                                          "percent, seeds zero to two"),
+    ("a gap of -3.8", "a gap of minus three point eight"),
+    ("the 2:4 mask in Conv1", "the two to four mask in Conv one"),
+    ("`weight = weight_orig * weight_mask`", "weight equals weight orig times weight mask"),
     ("say 10%, 20%, ... of it", "say ten percent, twenty percent, and so on of it"),
     ("layers 784-300-100-10", "layers seven hundred eighty-four, three hundred, one hundred, ten"),
 ])
 def test_speakable(markdown, spoken):
     assert speakable(markdown) == spoken
+
+
+def test_formula_lines_become_sentences():
+    block = "Counts:\n\n    fc1: 784 x 300 = 235,200    fc2: 300 x 100 = 30,000\n"
+    assert speakable(block) == ("Counts: F C one: seven hundred eighty-four times three hundred "
+                                "equals two hundred thirty-five thousand two hundred. F C two: "
+                                "three hundred times one hundred equals thirty thousand.")
+
+
+def test_a_table_is_read_row_by_row_under_its_headings():
+    table = ("    sparsity   budget     one-shot\n"
+             "    95%        10 epochs  94.2%\n"
+             "    99%        1 epoch    86.9%\n")
+    assert speakable(table) == ("sparsity ninety-five percent: budget, ten epochs; one-shot, "
+                                "ninety-four point two percent. sparsity ninety-nine percent: "
+                                "budget, one epoch; one-shot, eighty-six point nine percent.")
 
 
 def test_word_count_counts_hyphenated_numbers_as_one_word():

@@ -17,6 +17,17 @@ PRONUNCIATIONS: dict[str, str] = {
     "LeNet-300-100": "Lee-Net 300, 100",
     "LeNet-5": "Lee-Net 5",
     "LeNet": "Lee-Net",
+    "lenet": "Lee-Net",
+    "LLaMA": "Llama",
+    "NVIDIA": "en-vidia",
+    "SparseGPT": "Sparse G P T",
+    "GPT": "G P T",
+    "CSR": "C S R",
+    "LLM": "L L M",
+    "LLMs": "L L Ms",
+    "l1": "L one",
+    "L1": "L one",
+    "L2": "L two",
     "MNIST": "em-nist",
     "MACs": "macks",
     "MAC": "mack",
@@ -127,6 +138,7 @@ def _fraction_words(numerator: int, denominator: int) -> str:
 def _code_span(match: re.Match) -> str:
     code = match.group(1).strip().strip("\"'")
     code = re.sub(r"\(.*\)$", "", code)  # a call is named, its arguments are not read out
+    code = code.replace(" = ", " equals ")  # an equation; a keyword argument is just named
     code = re.sub(r"\s*=\s*", " ", code)
     code = code.replace("\"", "").replace("'", "")
     code = re.sub(r"(?<=[a-z])\.(?=[a-z_])", " dot ", code)
@@ -136,6 +148,7 @@ def _code_span(match: re.Match) -> str:
 def _strip_markdown(text: str) -> str:
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: their alt text
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links: their text
+    text = re.sub(r"(?:^ {4}.*\S.*$\n?)+", _block, text, flags=re.MULTILINE)
     text = re.sub(r"`([^`]+)`", _code_span, text)
     text = re.sub(r"\*\*|__", "", text)
     text = re.sub(r"(?<![\w*])[*_](?=\S)([^*_\n]+?)(?<=\S)[*_](?![\w*])", r"\1", text)
@@ -146,6 +159,16 @@ def _strip_markdown(text: str) -> str:
             .replace("&gt;", ">"))
 
 
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+
+
+def _products(match: re.Match) -> str:
+    """A chain "a x b x c": "by" for a shape (28 x 28 image), "times" in arithmetic."""
+    chain, rest = match.group(1), match.group(2)
+    arithmetic = "." in chain or re.match(r"[^.;\n]*=", rest) is not None
+    return re.sub(r"\s+x\s+", " times " if arithmetic else " by ", chain) + rest
+
+
 def _math(text: str) -> str:
     text = re.sub(r"\|([^|\s][^|]*)\|", r"the absolute value of \1", text)
     text = re.sub(r"\s*(?:->|→)\s*", " to ", text)
@@ -153,13 +176,15 @@ def _math(text: str) -> str:
                   lambda m: " " + _POWERS.get(m.group(1), f"to the power {m.group(1)}"), text)
     text = re.sub(r"\b([A-Za-z])_\{([^}]*)\}", r"\1 \2", text)  # W_{l+1} -> W l+1
     text = re.sub(r"\b([A-Za-z])_([A-Za-z0-9]+)", r"\1 \2", text)  # s_i -> s i
-    text = re.sub(r"\b(\d+)-(\d+)(?=\s*%|\s)(?!-)", r"\1 to \2", text)  # a range: 10-20%
     text = re.sub(r"\b\d+(?:-\d+){2,}\b", lambda m: ", ".join(m.group(0).split("-")), text)
-    # "N x M": "by" when it names a shape (784 x 300 grid), "times" inside arithmetic.
-    text = re.sub(r"(?<=\d) x (?=\d[\d,.]*(?:\s*[-+=*/)]|\s*$))", " times ", text)
-    text = re.sub(r"(?<=\d) x (?=\d)", " by ", text)
+    text = re.sub(rf"(?<![\d.])({_NUMBER})-({_NUMBER})(?=x\b|\s*%|[\s,.;:)]|$)",
+                  r"\1 to \2", text)  # a range: 10-20%, 0.98-0.99x, seeds 0-2
+    text = re.sub(r"(?<![\w.])-(?=\d)", "minus ", text)  # a negative number: -3.8
+    text = re.sub(r"\b(\d+):(\d+)\b", r"\1 to \2", text)  # a ratio: 2:4 sparsity
+    text = re.sub(r"\b([A-Za-z]{2,})(\d+)\b", r"\1 \2", text)  # Conv1, layer3
+    text = re.sub(rf"({_NUMBER}(?:\s+x\s+{_NUMBER})+)(.*)", _products, text)
     text = re.sub(r"(?<=[\w)]) x (?=[\w(])", " times ", text)
-    text = re.sub(r"(\d+)\s*/\s*(\d+)(?!\d|\.\d)",
+    text = re.sub(r"(?<![\d,.])(\d+)/(\d+)(?![\d,]|\.\d)",
                   lambda m: _fraction_words(int(m.group(1)), int(m.group(2))), text)
     text = re.sub(r"\s+/\s+", " over ", text)
     text = re.sub(r"\s*[*×]\s*", " times ", text)
@@ -174,10 +199,39 @@ def _math(text: str) -> str:
     return text
 
 
+def _cells(line: str) -> list[str]:
+    return [cell for cell in re.split(r"\s{2,}", line.strip()) if cell]
+
+
+def _block(match: re.Match) -> str:
+    """An indented block (formulas, or a small table) as sentences a listener can follow:
+    a table is read row by row, each value after its column's heading."""
+    rows = [_cells(line) for line in match.group(0).splitlines() if line.strip()]
+    widths = {len(row) for row in rows}
+    if len(rows) >= 2 and len(widths) == 1 and widths.pop() >= 3:
+        header, *body = rows
+        sentences = []
+        for row in body:
+            label = row[0] if re.search(r"[A-Za-z]", row[0]) else f"{header[0]} {row[0]}"
+            values = "; ".join(f"{name}, {value}" for name, value in zip(header[1:], row[1:],
+                                                                          strict=True))
+            sentences.append(f"{label}: {values}.")
+        return "\n" + " ".join(sentences) + "\n"
+    sentences, pending = [], ""
+    for cell in (cell for row in rows for cell in row):
+        if cell.endswith(":"):  # a label: it introduces the next cell
+            pending += cell + " "
+            continue
+        sentences.append(f"{pending}{cell.rstrip('.:')}.")
+        pending = ""
+    return "\n" + " ".join(sentences) + "\n"
+
+
 def _numbers(text: str) -> str:
     text = re.sub(r"\b(\d+(?:\.\d+)?)x\b", r"\1 times", text)  # 12x fewer
     text = re.sub(r"\b(\d+(?:\.\d+)?)K\b", r"\1 thousand", text)  # 267K parameters
     text = re.sub(r"\b(\d+(?:\.\d+)?)M\b", r"\1 million", text)
+    text = re.sub(r"\b(\d+(?:\.\d+)?)B\b", r"\1 B", text)  # a model's size: 7B
     text = re.sub(r"(\d)\s*%", r"\1 percent", text)
     text = re.sub(r"(?<![\d,.])\b(1[89]\d\d|20\d\d)\b(?![,.]\d)",
                   lambda m: year_words(int(m.group(1))), text)
@@ -189,7 +243,7 @@ def _numbers(text: str) -> str:
 def _pronounce(text: str) -> str:
     for written in sorted(PRONUNCIATIONS, key=len, reverse=True):
         spoken = PRONUNCIATIONS[written]
-        text = re.sub(rf"(?<![\w-]){re.escape(written)}(?![\w-])", spoken, text)
+        text = re.sub(rf"(?<![\w-]){re.escape(written)}(?!\w)", spoken, text)
     return text
 
 
