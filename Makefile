@@ -11,15 +11,23 @@ PORT   ?= 8888
 # JupyterLab refuses to start as root (containers, some lab machines) unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test lint unit notebooks browser bench audio clean-venv help
+.PHONY: help lab test lint unit notebooks browser bench wheel audio clean-venv
 
 help:
-	@echo "make lab    - set up .venv (first time only) and open the course in JupyterLab"
-	@echo "make test   - set up .venv (first time only), then lint, unit, notebook and browser tests"
-	@echo "make bench  - run the benchmarks in benchmarks/ and print their tables"
-	@echo "make audio  - rebuild the spoken lessons in audio/ after a lesson changed (installs the TTS engines)"
+	@echo "make help        - this list (also what a bare make prints)"
+	@echo "make lab         - set up .venv (first time only) and open the course in JupyterLab"
+	@echo "make test        - set up .venv (first time only), then lint, unit, notebook and browser tests"
+	@echo "make lint        - ruff on pruneedu, tests, benchmarks and scripts"
+	@echo "make unit        - unit tests (includes building and installing the wheel) and docstring examples"
+	@echo "make notebooks   - run every notebook top to bottom with nbval (checked cells must match)"
+	@echo "make browser     - open each notebook in headless Chromium through JupyterLab"
+	@echo "make bench       - run the benchmarks in benchmarks/ and print their tables"
+	@echo "make wheel       - build the installable wheel (the library and the whole course) into dist/"
+	@echo "make audio       - speak again every lesson recording whose text changed (installs the TTS engines)"
+	@echo "make clean-venv  - delete .venv (the next make recreates it)"
+	@echo "make $(STAMP) - only set up .venv (what every target above does first)"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "PruneEdu needs Python 3.10 or newer; run make with PYTHON=/path/to/python3.11")'
 	@if [ ! -x $(BIN)/python ]; then \
 		echo "==> Creating the virtual environment $(VENV) with $(PYTHON)"; \
@@ -36,7 +44,7 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	@echo "==> Lint (ruff)"
-	$(BIN)/ruff check pruneedu tests benchmarks scripts
+	$(BIN)/ruff check pruneedu tests benchmarks scripts conftest.py setup.py
 
 unit: $(STAMP)
 	@echo "==> Unit tests"
@@ -46,9 +54,7 @@ unit: $(STAMP)
 
 notebooks: $(STAMP)
 	@echo "==> Notebooks, run top to bottom (nbval)"
-	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
-		$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax notebooks; \
-	else echo "no notebooks yet"; fi
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax notebooks
 
 browser: $(STAMP)
 	@echo "==> Browser tests (JupyterLab in headless Chromium)"
@@ -62,14 +68,19 @@ bench: $(STAMP)
 		echo "==> $$script"; $(BIN)/python $$script || exit 1; \
 	done
 
-# The text-to-speech engines come only with this target; learners never need them.
-AUDIO_STAMP := $(VENV)/.pruneedu-audio-installed
-$(AUDIO_STAMP): $(STAMP)
-	@echo "==> Installing the offline text-to-speech engines (the [audio] extra)"
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet -e ".[dev,audio]"
-	@touch $(AUDIO_STAMP)
+wheel: $(STAMP)
+	@echo "==> Building the wheel into dist/ (setup.py copies lessons, quizzes, exercises, notebooks in)"
+	$(BIN)/python -m pip wheel --disable-pip-version-check --no-deps --no-build-isolation -w dist .
 
-audio: $(AUDIO_STAMP)
+# The text-to-speech engines (the [audio] extra, about 100 MB) come only with this target:
+# learners never need them. Reinstalled when pyproject.toml changes.
+AUDIO_STAMP := $(VENV)/.pruneedu-audio-installed
+audio: $(STAMP)
+	@if [ ! -f $(AUDIO_STAMP) ] || [ pyproject.toml -nt $(AUDIO_STAMP) ]; then \
+		echo "==> Installing the offline text-to-speech engines (the [audio] extra)"; \
+		$(BIN)/python -m pip install --disable-pip-version-check --quiet -e ".[dev,audio]" \
+			&& touch $(AUDIO_STAMP); \
+	fi
 	@echo "==> Speaking every lesson recording whose text changed (audio/)"
 	$(BIN)/pruneedu audio build
 

@@ -1,9 +1,11 @@
 """Shared test set-up for tests/ and the docstring examples in pruneedu/: every test writes
-its learner files into its own temporary folder."""
+its learner files into its own temporary folder, and the grader's docstring examples get a
+small class to grade."""
 
 import os
 
 import pytest
+from _pytest.doctest import DoctestItem
 
 # Figures render off-screen in tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -15,3 +17,25 @@ def isolated_learner_home(tmp_path, monkeypatch):
     home = tmp_path / "pruneedu-home"
     monkeypatch.setenv("PRUNEEDU_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def class_folder_for_grader_examples(request, doctest_namespace, tmp_path):
+    """``class_folder`` for the docstring examples of ``pruneedu.grading``: the graded
+    01-introduction attempts ada (every choice and true/false question right, the rest left
+    blank) and ben (nothing answered) handed in, built from the shipped bank."""
+    if not (isinstance(request.node, DoctestItem)
+            and request.node.name.startswith("pruneedu.grading.")):
+        return
+    from pruneedu import quiz
+
+    bank = quiz.load_bank("01-introduction")
+    folder = tmp_path / "class"
+    for learner in ("ada", "ben"):
+        answers = quiz.new_responses(bank.id, quiz.content_hash(bank), learner, "graded")
+        if learner == "ada":
+            for question in bank.questions:
+                if question.type in ("single", "multiple", "truefalse"):
+                    quiz.record_answer(answers, question.id, question.answer)
+        quiz.save_responses(folder / f"{learner}.{bank.id}.responses.json", answers)
+    doctest_namespace["class_folder"] = folder

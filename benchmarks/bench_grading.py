@@ -1,6 +1,6 @@
 """How long `pruneedu grade` takes for a class of 500 quiz submissions.
 
-Generates 500 synthetic responses files (seeded: 125 students x 4 banks of the course, or as
+Generates 500 synthetic responses files (seeded: 125 learners x 4 banks of the course, or as
 many banks as exist) in a temporary folder, then times grading them end to end twice: in this
 process (`grade.run`, which also writes the gradebook) and through the command line
 (`python -m pruneedu grade`, which adds interpreter start-up). Prints a Markdown table against
@@ -18,7 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from pruneedu import quiz
+from tables import print_table, verdict
+
+from pruneedu import paths, quiz
 from pruneedu.grading import grade
 from pruneedu.grading.material import load_banks
 
@@ -53,7 +55,7 @@ def make_class(folder: Path, banks: dict[str, quiz.Bank], count: int, seed: int 
     ids = sorted(banks)
     for index in range(count):
         bank = banks[ids[index % len(ids)]]
-        learner = f"student{index // len(ids):04d}"
+        learner = f"learner{index // len(ids):04d}"
         data = quiz.new_responses(bank.id, quiz.content_hash(bank), learner, "graded")
         for question in bank.questions:
             quiz.record_answer(data, question.id, random_answer(question, rng))
@@ -78,7 +80,7 @@ def time_cli(folder: Path, out: Path, quizzes: Path) -> tuple[float, int]:
 
 
 def main() -> int:
-    quizzes = Path(__file__).resolve().parent.parent / "quizzes"
+    quizzes = paths.quizzes_dir()
     banks = load_banks(quizzes)
     if not banks:
         print(f"No quiz banks in {quizzes}; nothing to benchmark.")
@@ -94,16 +96,13 @@ def main() -> int:
         same = (Path(tmp) / "a.csv").read_bytes() == (Path(tmp) / "b.csv").read_bytes()
     print(f"\nGrading {SUBMISSIONS} synthetic submissions ({len(banks)} banks), "
           f"{os.cpu_count()} CPU cores\n")
-    print("| run | seconds | per submission (ms) | exit | goal | result |")
-    print("|---|---|---|---|---|---|")
-    ok = same
-    for name, seconds, code in runs:
-        passed = seconds < GOAL_S and code == 0
-        ok = ok and passed
-        print(f"| {name} | {seconds:.2f} | {1000 * seconds / SUBMISSIONS:.1f} | {code} "
-              f"| < {GOAL_S:g} s on 2 cores | {'PASS' if passed else 'FAIL'} |")
+    rows = [[name, f"{seconds:.2f}", f"{1000 * seconds / SUBMISSIONS:.1f}", code,
+             f"< {GOAL_S:g} s on 2 cores", verdict(seconds < GOAL_S and code == 0)]
+            for name, seconds, code in runs]
+    print_table(["run", "seconds", "per submission (ms)", "exit", "goal", "result"], rows,
+                "lrrrll")
     print(f"\nBoth runs wrote the same gradebook: {'yes' if same else 'NO'}")
-    return 0 if ok else 1
+    return 0 if same and all(row[-1] == "PASS" for row in rows) else 1
 
 
 if __name__ == "__main__":

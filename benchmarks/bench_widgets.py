@@ -18,6 +18,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from tables import print_table, verdict
+
 from pruneedu import data, models, widgets
 from pruneedu.seeding import seed_everything
 
@@ -55,24 +57,20 @@ def main(argv: list[str] | None = None) -> int:
         "ChannelExplorer": lambda: widgets.ChannelExplorer(lenet5, mnist),
     }
     rng = random.Random(0)
-    rows, failed = [], False
+    rows = []
     for name, build in builders.items():
         start = time.perf_counter()
         widget = build()
         build_s = time.perf_counter() - start
         timings = time_moves(widget.slider, args.moves, rng)
-        p50, p95 = statistics.median(timings), percentile(timings, 95)
-        verdict = "PASS" if p95 < GOAL_MS else "FAIL"
-        failed |= verdict == "FAIL"
-        rows.append((name, build_s, p50, p95, max(timings), verdict))
-
+        p95 = percentile(timings, 95)
+        rows.append([name, f"{build_s:.1f}", f"{statistics.median(timings):.1f}", f"{p95:.1f}",
+                     f"{max(timings):.1f}", verdict(p95 < GOAL_MS)])
     print(f"Slider move -> updated readouts and figures, {args.moves} moves per widget "
           f"(goal: p95 < {GOAL_MS:.0f} ms)\n")
-    print("| widget | build (s) | p50 (ms) | p95 (ms) | max (ms) | result |")
-    print("|---|---:|---:|---:|---:|---|")
-    for name, build_s, p50, p95, worst, verdict in rows:
-        print(f"| {name} | {build_s:.1f} | {p50:.1f} | {p95:.1f} | {worst:.1f} | {verdict} |")
-    return 1 if failed else 0
+    print_table(["widget", "build (s)", "p50 (ms)", "p95 (ms)", "max (ms)", "result"], rows,
+                "lrrrrl")
+    return 0 if all(row[-1] == "PASS" for row in rows) else 1
 
 
 if __name__ == "__main__":

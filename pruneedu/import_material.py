@@ -18,7 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from pruneedu.flashcards.importers import import_jupytercards, import_jupyterquiz
+from pruneedu.atomic import write_atomic
+from pruneedu.importers import import_jupytercards, import_jupyterquiz
 from pruneedu.quiz.schema import check_bank, check_glossary
 
 KINDS = ("jupyterquiz", "jupytercards")
@@ -65,9 +66,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"pruneedu import: {args.source}: {where}{problem.message}", file=sys.stderr)
         print("Nothing was written; fix the source and run the import again.", file=sys.stderr)
         return 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True),
-                        encoding="utf-8")
+    try:
+        write_atomic(args.out, yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    except OSError as error:
+        print(f"pruneedu import: cannot write {args.out} ({error.strerror or error}); choose "
+              "an --out you can write to.", file=sys.stderr)
+        return 2
     count = len(document.get("questions", document.get("terms", [])))
     noun = "question" if args.kind == "jupyterquiz" else "term"
     print(f"Imported {count} {noun}{'' if count == 1 else 's'} from {args.source} "

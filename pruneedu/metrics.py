@@ -14,8 +14,9 @@ import statistics
 import torch
 from torch import nn
 
+from pruneedu.argcheck import check_choice, check_int, check_number, is_int
+from pruneedu.models import check_model
 from pruneedu.pruning import effective_state_dict, effective_weight, prunable_layers
-from pruneedu.pruning._checks import check_choice, check_model
 from pruneedu.pruning.masks import PRUNABLE_TYPES
 from pruneedu.pruning.storage import STORAGES, save_compressed
 
@@ -147,7 +148,7 @@ def _example_batch(
 ) -> torch.Tensor:
     """A fixed random batch of ``input_shape`` images, on the device of ``net``."""
     if not isinstance(input_shape, (tuple, list)) or not all(
-        isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in input_shape
+        is_int(n) and n > 0 for n in input_shape
     ):
         raise TypeError(
             f"{function}() needs input_shape as a tuple of positive ints, the shape of one "
@@ -222,19 +223,13 @@ def latency_ms(
     from torch.utils import benchmark
 
     check_model(net, "latency_ms")
-    for label, value in (
-        ("batch_size", batch_size),
-        ("repeats", repeats),
-        ("num_threads", num_threads),
+    for label, value, example in (
+        ("batch_size", batch_size, "256"),
+        ("repeats", repeats, "7"),
+        ("num_threads", num_threads, "1"),
     ):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{label} must be an int such as 256, not {type(value).__name__}.")
-        if value < 1:
-            raise ValueError(f"{label}={value} is too small; use 1 or more.")
-    if isinstance(min_run_time, bool) or not isinstance(min_run_time, (int, float)):
-        raise TypeError(
-            f"min_run_time must be seconds such as 0.05, not {type(min_run_time).__name__}."
-        )
+        check_int(value, label, minimum=1, example=example)
+    check_number(min_run_time, "min_run_time", example="0.05 (seconds)")
     if not min_run_time > 0:
         raise ValueError(f"min_run_time={min_run_time} must be above 0 seconds; use e.g. 0.05.")
     inputs = _example_batch(net, batch_size, input_shape, "latency_ms")

@@ -8,13 +8,14 @@ weight files made by ``scripts/make_pretrained.py``.
 
 from __future__ import annotations
 
-import numbers
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
 import torch
 from torch import nn
+
+from pruneedu.argcheck import check_int
 
 
 def lenet_300_100(seed: int | None = None) -> nn.Sequential:
@@ -74,11 +75,23 @@ def lenet5(seed: int | None = None) -> nn.Sequential:
 
 
 def _seed(seed: int | None) -> None:
-    if seed is None:
-        return
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int such as 0 (or None), not {type(seed).__name__}.")
-    torch.manual_seed(int(seed))
+    if seed is not None:
+        torch.manual_seed(check_int(seed, "seed", example="0 (or None)"))
+
+
+def check_model(net: object, function: str) -> None:
+    """Raise TypeError unless ``net`` is a torch module; ``function`` names the caller.
+
+    Example:
+        >>> check_model("lenet", "prune_weights")
+        Traceback (most recent call last):
+        TypeError: prune_weights() needs a torch.nn.Module such as models.lenet_300_100(), not str.
+    """
+    if not isinstance(net, nn.Module):
+        raise TypeError(
+            f"{function}() needs a torch.nn.Module such as models.lenet_300_100(), "
+            f"not {type(net).__name__}."
+        )
 
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"

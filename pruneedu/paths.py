@@ -1,5 +1,9 @@
 """Where the course reads its material and keeps a learner's files.
 
+The course material (``COURSE_FOLDERS``) sits at the top of a checkout of the repository; an
+installed wheel carries the same folders inside the package, as ``pruneedu/course/`` (copied
+there by ``setup.py`` at build time). :func:`course_root` finds either.
+
 Environment variables override the defaults, which tests and instructors use:
 ``PRUNEEDU_HOME`` (a learner's saved answers, flashcard schedule, caches),
 ``PRUNEEDU_COURSE_ROOT`` (the folder holding ``lessons/`` and ``quizzes/``) and
@@ -12,11 +16,28 @@ import getpass
 import os
 from pathlib import Path
 
+# The folders a course holds; audio/ only once recorded lessons are shipped.
+COURSE_FOLDERS = ("lessons", "quizzes", "exercises", "notebooks", "audio")
+_PACKAGE = Path(__file__).resolve().parent
+
 
 def course_root() -> Path:
-    """The folder that holds ``lessons/`` and ``quizzes/`` (the repository by default)."""
+    """The folder that holds ``lessons/``, ``quizzes/``, ``exercises/`` and ``notebooks/``.
+
+    ``PRUNEEDU_COURSE_ROOT`` if set; else the checkout this package runs from (an editable
+    install); else the copy an installed wheel carries in ``pruneedu/course/``.
+
+    Example:
+        >>> (course_root() / "quizzes" / "glossary.yaml").is_file()
+        True
+    """
     override = os.environ.get("PRUNEEDU_COURSE_ROOT")
-    return Path(override) if override else Path(__file__).resolve().parent.parent
+    if override:
+        return Path(override)
+    checkout = _PACKAGE.parent
+    if (checkout / "lessons").is_dir() and (checkout / "quizzes").is_dir():
+        return checkout
+    return _PACKAGE / "course"
 
 
 def lessons_dir() -> Path:
@@ -25,6 +46,11 @@ def lessons_dir() -> Path:
 
 def quizzes_dir() -> Path:
     return course_root() / "quizzes"
+
+
+def notebooks_dir() -> Path:
+    """The course notebooks (``00-welcome.ipynb`` ...), e.g. to copy them into a work folder."""
+    return course_root() / "notebooks"
 
 
 def user_data_dir() -> Path:

@@ -8,7 +8,7 @@ Example:
     >>> from pruneedu import progress
     >>> progress.summary()["empty"]        # True before anything is answered
     True
-    >>> progress.show()                    # the dashboard in a notebook   # doctest: +SKIP
+    >>> dashboard = progress.show()        # the last line of a notebook cell shows it
 """
 
 from __future__ import annotations
@@ -91,8 +91,9 @@ def summary(today: dt.date | None = None) -> dict:
     nothing has been answered or reviewed yet).
 
     Example:
-        >>> summary(today=dt.date(2026, 11, 21))["cards"]["due_today"]   # doctest: +SKIP
-        24
+        >>> cards = summary(today=dt.date(2026, 11, 21))["cards"]
+        >>> cards["due_today"] == cards["total"] > 0   # before any review, every card is due
+        True
     """
     today = today or dt.date.today()
     problems: list[str] = []
@@ -175,17 +176,33 @@ def progress_figure(data: dict) -> Figure:
     return fig
 
 
-def show(today: dt.date | None = None) -> widgets.VBox:
-    """The progress dashboard: table and bar charts (or a start message when empty).
+class ProgressView(widgets.VBox):
+    """The progress dashboard: the summary table, then bar charts once there is progress.
+
+    Attributes:
+        data: :func:`summary`'s dict. table: the HTML widget. chart: the PNG image widget, or
+        None while nothing has been answered or reviewed.
+    """
+
+    def __init__(self, today: dt.date | None = None) -> None:
+        self.data = summary(today)
+        self.table = widgets.HTML(summary_html(self.data))
+        self.chart: widgets.Image | None = None
+        if not self.data["empty"]:
+            buffer = io.BytesIO()
+            progress_figure(self.data).savefig(buffer, format="png")
+            self.chart = widgets.Image(value=buffer.getvalue(), format="png")
+        super().__init__([self.table] + ([self.chart] if self.chart is not None else []))
+        self.add_class("pruneedu-progress")
+
+
+def show(today: dt.date | None = None) -> ProgressView:
+    """The progress dashboard; make it the last line of a cell to see it.
 
     Example:
         >>> from pruneedu import progress
-        >>> progress.show()        # last line of a cell                # doctest: +SKIP
+        >>> view = progress.show()
+        >>> view.chart is None, "Start with lesson 1" in view.table.value
+        (True, True)
     """
-    data = summary(today)
-    parts: list[widgets.Widget] = [widgets.HTML(summary_html(data))]
-    if not data["empty"]:
-        buffer = io.BytesIO()
-        progress_figure(data).savefig(buffer, format="png")
-        parts.append(widgets.Image(value=buffer.getvalue(), format="png"))
-    return widgets.VBox(parts)
+    return ProgressView(today)

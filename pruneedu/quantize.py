@@ -13,8 +13,8 @@ import torch
 from torch import nn
 from torch.ao.quantization import quantize_dynamic
 
+from pruneedu.models import check_model
 from pruneedu.pruning import copy_model, make_permanent
-from pruneedu.pruning._checks import check_model
 
 
 def quantize_int8(net: nn.Module) -> nn.Module:

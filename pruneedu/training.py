@@ -18,8 +18,8 @@ after pruning, precision and recall).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -27,7 +27,9 @@ from torch import nn
 from torch.utils.data import TensorDataset
 from tqdm.auto import tqdm
 
+from pruneedu.argcheck import check_int, check_number
 from pruneedu.data import check_dataset
+from pruneedu.models import check_model
 
 
 @dataclass
@@ -143,13 +145,12 @@ def fit(
         >>> len(history.loss)
         1
     """
-    _check_net(net, "fit")
-    _check_int(epochs, "epochs", 0, "10")
-    _check_int(batch_size, "batch_size", 1, "64")
-    _check_int(seed, "seed", None, "0")
+    check_model(net, "fit")
+    check_int(epochs, "epochs", minimum=0, example="10")
+    check_int(batch_size, "batch_size", minimum=1, example="64")
+    check_int(seed, "seed", example="0")
     for label, value in (("lr", lr), ("momentum", momentum), ("weight_decay", weight_decay)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{label} must be a number such as 0.05, not {type(value).__name__}.")
+        check_number(value, label, example="0.05")
     if not lr > 0 or not momentum >= 0 or not weight_decay >= 0:
         raise ValueError(
             f"Need lr > 0, momentum >= 0 and weight_decay >= 0, got lr={lr}, "
@@ -198,18 +199,16 @@ def fine_tune(
     *,
     epochs: int = 2,
     lr: float = 0.005,
-    batch_size: int = 64,
-    momentum: float = 0.9,
-    weight_decay: float = 0.0,
-    seed: int = 0,
     progress: bool = False,
-    val: TensorDataset | None = None,
+    **options: Any,
 ) -> History:
     """Retrain a pruned model briefly, keeping every pruned weight at exactly zero.
 
     ``fit`` with ``keep_zeros=True`` and the defaults of retraining after pruning: a few
     epochs at a tenth of the training learning rate (Han et al. 2015 retrain at 1/10 of the
     original rate). Works whether the masks are still attached or pruning was made permanent.
+    ``options`` are the other keyword arguments of :func:`fit` (``batch_size``, ``momentum``,
+    ``weight_decay``, ``seed``, ``val``), with the same defaults.
 
     Example:
         >>> import torch
@@ -222,19 +221,12 @@ def fine_tune(
         >>> bool((net.fc1.weight[:, :392] == 0).all())
         True
     """
-    return fit(
-        net,
-        dataset,
-        epochs=epochs,
-        lr=lr,
-        batch_size=batch_size,
-        momentum=momentum,
-        weight_decay=weight_decay,
-        seed=seed,
-        progress=progress,
-        val=val,
-        keep_zeros=True,
-    )
+    if "keep_zeros" in options:
+        raise TypeError(
+            "fine_tune() always keeps pruned weights at zero; call training.fit(..., "
+            "keep_zeros=False) to watch them come back."
+        )
+    return fit(net, dataset, epochs=epochs, lr=lr, progress=progress, keep_zeros=True, **options)
 
 
 def evaluate(net: nn.Module, dataset: TensorDataset, batch_size: int = 1024) -> Evaluation:
@@ -254,8 +246,8 @@ def evaluate(net: nn.Module, dataset: TensorDataset, batch_size: int = 1024) -> 
         >>> report.accuracy > 0.9
         True
     """
-    _check_net(net, "evaluate")
-    _check_int(batch_size, "batch_size", 1, "1024")
+    check_model(net, "evaluate")
+    check_int(batch_size, "batch_size", minimum=1, example="1024")
     images, labels = check_dataset(dataset)
     device = _device(net)
     num_classes = 10
@@ -324,21 +316,6 @@ def _zero_masks(params: list[nn.Parameter]) -> list[tuple[nn.Parameter, torch.Te
             if not bool(keep.all()):
                 masks.append((param, keep))
     return masks
-
-
-def _check_net(net: object, function: str) -> None:
-    if not isinstance(net, nn.Module):
-        raise TypeError(
-            f"{function}() needs a torch.nn.Module such as models.lenet_300_100() as its first "
-            f"argument, not {type(net).__name__}."
-        )
-
-
-def _check_int(value: object, label: str, minimum: int | None, example: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{label} must be an int such as {example}, not {type(value).__name__}.")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{label}={value} is too small; use {minimum} or more.")
 
 
 def _device(net: nn.Module) -> torch.device:

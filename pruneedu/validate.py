@@ -1,7 +1,8 @@
 """``pruneedu validate [PATH]``: check quiz banks and the glossary before learners see them.
 
 Prints one line per problem (file, question or term id, what is wrong) and exits 1, or prints
-a one-line summary and exits 0. PATH is the quizzes folder by default, or one YAML file.
+a one-line summary and exits 0. PATH is the quizzes folder by default, or one YAML file; a
+PATH that does not exist or holds no YAML file is a usage error (exit 2, message on stderr).
 
 Example:
     $ pruneedu validate
@@ -11,11 +12,13 @@ Example:
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from pruneedu import paths
+from pruneedu.argcheck import short_repr
 from pruneedu.quiz.schema import Problem, answer_leaks, check_bank, check_glossary, check_question
-from pruneedu.quiz.yamlfile import BankError, read_yaml
+from pruneedu.yamlfile import CourseFileError, read_yaml
 
 GLOSSARY_NAME = "glossary.yaml"
 
@@ -71,7 +74,7 @@ def _check_bank_file(file: Path, data: object, lessons: set[str] | None, report:
     report.banks += 1
     lesson = data.get("lesson")
     if lessons is not None and isinstance(lesson, str) and lesson not in lessons:
-        report.add(file, [Problem(None, f"lesson {lesson!r} does not exist")])
+        report.add(file, [Problem(None, f"lesson {short_repr(lesson)} does not exist")])
     questions = data.get("questions")
     if not isinstance(questions, list):
         return
@@ -96,11 +99,19 @@ def _summary(report: _Report) -> str:
     return ", ".join(parts) + ": OK"
 
 
+def _usage_error(message: str) -> int:
+    print(f"pruneedu validate: {message}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     path: Path = args.path if args.path is not None else paths.quizzes_dir()
     if not path.exists():
-        print(f"{path}: no such file or folder; give a quizzes folder or a YAML file.")
-        return 1
+        return _usage_error(f"{path}: no such file or folder; give a quizzes folder or a "
+                            "YAML file.")
+    if args.lessons is not None and not args.lessons.is_dir():
+        return _usage_error(f"--lessons {args.lessons} is not a folder; give the folder that "
+                            "holds the lesson files.")
     lessons_dir: Path = args.lessons if args.lessons is not None else _default_lessons_dir(path)
     report = _Report()
     lessons: set[str] | None = None
@@ -111,13 +122,13 @@ def run(args: argparse.Namespace) -> int:
                             "cannot be checked; pass --lessons DIR.")
     files = _yaml_files(path)
     if not files:
-        print(f"{path}: no .yaml files found; give the folder that holds the quiz banks.")
-        return 1
+        return _usage_error(f"{path}: no .yaml files found; give the folder that holds the "
+                            "quiz banks.")
     owners: dict[str, Path] = {}
     for file in files:
         try:
             data = read_yaml(file)
-        except BankError as error:
+        except CourseFileError as error:
             report.lines.append(str(error))
             continue
         if file.name == GLOSSARY_NAME:

@@ -26,7 +26,7 @@ from browser_support import (
     shut_down_kernel,
 )
 
-from pruneedu.widgets.pruning_explorer import DEFAULT_SPARSITIES
+from pruneedu.widgets.pruning_explorer import DEFAULT_WEIGHT_AMOUNTS
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +103,6 @@ def _readouts(page, explorer: str) -> list[str]:
     return page.locator(f".{explorer} .pruneedu-readout .widget-html-content").all_inner_texts()
 
 
-@pytest.mark.skipif("01-introduction.ipynb" not in NOTEBOOKS, reason="01-introduction not written")
 def test_pruning_slider_moves_with_the_keyboard_and_updates_readouts(browser_page):
     page, url, token = browser_page
     open_notebook(page, url, token, "01-introduction.ipynb")
@@ -130,7 +129,7 @@ def test_pruning_slider_moves_with_the_keyboard_and_updates_readouts(browser_pag
     )
     after = _readouts(page, explorer)
     screenshot(page, "01-introduction-slider-moved")
-    stop = DEFAULT_SPARSITIES[6] * 100  # six steps right of the first stop
+    stop = DEFAULT_WEIGHT_AMOUNTS[6] * 100  # six steps right of the first stop
     assert page.locator(f".{explorer} .widget-readout").first.inner_text() == f"{stop:g}%"
     assert after[0] == f"{stop:.1f}%" and before[0] == "0.0%"
     assert all(a != b for a, b in zip(after[1:3], before[1:3], strict=True)), (before, after)

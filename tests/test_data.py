@@ -252,11 +252,17 @@ def test_missing_file_says_how_to_get_it(tmp_path, monkeypatch):
     assert "t10k-images-idx3-ubyte" in message and "download=True" in message
 
 
-def test_download_fetches_missing_files_and_verifies_them(tmp_path, monkeypatch):
+@pytest.fixture
+def mirror(tmp_path, monkeypatch) -> tuple[Path, list[str]]:
+    """Tiny MNIST files on a fake mirror the checksum table trusts, and the URLs fetched."""
     source = tmp_path / "mirror"
     make_tiny_mnist(source, gz=True)
     trust_files_in(monkeypatch, source)
-    fetched: list[str] = []
+    return source, []
+
+
+def test_download_fetches_missing_files_and_verifies_them(tmp_path, monkeypatch, mirror):
+    source, fetched = mirror
 
     def fake_fetch(url: str, destination: Path) -> None:
         fetched.append(url)
@@ -270,17 +276,10 @@ def test_download_fetches_missing_files_and_verifies_them(tmp_path, monkeypatch)
     assert all(url.startswith(full.MIRRORS[0]) for url in fetched) and len(fetched) == 4
 
 
-def test_download_with_bad_checksum_tries_next_mirror_then_fails(tmp_path, monkeypatch):
-    source = tmp_path / "mirror"
-    make_tiny_mnist(source, gz=True)
-    trust_files_in(monkeypatch, source)
-    fetched: list[str] = []
-
-    def corrupt_fetch(url: str, destination: Path) -> None:
-        fetched.append(url)
-        destination.write_bytes(b"not mnist")
-
-    monkeypatch.setattr(full, "fetch", corrupt_fetch)
+def test_download_with_bad_checksum_tries_next_mirror_then_fails(tmp_path, monkeypatch, mirror):
+    _, fetched = mirror
+    monkeypatch.setattr(full, "fetch", lambda url, destination: (
+        fetched.append(url), destination.write_bytes(b"not mnist")))
     root = tmp_path / "root"
     with pytest.raises(ValueError, match="checksum"):
         data.load_mnist(source="full", root=root, download=True)

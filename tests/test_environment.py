@@ -1,5 +1,8 @@
-"""environment.yml must give conda users the same pins as pyproject.toml."""
+"""environment.yml must give conda users the same pins as pyproject.toml; `make help` lists
+every Makefile target."""
 
+import re
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -37,3 +40,21 @@ def test_environment_yml_installs_the_package_itself():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_list = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip_list
+
+
+def makefile_targets() -> set[str]:
+    targets = set()
+    for line in (ROOT / "Makefile").read_text().splitlines():
+        match = re.match(r"^([A-Za-z$(][\w.$()/-]*)\s*:(?!=)", line)
+        if match and not line.startswith(".PHONY"):
+            targets.add(match.group(1))
+    return targets
+
+
+def test_make_help_lists_every_target():
+    targets = makefile_targets()
+    assert {"help", "lab", "test", "wheel", "$(STAMP)"} <= targets
+    shown = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout
+    listed = {line.split()[1] for line in shown.splitlines() if line.startswith("make ")}
+    assert listed == (targets - {"$(STAMP)"}) | {".venv/.pruneedu-installed"}

@@ -97,9 +97,10 @@ def test_unknown_card_and_unknown_answer_are_value_errors():
 
 def test_states_of_removed_terms_are_kept(isolated_learner_home):
     path = isolated_learner_home / "flashcards.json"
-    store.write_json_atomic(path, {"format_version": 1, "learner_id": "ada", "cards": {
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"format_version": 1, "learner_id": "ada", "cards": {
         "old-term": {"ease": 2.1, "interval_days": 9, "repetitions": 3, "due": "2026-12-01",
-                     "last_review": "2026-11-22", "lapses": 1}}})
+                     "last_review": "2026-11-22", "lapses": 1}}}))
     deck = Deck.load(today=DAY0)
     deck.answer("mask", "easy")
     saved = json.loads(path.read_text())
@@ -137,47 +138,24 @@ def test_wrong_format_is_also_kept_aside(isolated_learner_home, content):
     assert kept.read_text() == content
 
 
-def test_crash_during_the_write_leaves_the_old_schedule_intact(isolated_learner_home,
-                                                               monkeypatch):
+@pytest.mark.parametrize("step", ["fsync", "replace"])
+def test_a_crash_while_saving_leaves_the_old_schedule_intact(isolated_learner_home,
+                                                             monkeypatch, step):
+    # Killed mid-write (before the data is safe on disk) or just before the rename.
     deck = Deck.load(today=DAY0)
     deck.answer("mask", "good")
     path = isolated_learner_home / "flashcards.json"
     before = path.read_bytes()
 
-    real_dump = json.dump
+    def crash(*args):
+        raise KeyboardInterrupt(f"kernel interrupted at {step}")
 
-    def dump_half_then_crash(data, stream, **kwargs):
-        stream.write('{"format_version": 1, "cards": {"ma')  # part of the new content
-        raise KeyboardInterrupt("kernel interrupted mid-write")
-
-    monkeypatch.setattr(json, "dump", dump_half_then_crash)
-    with pytest.raises(KeyboardInterrupt):
+    with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setattr(os, step, crash)
         deck.answer("sparsity", "easy")
-    monkeypatch.setattr(json, "dump", real_dump)
-
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in isolated_learner_home.iterdir()) == ["flashcards.json"]
-    assert Deck.load(today=DAY0).states["mask"].repetitions == 1
-
-
-def test_crash_before_the_rename_leaves_the_old_schedule_intact(isolated_learner_home,
-                                                                monkeypatch):
-    deck = Deck.load(today=DAY0)
-    deck.answer("mask", "good")
-    path = isolated_learner_home / "flashcards.json"
-    before = path.read_bytes()
-
-    real_replace = os.replace
-
-    def crash(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
-        deck.answer("sparsity", "easy")
-    monkeypatch.setattr(os, "replace", real_replace)
     assert path.read_bytes() == before
     assert [p.name for p in isolated_learner_home.iterdir()] == ["flashcards.json"]
+    assert Deck.load(today=DAY0).states["mask"].repetitions == 1
 
 
 def test_a_leftover_temporary_file_is_ignored(isolated_learner_home):
@@ -189,15 +167,23 @@ def test_a_leftover_temporary_file_is_ignored(isolated_learner_home):
 
 
 def test_glossary_errors_say_what_to_fix(tmp_path):
-    with pytest.raises(ValueError, match="appears twice"):
-        terms_from_dict({"terms": [{"id": "a", "term": "A", "definition": "x"},
-                                   {"id": "a", "term": "B", "definition": "y"}]})
-    with pytest.raises(ValueError, match="lacks definition"):
-        terms_from_dict({"terms": [{"id": "a", "term": "A"}]})
-    with pytest.raises(ValueError, match="'terms' list"):
-        terms_from_dict({"glossary": []})
+    # The same rules as `pruneedu validate` (quiz.check_glossary), one sentence each.
+    term = {"id": "a", "term": "A", "definition": "x", "lesson": "01-introduction"}
+    with pytest.raises(ValueError, match="a: term id used twice; run `pruneedu validate`"):
+        terms_from_dict({"format_version": 1, "terms": [term, {**term, "term": "B"}]})
+    with pytest.raises(ValueError, match="missing required field definition"):
+        terms_from_dict({"format_version": 1, "terms": [{"id": "a", "term": "A", "lesson": "x"}]})
+    with pytest.raises(ValueError, match="terms must be a non-empty list"):
+        terms_from_dict({"format_version": 1, "glossary": []})
     with pytest.raises(ValueError, match="no glossary"):
         load_glossary(tmp_path / "missing.yaml")
+
+
+def test_the_glossary_is_read_as_strictly_as_every_course_file(tmp_path):
+    path = tmp_path / "glossary.yaml"
+    path.write_text("format_version: 1\nformat_version: 1\nterms: []\n")
+    with pytest.raises(ValueError, match="'format_version' appears twice"):
+        load_glossary(path)
 
 
 def test_the_course_glossary_becomes_one_card_per_term(monkeypatch):

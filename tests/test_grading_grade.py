@@ -50,7 +50,7 @@ jon,jon,1,0,1
 
 HASH_REASON = ("answered another version of the quiz (quiz_hash differs from the key's "
                "content_hash); grade it by hand or ask for a new attempt")
-# (file, student, item, question, reason); reasons written by pruneedu.quiz are matched by a
+# (file, learner, item, question, reason); reasons written by pruneedu.quiz are matched by a
 # telling fragment, the grader's own reasons exactly.
 EXPECTED_REJECTS = [
     ("big.demo-quiz.responses.json", "", "", "", "the file is 1,000,001 bytes; the limit is "
@@ -109,7 +109,7 @@ def test_gradebook_is_exactly_the_hand_computed_one(graded):
 
 def test_rejects_report_lists_every_bad_file_with_its_reason(graded):
     rows = list(csv.reader(graded["out"].with_name("gradebook.rejects.csv").open()))
-    assert rows[0] == ["file", "student", "item", "question", "reason"]
+    assert rows[0] == ["file", "learner_id", "item", "question", "reason"]
     assert len(rows[1:]) == len(EXPECTED_REJECTS)
     for row, expected in zip(rows[1:], EXPECTED_REJECTS, strict=True):
         assert row[:4] == list(expected[:4])
@@ -136,30 +136,33 @@ def test_json_copy_agrees_with_the_csv(graded):
     data = json.loads(graded["first"]["gradebook.json"])
     assert data["quizzes"]["demo-quiz"]["max_score"] == 8
     assert data["exercises"]["zero-fraction"]["max_score"] == 2
-    ben = data["students"]["ben"]
+    ben = data["learners"]["ben"]
     assert ben["quizzes"]["demo-quiz"]["questions"] == {
         "q-single": 0, "q-multi": 1, "q-tf": 1, "q-num": 0, "q-text": 1, "q-match": 1}
     assert ben["exercises"]["zero-fraction"]["passed"] == 2
-    assert "timed out" in data["students"]["cal"]["exercises"]["zero-fraction"]["error"]
+    assert "timed out" in data["learners"]["cal"]["exercises"]["zero-fraction"]["error"]
     assert len(data["rejects"]) == len(EXPECTED_REJECTS)
 
 
-def test_clean_class_exits_0(tmp_path):
+@pytest.fixture
+def clean_class(tmp_path):
+    """A submissions folder holding ada's fully right responses file only."""
     submissions = tmp_path / "clean"
     submissions.mkdir()
     shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
+    return submissions
+
+
+def test_clean_class_exits_0(tmp_path, clean_class):
     out = tmp_path / "gradebook.csv"
-    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 0
+    assert main(["grade", str(clean_class), "--out", str(out), *MATERIAL]) == 0
     assert out.read_text().splitlines()[1] == "ada,ada,8,0,8"
 
 
-def test_output_inside_the_submissions_folder_is_not_graded_next_time(tmp_path):
-    submissions = tmp_path / "clean"
-    submissions.mkdir()
-    shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
-    out = submissions / "gradebook.csv"
-    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 0
-    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 0
+def test_output_inside_the_submissions_folder_is_not_graded_next_time(clean_class):
+    out = clean_class / "gradebook.csv"
+    assert main(["grade", str(clean_class), "--out", str(out), *MATERIAL]) == 0
+    assert main(["grade", str(clean_class), "--out", str(out), *MATERIAL]) == 0
 
 
 def test_missing_folder_or_keyless_banks_are_setup_errors(tmp_path, capsys):
@@ -176,15 +179,17 @@ def test_missing_folder_or_keyless_banks_are_setup_errors(tmp_path, capsys):
     assert "no answer keys" in capsys.readouterr().err
 
 
-def test_an_output_that_cannot_be_written_is_a_setup_error_not_a_reject(tmp_path, capsys):
-    # Exit status 1 means "something was rejected"; a traceback once gave 1 here too.
-    submissions = tmp_path / "clean"
-    submissions.mkdir()
-    shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", submissions)
-    (tmp_path / "a-file").write_text("not a folder")
-    out = tmp_path / "a-file" / "gradebook.csv"
-    assert main(["grade", str(submissions), "--out", str(out), *MATERIAL]) == 2
-    assert "cannot write" in capsys.readouterr().err
+def test_a_bank_with_a_yaml_alias_bomb_is_a_setup_error(tmp_path, capsys, clean_class):
+    from test_validate import ALIAS_BOMB
+
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(FIXTURE / "quizzes", quizzes)
+    (quizzes / "bomb.yaml").write_text(ALIAS_BOMB)
+    assert main(["grade", str(clean_class), "--out", str(tmp_path / "g.csv"),
+                 "--quizzes", str(quizzes), "--exercises", str(FIXTURE / "exercises")]) == 2
+    err = capsys.readouterr().err
+    assert "bomb.yaml" in err and "anchors and aliases" in err
+    assert not (tmp_path / "g.csv").exists()
 
 
 def test_grading_never_imports_torch_in_the_grader_process(tmp_path):

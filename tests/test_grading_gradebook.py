@@ -1,11 +1,11 @@
 """Gradebook writers: atomic, deterministic, LMS-friendly numbers."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from pruneedu.grading import gradebook
 from pruneedu.grading.gradebook import format_points, sibling, write_csv, write_json
 from pruneedu.grading.rejects import Reject, summary, write_rejects
 
@@ -40,7 +40,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(gradebook.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError):
         write_csv(target, ["Student"], [["ada"]])
     assert target.read_text() == "old\n"
@@ -51,7 +51,7 @@ def test_rejects_report_is_sorted_and_summarised(tmp_path):
     rejects = [Reject("z.json", "", "", "", "bad"), Reject("a.json", "ada", "q", "q1", "odd")]
     write_rejects(tmp_path / "r.csv", rejects)
     assert (tmp_path / "r.csv").read_text().splitlines() == [
-        "file,student,item,question,reason", "a.json,ada,q,q1,odd", "z.json,,,,bad"]
+        "file,learner_id,item,question,reason", "a.json,ada,q,q1,odd", "z.json,,,,bad"]
     assert summary(rejects).splitlines() == [
         "2 problems (not graded, or graded in part):", "  a.json [q1]: odd", "  z.json: bad"]
     assert summary([]).startswith("No problems")

@@ -1,4 +1,4 @@
-"""`pruneedu release`: student copies keep what students need and no key text."""
+"""`pruneedu release`: learner copies keep what learners need and no key text."""
 
 import shutil
 from pathlib import Path
@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from pruneedu.cli import main
-from pruneedu.grading.exercises import check, load_exercise
+from pruneedu.exercises import check, load_exercise
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "class"

@@ -9,7 +9,7 @@ import pytest
 from pruneedu import quiz
 from pruneedu.grading.classgrade import grade_class
 from pruneedu.grading.material import load_material
-from pruneedu.grading.submissions import discover, safe_student_id
+from pruneedu.grading.submissions import discover, safe_learner_id
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
 
@@ -46,7 +46,7 @@ def test_good_files_in_sub_folders_are_found(tmp_path, material):
     assert found.rejects == []
     assert [(s.name, s.learner_id) for s in found.quizzes] == [
         ("group-a/ada.demo-quiz.responses.json", "ada")]
-    assert [(c.student, c.exercise_id) for c in found.code] == [("ada", "zero-fraction")]
+    assert [(c.learner_id, c.exercise_id) for c in found.code] == [("ada", "zero-fraction")]
 
 
 @pytest.mark.parametrize("change, fragment", [
@@ -119,8 +119,8 @@ def test_code_files_need_a_known_exercise_and_utf8(tmp_path, material):
     # `$` also matches before a final newline: "ada\n" once passed as a second "ada".
     ("ada\n", False), ("ada\r", False), ("\u0430da", False),
 ])
-def test_safe_student_ids(value, ok):
-    assert safe_student_id(value) is ok
+def test_safe_learner_ids(value, ok):
+    assert safe_learner_id(value) is ok
 
 
 def test_absurd_json_is_rejected_not_fatal(tmp_path, material):
@@ -136,7 +136,7 @@ def test_a_number_too_large_for_a_float_is_a_wrong_type_answer(tmp_path, materia
     write(tmp_path, "ada.demo-quiz.responses.json", data)
     grades = grade_class(tmp_path, material)
     # The rest of ada's quiz is still graded; only the absurd answer scores 0 and is reported.
-    assert grades.students["ada"].quizzes["demo-quiz"].results["q-num"].score == 0.0
+    assert grades.learners["ada"].quizzes["demo-quiz"].results["q-num"].score == 0.0
     assert [(r.file, r.question) for r in grades.rejects] == [
         ("ada.demo-quiz.responses.json", "q-num")]
     assert "answer of the wrong type" in grades.rejects[0].reason
@@ -155,8 +155,8 @@ def test_a_file_that_breaks_the_quiz_grader_rejects_only_that_file(tmp_path, mat
 
     monkeypatch.setattr(quiz, "grade_responses", grade_or_break)
     grades = grade_class(tmp_path, material)
-    assert grades.students["ben"].quizzes["demo-quiz"].score == 1.0  # q-tf right
-    assert grades.students["ada"].quizzes == {}
+    assert grades.learners["ben"].quizzes["demo-quiz"].score == 1.0  # q-tf right
+    assert grades.learners["ada"].quizzes == {}
     assert grades.rejects[0].file == "ada.demo-quiz.responses.json"
     assert "could not be graded" in grades.rejects[0].reason
 
@@ -171,7 +171,7 @@ def test_an_integer_too_long_to_parse_rejects_only_that_file(tmp_path, material)
     (tmp_path / "ada.demo-quiz.responses.json").write_text(data, encoding="utf-8")
     write(tmp_path, "ben.demo-quiz.responses.json", responses(material, "ben"))
     grades = grade_class(tmp_path, material)
-    assert grades.students["ben"].quizzes["demo-quiz"].score == 1.0
+    assert grades.learners["ben"].quizzes["demo-quiz"].score == 1.0
     assert [r.file for r in grades.rejects] == ["ada.demo-quiz.responses.json"]
     assert "not valid JSON" in grades.rejects[0].reason
 

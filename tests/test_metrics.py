@@ -50,8 +50,14 @@ def test_macs_of_the_two_lenets():
     conv1 = 20 * 1 * 5 * 5 * 24 * 24  # every weight used at each 24x24 output position
     conv2 = 50 * 20 * 5 * 5 * 8 * 8
     assert metrics.macs(models.lenet5()) == conv1 + conv2 + 800 * 500 + 500 * 10
-    # input_shape is one image's shape, as in latency_ms.
-    assert metrics.macs(models.lenet5(), input_shape=(1, 28, 28)) == metrics.macs(models.lenet5())
+
+
+@pytest.mark.parametrize("side", [10, 20, 29])
+def test_macs_of_a_convolution_grow_with_the_output_positions_of_input_shape(side):
+    # input_shape is one image's shape (no batch axis), as in latency_ms: a 3x3 convolution
+    # uses each of its 4*2*3*3 weights once per output position, (side-2)**2 of them.
+    net = nn.Sequential(nn.Conv2d(2, 4, kernel_size=3))
+    assert metrics.macs(net, input_shape=(2, side, side)) == 4 * 2 * 3 * 3 * (side - 2) ** 2
 
 
 def test_macs_skip_zeros_is_the_hand_count_of_nonzero_weights_times_their_uses():

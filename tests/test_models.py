@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import torch
 
@@ -19,10 +17,9 @@ def parameter_count(net: torch.nn.Module) -> int:
     # 784*300+300 + 300*100+100 + 100*10+10 and 20*25+20 + 50*20*25+50 + 800*500+500 + 500*10+10
     [("lenet-300-100", 266_610), ("lenet-5", 431_080)],
 )
-def test_pretrained_loads_quickly_with_the_right_parameter_count(name, count):
-    start = time.perf_counter()
+def test_pretrained_has_the_right_parameter_count(name, count):
+    # How fast it loads is measured in benchmarks/bench_loading.py, not timed here.
     net = models.pretrained(name)
-    assert time.perf_counter() - start < 1.0
     assert parameter_count(net) == count
     assert all(p.dtype == torch.float32 and p.device.type == "cpu" for p in net.parameters())
     assert not net.training

@@ -2,12 +2,11 @@
 
 import datetime as dt
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from fresh_python import heavy_imports
 
 from pruneedu import progress, quiz
 from pruneedu.flashcards.deck import Deck
@@ -133,8 +132,5 @@ def test_dashboard_shows_table_and_png_chart():
 
 def test_progress_and_flashcards_never_load_torch():
     # A fresh interpreter: this test process may have imported torch for other tests.
-    code = ("import sys, pruneedu.flashcards, pruneedu.progress; "
-            "print('torch' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == "False"
+    loaded, _ = heavy_imports("import pruneedu.flashcards, pruneedu.progress")
+    assert "torch" not in loaded

@@ -19,7 +19,7 @@ def tiny_dataset(n=128, seed=0):
 def test_cubic_schedule_follows_zhu_and_gupta():
     # s_t = 0.9 + (0 - 0.9)(1 - t/3)^3: 0.9 - 0.9*8/27, 0.9 - 0.9/27, 0.9
     assert pruning.cubic_schedule(0.9, rounds=3) == pytest.approx([0.6333, 0.8667, 0.9], abs=1e-4)
-    steps = pruning.cubic_schedule(0.95, rounds=7, initial=0.5)
+    steps = pruning.cubic_schedule(0.95, rounds=7, initial_amount=0.5)
     assert steps[-1] == 0.95 and len(steps) == 7
     assert steps == sorted(steps) and steps[0] > 0.5
 
@@ -39,12 +39,12 @@ def test_geometric_schedule_removes_the_same_share_of_survivors_each_round():
 
 @pytest.mark.parametrize("schedule", [pruning.cubic_schedule, pruning.geometric_schedule])
 def test_schedules_reject_bad_arguments(schedule):
-    with pytest.raises(ValueError, match="at least 1 round"):
+    with pytest.raises(ValueError, match="rounds=0 is too small"):
         schedule(0.9, rounds=0)
     with pytest.raises(ValueError, match=r"\[0, 1\)"):
         schedule(1.0, rounds=3)
     with pytest.raises(ValueError, match="sparsity can only grow"):
-        schedule(0.5, rounds=3, initial=0.8)
+        schedule(0.5, rounds=3, initial_amount=0.8)
     with pytest.raises(TypeError, match="rounds must be an int"):
         schedule(0.9, rounds=2.5)
 
@@ -131,7 +131,7 @@ def test_sensitivity_scan_prunes_one_layer_at_a_time_on_copies():
     net = models.lenet_300_100(seed=0)
     training.fit(net, data, epochs=3, progress=False)
     before = copy.deepcopy(net.state_dict())
-    scan = pruning.sensitivity_scan(net, data, sparsities=(0.0, 0.5, 0.99))
+    scan = pruning.sensitivity_scan(net, data, amounts=(0.0, 0.5, 0.99))
     assert list(scan.accuracy) == ["fc1", "fc2", "fc3"]
     assert scan.baseline == training.evaluate(net, data).accuracy
     # Pruning nothing changes nothing.
@@ -144,24 +144,24 @@ def test_sensitivity_scan_prunes_one_layer_at_a_time_on_copies():
     assert scan.accuracy["fc2"][2] == training.evaluate(by_hand, data).accuracy
 
 
-def test_sensitivity_scan_rejects_bad_sparsities():
+def test_sensitivity_scan_rejects_bad_amounts():
     net, data = models.lenet_300_100(), tiny_dataset()
-    with pytest.raises(ValueError, match="not a sparsity"):
-        pruning.sensitivity_scan(net, data, sparsities=(0.5, 1.0))
-    with pytest.raises(ValueError, match="not a sparsity"):
-        pruning.sensitivity_scan(net, data, sparsities=[90])
-    with pytest.raises(TypeError, match="list of sparsities"):
-        pruning.sensitivity_scan(net, data, sparsities=0.9)
-    with pytest.raises(TypeError, match="sparsities such as 0.9"):
-        pruning.sensitivity_scan(net, data, sparsities=["0.9"])
+    with pytest.raises(ValueError, match="not a fraction of weights"):
+        pruning.sensitivity_scan(net, data, amounts=(0.5, 1.0))
+    with pytest.raises(ValueError, match="not a fraction of weights"):
+        pruning.sensitivity_scan(net, data, amounts=[90])
+    with pytest.raises(TypeError, match="list of fractions of weights"):
+        pruning.sensitivity_scan(net, data, amounts=0.9)
+    with pytest.raises(TypeError, match="fractions of weights such as 0.9"):
+        pruning.sensitivity_scan(net, data, amounts=["0.9"])
     with pytest.raises(ValueError, match="empty"):
-        pruning.sensitivity_scan(net, data, sparsities=[])
+        pruning.sensitivity_scan(net, data, amounts=[])
 
 
 def test_sensitivity_scan_leaves_a_masked_model_untouched():
     net = pruning.prune_weights(models.lenet_300_100(seed=0), 0.5)
     before = copy.deepcopy(net.state_dict())
-    scan = pruning.sensitivity_scan(net, tiny_dataset(), sparsities=(0.25, 0.9))
+    scan = pruning.sensitivity_scan(net, tiny_dataset(), amounts=(0.25, 0.9))
     after = net.state_dict()
     assert before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in before)
     # 0.25 is below the 50% already pruned: that column is the unchanged model.
@@ -169,9 +169,9 @@ def test_sensitivity_scan_leaves_a_masked_model_untouched():
 
 
 def test_custom_schedules_and_initial_states_of_the_wrong_type_are_rejected():
-    with pytest.raises(TypeError, match="schedule must hold sparsities"):
+    with pytest.raises(TypeError, match="schedule must hold fractions of weights"):
         pruning.prune_iteratively(models.lenet_300_100(), tiny_dataset(), 0.9, schedule=["a"])
-    with pytest.raises(ValueError, match="not a sparsity"):
+    with pytest.raises(ValueError, match="not a fraction of weights"):
         pruning.prune_iteratively(models.lenet_300_100(), tiny_dataset(), 90, schedule=[50, 90])
     arrays = {k: v.numpy() for k, v in models.lenet_300_100().state_dict().items()}
     with pytest.raises(TypeError, match="not a tensor"):

@@ -121,9 +121,9 @@ def test_fully_masked_neuron_is_removed_first():
 
 def test_prune_nodes_rejects_bad_input():
     net = models.lenet_300_100(seed=0)
-    with pytest.raises(ValueError, match="all 100 units of fc2"):
+    with pytest.raises(ValueError, match="all 100 neurons of fc2"):
         pruning.prune_nodes(net, amount=100)
-    with pytest.raises(ValueError, match="all 3 units"):
+    with pytest.raises(ValueError, match="all 3 neurons"):
         pruning.prune_nodes(mlp([[1.0, 0, 0]] * 3, [[1.0] * 3]), amount=0.9)
     with pytest.raises(ValueError, match="'l1', 'l2', 'activation'"):
         pruning.prune_nodes(net, amount=0.5, criterion="taylor")
@@ -131,8 +131,12 @@ def test_prune_nodes_rejects_bad_input():
         pruning.prune_nodes(net, amount=0.5, criterion="activation")
     with pytest.raises(ValueError, match="at least two Linear"):
         pruning.prune_nodes(nn.Sequential(nn.Linear(3, 2)), amount=0.5)
-    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+    with pytest.raises(ValueError, match=r"\[0, 1\); .* remove 50% of the neurons of fc1"):
         pruning.prune_nodes(net, amount=1.0)
+    with pytest.raises(ValueError, match=r"\[0, 1\); .* remove 50% of the channels of conv1"):
+        pruning.prune_channels(models.lenet5(seed=0), amount=1.0)
+    with pytest.raises(TypeError, match="int count of neurons"):
+        pruning.prune_nodes(net, amount="half")
     with pytest.raises(TypeError, match="torch.nn.Module"):
         pruning.prune_nodes("lenet", amount=0.5)
 
@@ -176,7 +180,7 @@ def test_prune_channels_by_activation_and_on_a_masked_model():
 def test_prune_channels_rejects_models_without_convolutions():
     with pytest.raises(ValueError, match="no Conv2d"):
         pruning.prune_channels(models.lenet_300_100(), amount=0.5)
-    with pytest.raises(ValueError, match="all 20 units of conv1"):
+    with pytest.raises(ValueError, match="all 20 channels of conv1"):
         pruning.prune_channels(models.lenet5(), amount=20)
 
 

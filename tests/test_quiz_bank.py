@@ -71,7 +71,7 @@ def test_release_drops_every_key_explanation_and_feedback(bank):
 
 
 def test_released_copy_loads_keyless_and_hashes_the_same(bank, tmp_path):
-    path = tmp_path / "student-copy.yaml"
+    path = tmp_path / "learner-copy.yaml"
     path.write_text(yaml.safe_dump(quiz.release_bank(bank)))
     released = quiz.load_bank(path)
     assert bank.has_key and not released.has_key
@@ -93,11 +93,11 @@ def test_hash_format_and_what_it_depends_on(bank):
         return quiz.content_hash(quiz.bank_from_dict(changed))
 
     assert hash_after(lambda d: None) == digest
-    # Keys, explanations and feedback are not student-visible: the hash ignores them.
+    # Keys, explanations and feedback are not learner-visible: the hash ignores them.
     assert hash_after(lambda d: d["questions"][0].update(answer="b")) == digest
     assert hash_after(lambda d: d["questions"][0].update(explanation="other")) == digest
     assert hash_after(lambda d: d["questions"][0]["choices"][0].update(feedback="x")) == digest
-    # Anything a student sees changes it.
+    # Anything a learner sees changes it.
     assert hash_after(lambda d: d["questions"][0].update(prompt="Other?")) != digest
     assert hash_after(lambda d: d["questions"][1].update(points=3)) != digest
     assert hash_after(lambda d: d["questions"][0]["choices"][1].update(text="x")) != digest

@@ -168,6 +168,18 @@ def test_grade_responses_totals_unknown_ids_and_invalid_answers(bank):
 
 
 def test_numeric_answer_too_large_for_a_float_is_an_answer_error(bank):
-    # A student typing a 400-digit number must get a clear message, not an OverflowError.
+    # A learner typing a 400-digit number must get a clear message, not an OverflowError.
     with pytest.raises(quiz.AnswerError, match="not one"):
         grade(bank, "demo-numeric", 10**400)
+
+
+@pytest.mark.parametrize(("qid", "value"), [
+    ("demo-single", "x" * 1_000_000),             # an unknown choice id a megabyte long
+    ("demo-multiple", {"huge": ["x"] * 100_000}),  # a mapping where a list belongs
+    ("demo-matching", {"y" * 100_000: None}),     # an unknown term
+])
+def test_a_huge_answer_is_quoted_short_in_the_message(bank, qid, value):
+    # The message lands in the instructor's terminal and rejects report: quote, don't copy.
+    with pytest.raises(quiz.AnswerError) as error:
+        grade(bank, qid, value)
+    assert len(str(error.value)) < 200 and "..." in str(error.value)

@@ -2,6 +2,7 @@
 
 import html
 import json
+import os
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -159,7 +160,7 @@ def test_save_failure_is_reported_and_answers_stay_in_the_kernel(monkeypatch):
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(json, "dump", full_disk)
+    monkeypatch.setattr(os, "fsync", full_disk)
     single = view.questions["demo-single"]
     single.controls["answer"].value = "a"
     single.check_button.click()
@@ -171,7 +172,7 @@ def test_widget_output_has_no_script():
     view = quiz.show(BANK, mode="practice", learner_id="ada")
     bundle = view._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    texts, stack = [], [view.widget]
+    texts, stack = [], [view]
     while stack:
         widget = stack.pop()
         stack.extend(getattr(widget, "children", ()))

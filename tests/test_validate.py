@@ -65,14 +65,40 @@ def test_unreadable_files_are_reported_per_file(capsys):
     assert "line 9" in by_file["syntax.yaml"] and "not valid YAML" in by_file["syntax.yaml"]
 
 
-def test_missing_path_is_an_error_not_a_traceback(capsys, tmp_path):
-    code, out = validate(capsys, tmp_path / "nowhere")
-    assert code == 1 and "no such file or folder" in out
+@pytest.mark.parametrize(("args", "message"), [
+    (["nowhere"], "no such file or folder"),
+    ([], "no .yaml files"),
+    (["--lessons", "nowhere"], "--lessons"),
+])
+def test_a_wrong_path_is_a_usage_error_on_stderr(capsys, tmp_path, args, message):
+    code = cli.main(["validate", *(str(tmp_path / a) if a == "nowhere" else a for a in args),
+                     *([] if args == ["nowhere"] else [str(tmp_path)])])
+    out = capsys.readouterr()
+    assert code == 2 and out.out == ""
+    assert out.err.startswith("pruneedu validate: ") and message in out.err
+    assert "Traceback" not in out.err
 
 
-def test_empty_folder_is_an_error(capsys, tmp_path):
-    code, out = validate(capsys, tmp_path)
-    assert code == 1 and "no .yaml files" in out
+ALIAS_BOMB = "\n".join(
+    ["format_version: 1", "id: bomb", "title: t", "lesson: x",
+     'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]"
+       for a, b in zip("abcdefgh", "bcdefghi", strict=True)]
+    + ["questions: [{id: q, type: *i, prompt: p, concept: c, answer: a}]"]) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_in_little_memory(tmp_path):
+    # A few hundred bytes that expand to 9**9 strings once anything walks or prints them.
+    # Run under a 1 GB address-space cap: expanding it would fail with MemoryError instead.
+    (tmp_path / "bomb.yaml").write_text(ALIAS_BOMB)
+    assert len(ALIAS_BOMB) < 1000
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+    code = limit + "from pruneedu.cli import main; raise SystemExit(main())"
+    result = subprocess.run([sys.executable, "-c", code, "validate", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "anchors and aliases (&name, *name) are not allowed" in result.stdout
+    assert "MemoryError" not in result.stderr
 
 
 def _question(data, qid):
@@ -129,18 +155,6 @@ BANK_BREAKS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "change", "expected"), BANK_BREAKS,
-                         ids=[b[0] for b in BANK_BREAKS])
-def test_each_broken_bank_rule_is_named(capsys, course, name, change, expected):
-    edit(course / "quizzes" / "01-demo.yaml", change)
-    code, out = validate(capsys, course / "quizzes")
-    assert code == 1
-    problems = out.splitlines()[:-1]
-    assert len(problems) == 1, out
-    assert problems[0].startswith(str(course / "quizzes" / "01-demo.yaml") + ": ")
-    assert expected in problems[0]
-
-
 def test_question_ids_must_be_unique_across_banks(capsys, course):
     edit(course / "quizzes" / "02-demo.yaml",
          lambda d: d["questions"][0].update(id="demo-single"))
@@ -162,13 +176,21 @@ GLOSSARY_BREAKS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "change", "expected"), GLOSSARY_BREAKS,
-                         ids=[b[0] for b in GLOSSARY_BREAKS])
-def test_each_broken_glossary_rule_is_named(capsys, course, name, change, expected):
-    edit(course / "quizzes" / "glossary.yaml", change)
+BREAKS = ([("01-demo.yaml", *case) for case in BANK_BREAKS]
+          + [("glossary.yaml", *case) for case in GLOSSARY_BREAKS])
+
+
+@pytest.mark.parametrize(("file", "name", "change", "expected"), BREAKS,
+                         ids=[f"{b[0]}: {b[1]}" for b in BREAKS])
+def test_each_broken_rule_is_named_on_a_line_of_its_file(capsys, course, file, name, change,
+                                                         expected):
+    edit(course / "quizzes" / file, change)
     code, out = validate(capsys, course / "quizzes")
     assert code == 1
-    assert f"glossary.yaml: {expected}" in out
+    # One line per problem, each naming the file (renaming a term also breaks its links).
+    problems = out.splitlines()[:-1]
+    assert all(line.startswith(str(course / "quizzes" / file) + ": ") for line in problems)
+    assert sum(expected in line for line in problems) == 1, out
 
 
 def test_module_entry_point_in_a_subprocess():

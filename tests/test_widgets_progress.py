@@ -16,7 +16,5 @@ def mnist():
     (widgets.ChannelExplorer, "lenet-5", "measuring channel pruning levels"),
 ])
 def test_explorer_set_up_shows_a_progress_bar(capsys, mnist, explorer, model, what):
-    explorer(models.pretrained(model), mnist, **({"sparsities": [0.0, 0.5]}
-                                                 if explorer is widgets.PruningExplorer
-                                                 else {"amounts": [0.0, 0.5]}))
+    explorer(models.pretrained(model), mnist, amounts=[0.0, 0.5])
     assert what in capsys.readouterr().err

@@ -30,7 +30,7 @@ def net():
 
 @pytest.fixture(scope="module")
 def explorer(net, digits):
-    return PruningExplorer(net, digits, sparsities=STOPS)
+    return PruningExplorer(net, digits, amounts=STOPS)
 
 
 def test_sweep_masks_equal_torch_global_magnitude_pruning(net, digits):
@@ -49,12 +49,12 @@ def test_sweep_leaves_the_original_model_alone(net, digits):
     assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())
 
 
-def test_sweep_rejects_a_sparsity_of_one(net, digits):
-    with pytest.raises(ValueError, match="outside"):
+def test_sweep_rejects_an_amount_of_one(net, digits):
+    with pytest.raises(ValueError, match="not a fraction of weights in"):
         magnitude_sweep(net, digits.test, [1.0])
 
 
-def test_slider_has_a_label_and_one_stop_per_sparsity(explorer):
+def test_slider_has_a_label_and_one_stop_per_amount(explorer):
     assert explorer.slider.description
     assert [value for _, value in explorer.slider.options] == STOPS
     assert not explorer.slider.continuous_update  # updates when the learner lets go
@@ -98,12 +98,12 @@ def test_dense_file_size_stays_while_sparse_file_shrinks(explorer):
 
 
 def test_no_stops_is_a_clear_error(net, digits):
-    with pytest.raises(ValueError, match="at least one sparsity"):
-        PruningExplorer(net, digits, sparsities=[])
+    with pytest.raises(ValueError, match="at least one amount"):
+        PruningExplorer(net, digits, amounts=[])
 
 
 def test_stops_that_are_not_fractions_are_a_clear_error(net, digits):
-    with pytest.raises(TypeError, match="list of sparsities"):
-        PruningExplorer(net, digits, sparsities=0.9)
-    with pytest.raises(ValueError, match="such as 0.9 for 90%"):
-        PruningExplorer(net, digits, sparsities=[0, 90])
+    with pytest.raises(TypeError, match="list of fractions of weights"):
+        PruningExplorer(net, digits, amounts=0.9)
+    with pytest.raises(ValueError, match="such as 0.9 to prune 90% of the weights"):
+        PruningExplorer(net, digits, amounts=[0, 90])

@@ -136,7 +136,8 @@ def test_explorers_refuse_a_bare_dataset_with_a_hint(mlp, digits):
 
 
 def test_amounts_in_percent_are_refused_before_any_measuring(mlp, digits):
-    with pytest.raises(ValueError, match="such as 0.9 for 90%"):
+    # The messages speak of what the slider removes, not of sparsity.
+    with pytest.raises(ValueError, match="such as 0.9 to remove 90% of the neurons"):
         WeightVsNodeExplorer(mlp, digits, amounts=[50])
-    with pytest.raises(ValueError, match="such as 0.9 for 90%"):
+    with pytest.raises(ValueError, match="such as 0.9 to remove 90% of the channels"):
         ChannelExplorer(models.lenet5(seed=0), digits, amounts=[0.5, 1.0])

@@ -3,7 +3,7 @@
 import numpy as np
 from public_tests import check_mask
 
-from pruneedu.grading.exercises import TestCase
+from pruneedu.exercises import TestCase
 
 _rng = np.random.default_rng(7)
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pruneedu.grading.exercises import TestCase
+from pruneedu.exercises import TestCase
 
 
 def check_mask(args: tuple, output) -> str | None:

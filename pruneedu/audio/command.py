@@ -42,9 +42,10 @@ def run(args: argparse.Namespace) -> int:
         if args.audio_action == "check":
             return _check()
         return _export(args.directory, args.format, lessons)
-    except (RuntimeError, FileNotFoundError, ValueError) as error:
+    except (RuntimeError, OSError, ValueError) as error:
+        # No engines, no ffmpeg, no manifest: a set-up error (exit 2), with what to do next.
         print(f"pruneedu audio {args.audio_action}: {error}", file=sys.stderr)
-        return 1
+        return 2
 
 
 def _build(lessons: tuple[str, ...], force: bool, progress: bool) -> int:

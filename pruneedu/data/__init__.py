@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 
+from pruneedu.argcheck import check_int, check_number
 from pruneedu.data.checks import check_dataset
 from pruneedu.data.split import stratified_split
 
@@ -69,12 +69,8 @@ def load_mnist(
         >>> mnist.train.tensors[0].shape
         torch.Size([3500, 1, 28, 28])
     """
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real):
-        raise TypeError(
-            f"val_fraction must be a number such as 0.125, not {type(val_fraction).__name__}."
-        )
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int such as 0, not {type(seed).__name__}.")
+    check_number(val_fraction, "val_fraction", example="0.125")
+    check_int(seed, "seed", example="0")
     if not 0 <= val_fraction < 1:
         raise ValueError(
             f"val_fraction must be at least 0 and below 1, got {val_fraction}; "

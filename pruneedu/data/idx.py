@@ -43,9 +43,11 @@ def read_idx(path: str | Path, ndim: int | None = None) -> np.ndarray:
             wrong (e.g. a truncated download).
 
     Example:
-        >>> labels = read_idx("t10k-labels-idx1-ubyte.gz", ndim=1)  # doctest: +SKIP
-        >>> labels.shape  # doctest: +SKIP
-        (10000,)
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "labels-idx1-ubyte"
+        >>> _ = path.write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]))  # 3 labels: 7 2 1
+        >>> read_idx(path, ndim=1).tolist()
+        [7, 2, 1]
     """
     path = Path(path)
     content = read_bytes(path)

@@ -59,8 +59,11 @@ def export_anki(
     """Write the glossary to ``path`` as an Anki import file and return the path.
 
     Example:
+        >>> import tempfile
         >>> from pruneedu import flashcards
-        >>> flashcards.export_anki("pruneedu-glossary.txt")   # doctest: +SKIP
+        >>> path = flashcards.export_anki(Path(tempfile.mkdtemp()) / "pruneedu-glossary.txt")
+        >>> path.read_text(encoding="utf-8").splitlines()[0]
+        '#separator:tab'
     """
     path = Path(path)
     lines = anki_lines(load_glossary(glossary), deck or DEFAULT_DECK)

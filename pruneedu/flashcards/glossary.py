@@ -6,9 +6,9 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from pruneedu import paths
+from pruneedu.quiz.schema import check_glossary, problems_message
+from pruneedu.yamlfile import CourseFileError, read_yaml
 
 
 @dataclass(frozen=True)
@@ -29,50 +29,45 @@ def glossary_path() -> Path:
 
 
 def load_glossary(path: str | Path | None = None) -> list[Term]:
-    """Read the glossary file and return its terms in file order.
+    """Read the glossary file (strictly, like every course file) and return its terms in order.
 
     Example:
         >>> terms = load_glossary()            # the course glossary
-        >>> terms[0].term                      # doctest: +SKIP
-        'Sparsity'
+        >>> "sparsity" in {term.id for term in terms}
+        True
     """
     path = Path(path) if path is not None else glossary_path()
     if not path.exists():
-        raise ValueError(f"no glossary at {path}; check that the course folder holds quizzes/.")
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    return terms_from_dict(data, source=str(path))
+        raise CourseFileError(
+            f"no glossary at {path}; check that the course folder holds quizzes/."
+        )
+    return terms_from_dict(read_yaml(path), source=str(path))
 
 
 def terms_from_dict(data: object, source: str = "glossary") -> list[Term]:
-    """Build terms from the parsed glossary mapping, rejecting missing fields and duplicate ids."""
-    if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
-        raise ValueError(f"{source} must be a mapping with a 'terms' list; see docs/formats.md.")
-    terms: list[Term] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(data["terms"]):
-        if not isinstance(entry, dict):
-            raise ValueError(f"{source}: term #{index + 1} is not a mapping; give id/term/...")
-        missing = [key for key in ("id", "term", "definition") if not entry.get(key)]
-        if missing:
-            raise ValueError(
-                f"{source}: term #{index + 1} lacks {', '.join(missing)}; add it to the entry."
-            )
-        term_id = str(entry["id"])
-        if term_id in seen:
-            raise ValueError(f"{source}: the id {term_id!r} appears twice; give each term its own.")
-        seen.add(term_id)
-        terms.append(
-            Term(
-                id=term_id,
-                term=str(entry["term"]),
-                definition=str(entry["definition"]),
-                example=str(entry.get("example") or ""),
-                related=tuple(str(item) for item in entry.get("related") or ()),
-                lesson=str(entry.get("lesson") or ""),
-            )
+    """Build terms from a parsed glossary mapping after checking it with the rules of
+    ``pruneedu validate`` (:func:`pruneedu.quiz.schema.check_glossary`).
+
+    Example:
+        >>> terms_from_dict({"format_version": 1, "terms": [{"id": "mask", "term": "Mask",
+        ...     "definition": "0/1 tensor", "lesson": "01-introduction"}]})[0].term
+        'Mask'
+    """
+    problems = check_glossary(data)
+    if problems:
+        raise CourseFileError(problems_message(source, problems))
+    assert isinstance(data, dict)  # check_glossary guarantees it; this narrows the type
+    return [
+        Term(
+            id=entry["id"],
+            term=entry["term"],
+            definition=entry["definition"],
+            example=entry.get("example", ""),
+            related=tuple(entry.get("related", ())),
+            lesson=entry["lesson"],
         )
-    return terms
+        for entry in data["terms"]
+    ]
 
 
 def card_back_html(term: Term, names: dict[str, str]) -> str:

@@ -21,6 +21,8 @@ import datetime as dt
 import math
 from dataclasses import asdict, dataclass, replace
 
+from pruneedu.argcheck import is_int
+
 INITIAL_EASE = 2.5
 MINIMUM_EASE = 1.3
 
@@ -152,5 +154,5 @@ def _round_half_up(value: float) -> int:
 
 
 def _check_quality(quality: int) -> None:
-    if not isinstance(quality, int) or isinstance(quality, bool) or not 0 <= quality <= 5:
+    if not is_int(quality) or not 0 <= quality <= 5:
         raise ValueError(f"SM-2 quality must be an integer from 0 to 5, got {quality!r}")

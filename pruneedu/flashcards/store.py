@@ -1,8 +1,8 @@
 """Saving and loading a learner's flashcard schedule (``<PRUNEEDU_HOME>/flashcards.json``).
 
-Writes are atomic: the new content goes to a temporary file in the same folder, is flushed to
-disk, and only then replaces the old file, so a crash leaves either the old schedule or the
-new one, never half of each. A file that cannot be read is moved aside, never deleted.
+Writes are atomic (:func:`pruneedu.atomic.write_atomic`): a crash leaves either the old
+schedule or the new one, never half of each. A file that cannot be read is moved aside, never
+deleted.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
 from pruneedu import paths
+from pruneedu.atomic import write_atomic
 from pruneedu.flashcards.sm2 import CardState
 
 FORMAT_VERSION = 1
@@ -25,29 +25,6 @@ def schedule_path() -> Path:
     return paths.user_data_dir() / "flashcards.json"
 
 
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Write ``data`` as JSON to ``path`` through a temporary file, fsync and ``os.replace``.
-
-    Example:
-        >>> folder = Path(tempfile.mkdtemp())
-        >>> write_json_atomic(folder / "demo.json", {"format_version": 1, "cards": {}})
-        >>> json.loads((folder / "demo.json").read_text())["cards"]
-        {}
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, indent=1, sort_keys=True)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        # The old file is untouched; drop the partial temporary file and re-raise.
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
 def save_schedule(cards: dict[str, CardState], learner_id: str, path: Path | None = None) -> None:
     """Store every card's state atomically in the format of docs/formats.md."""
     data = {
@@ -55,7 +32,7 @@ def save_schedule(cards: dict[str, CardState], learner_id: str, path: Path | Non
         "learner_id": learner_id,
         "cards": {card_id: state.to_json() for card_id, state in sorted(cards.items())},
     }
-    write_json_atomic(path or schedule_path(), data)
+    write_atomic(path or schedule_path(), json.dumps(data, indent=1, sort_keys=True))
 
 
 def load_schedule(path: Path | None = None) -> tuple[dict[str, CardState], str | None]:

@@ -3,19 +3,18 @@
 Scores are always recomputed from the raw ``value`` of each answer against the instructor's
 key; any score a responses file carries is ignored. Answers to unknown question ids and answers
 of the wrong type become per-question rejects (the answer scores 0, the rest of the file
-counts). A student appears in the gradebook when any of their files was graded or rejected
+counts). A learner appears in the gradebook when any of their files was graded or rejected
 with a known id, with 0 for everything not graded.
 
-Example:
-    >>> grades = grade_class(Path("class"), load_material())   # doctest: +SKIP
-    >>> grades.students["ada"].total                          # doctest: +SKIP
-    7.5
+Example (``class_folder`` holds the responses files ada and ben handed in):
+    >>> from pruneedu.grading.material import load_material
+    >>> grades = grade_class(class_folder, load_material(), progress=False)
+    >>> list(grades.learners), grades.learners["ben"].total, grades.rejects
+    (['ada', 'ben'], 0.0, [])
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +22,8 @@ from tqdm import tqdm
 
 from pruneedu import quiz
 from pruneedu.grading.codegrade import ExerciseResult, grade_code
-from pruneedu.grading.material import Material, load_material
+from pruneedu.grading.material import Material
 from pruneedu.grading.rejects import Reject
-from pruneedu.grading.sandbox import SandboxError
 from pruneedu.grading.submissions import discover
 
 # No tqdm monitor thread: the sandbox forks with preexec_fn, which is unsafe beside threads.
@@ -33,10 +31,10 @@ tqdm.monitor_interval = 0
 
 
 @dataclass
-class StudentGrades:
-    """One student's graded work: quiz grades and raw answers by quiz id, exercise results."""
+class LearnerGrades:
+    """One learner's graded work: quiz grades and raw answers by quiz id, exercise results."""
 
-    student: str
+    learner_id: str
     quizzes: dict[str, quiz.QuizGrade] = field(default_factory=dict)
     answers: dict[str, dict] = field(default_factory=dict)
     exercises: dict[str, ExerciseResult] = field(default_factory=dict)
@@ -49,15 +47,17 @@ class StudentGrades:
 
 @dataclass
 class ClassGrades:
-    """Every student's grades (sorted by id) and every reject."""
+    """Every learner's grades (sorted by id) and every reject."""
 
     material: Material
-    students: dict[str, StudentGrades]
+    learners: dict[str, LearnerGrades]
     rejects: list[Reject]
+    isolation: str = "bwrap"
 
 
 def grade_class(folder: Path, material: Material, *, progress: bool | None = None,
-                ignore: tuple[Path, ...] = (), time_limit_s: float | None = None) -> ClassGrades:
+                ignore: tuple[Path, ...] = (), time_limit_s: float | None = None,
+                isolation: str = "bwrap") -> ClassGrades:
     """Grade every submission under ``folder``.
 
     Args:
@@ -66,13 +66,14 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
         progress: show a tqdm bar (None: only on a terminal).
         ignore: files in ``folder`` to pass over (the grader's own output).
         time_limit_s: overrides every exercise's time limit (tests use a short one).
+        isolation: how code runs (``"bwrap"``; ``"unsafe-none"`` only when asked for).
     """
     found = discover(folder, material, ignore=ignore)
     rejects = list(found.rejects)
-    students: dict[str, StudentGrades] = {}
+    learners: dict[str, LearnerGrades] = {}
 
-    def record(student: str) -> StudentGrades:
-        return students.setdefault(student, StudentGrades(student))
+    def record(learner: str) -> LearnerGrades:
+        return learners.setdefault(learner, LearnerGrades(learner))
 
     hide = (*material.key_folders, Path(folder).resolve(), *(Path(p).parent for p in ignore))
     work = [("quiz", s) for s in found.quizzes] + [("code", c) for c in found.code]
@@ -96,25 +97,10 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
             record(item.learner_id).answers[item.quiz_id] = dict(item.responses["answers"])
         else:
             exercise = material.exercises[item.exercise_id]
-            result = grade_code(exercise, item.code, hide=hide, time_limit_s=time_limit_s)
-            record(item.student).exercises[item.exercise_id] = result
+            result = grade_code(exercise, item.code, hide=hide, time_limit_s=time_limit_s,
+                                isolation=isolation)
+            record(item.learner_id).exercises[item.exercise_id] = result
     for reject in rejects:
-        if reject.student:
-            record(reject.student)
-    return ClassGrades(material, dict(sorted(students.items())), sorted(rejects))
-
-
-def grade_for_command(command: str, args: argparse.Namespace,
-                      ignore: tuple[Path, ...] = ()) -> ClassGrades | None:
-    """Load the material named by a subcommand's options and grade ``args.submissions``.
-
-    A set-up problem (missing folder, broken bank, a sandbox that cannot start) is printed as
-    one line and gives ``None``: the command then exits 2, which never reads as "rejects".
-    """
-    try:
-        material = load_material(args.quizzes, args.exercises)
-        return grade_class(args.submissions, material, ignore=ignore,
-                           progress=False if args.no_progress else None)
-    except (ValueError, SandboxError) as error:
-        print(f"pruneedu {command}: {error}", file=sys.stderr)
-        return None
+        if reject.learner_id:
+            record(reject.learner_id)
+    return ClassGrades(material, dict(sorted(learners.items())), sorted(rejects), isolation)

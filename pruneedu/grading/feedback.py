@@ -1,10 +1,10 @@
-"""``pruneedu feedback SUBMISSIONS_DIR --out FEEDBACK_DIR``: one Markdown file per student.
+"""``pruneedu feedback SUBMISSIONS_DIR --out FEEDBACK_DIR``: one Markdown file per learner.
 
-Each ``<student>.md`` (with a short hash added where two ids differ only in case) lists, per
+Each ``<learner-id>.md`` (with a short hash added where two ids differ only in case) lists, per
 quiz, every question as right or wrong with the points earned;
 for a question not fully right it adds the explanation (and the per-choice feedback on what
 they picked). Keys are never shown unless ``--reveal-answers``, and then only for questions the
-student got wrong. For code exercises it lists the PUBLIC tests by name with their result and
+learner got wrong. For code exercises it lists the PUBLIC tests by name with their result and
 gives the hidden tests only as a count: hidden names, inputs and sources never appear. Files of
 theirs that were rejected are listed with the reason. Exit status as for ``pruneedu grade``.
 
@@ -16,24 +16,20 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 from collections import Counter
-from pathlib import Path
 
 from pruneedu import quiz
-from pruneedu.grading.classgrade import ClassGrades, StudentGrades, grade_for_command
+from pruneedu.atomic import write_atomic
+from pruneedu.grading.classgrade import ClassGrades, LearnerGrades
 from pruneedu.grading.codegrade import ExerciseResult
-from pruneedu.grading.gradebook import format_points, write_atomic
-from pruneedu.grading.material import add_material_arguments
-from pruneedu.grading.rejects import report
+from pruneedu.grading.command import add_grading_arguments, run_grading_command
+from pruneedu.grading.gradebook import format_points
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("submissions", type=Path, help="folder of student submission files")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the feedback files")
-    add_material_arguments(parser)
+    add_grading_arguments(parser, "folder for the feedback files")
     parser.add_argument("--reveal-answers", action="store_true",
-                        help="show the right answer for each question a student got wrong")
+                        help="show the right answer for each question a learner got wrong")
 
 
 def describe_key(question: quiz.Question) -> str:
@@ -59,7 +55,7 @@ def describe_key(question: quiz.Question) -> str:
     return "; ".join(f"{term} -> {definition}" for term, definition in key["pairs"].items())
 
 
-def _quiz_section(bank: quiz.Bank, record: StudentGrades, reveal: bool) -> list[str]:
+def _quiz_section(bank: quiz.Bank, record: LearnerGrades, reveal: bool) -> list[str]:
     grade = record.quizzes.get(bank.id)
     if grade is None:
         return [f"## {bank.title} ({bank.id})", "", "Not handed in, or not graded (see below).", ""]
@@ -94,15 +90,15 @@ def _exercise_section(title: str, exercise_id: str, result: ExerciseResult | Non
     return lines + [""]
 
 
-def student_feedback(grades: ClassGrades, student: str, reveal: bool = False) -> str:
-    """The Markdown feedback for one student (deterministic: no dates)."""
-    record = grades.students[student]
-    lines = [f"# Feedback for {student}", "", f"Total: {format_points(record.total)} points.", ""]
+def learner_feedback(grades: ClassGrades, learner: str, reveal: bool = False) -> str:
+    """The Markdown feedback for one learner (deterministic: no dates)."""
+    record = grades.learners[learner]
+    lines = [f"# Feedback for {learner}", "", f"Total: {format_points(record.total)} points.", ""]
     for bank in grades.material.banks.values():
         lines += _quiz_section(bank, record, reveal)
     for exercise in grades.material.exercises.values():
         lines += _exercise_section(exercise.title, exercise.id, record.exercises.get(exercise.id))
-    theirs = [r for r in grades.rejects if r.student == student]
+    theirs = [r for r in grades.rejects if r.learner_id == learner]
     if theirs:
         lines += ["## Not graded", ""]
         lines += [f"- {r.file}" + (f" ({r.question})" if r.question else "") + f": {r.reason}"
@@ -111,8 +107,8 @@ def student_feedback(grades: ClassGrades, student: str, reveal: bool = False) ->
     return "\n".join(lines)
 
 
-def feedback_file_names(students: list[str]) -> dict[str, str]:
-    """``<student>.md`` per student; ids that differ only in case (``Ada``, ``ada``) get a short
+def feedback_file_names(learners: list[str]) -> dict[str, str]:
+    """``<learner-id>.md`` per learner; ids that differ only in case (``Ada``, ``ada``) get a short
     hash as well, since macOS and Windows would otherwise write both to the same file.
 
     Example:
@@ -120,28 +116,22 @@ def feedback_file_names(students: list[str]) -> dict[str, str]:
         >>> names["ben"], names["Ada"] != names["ada"], names["ada"].startswith("ada-")
         ('ben.md', True, True)
     """
-    folded = Counter(student.casefold() for student in students)
+    folded = Counter(learner.casefold() for learner in learners)
     names = {}
-    for student in students:
+    for learner in learners:
         suffix = ""
-        if folded[student.casefold()] > 1:
-            suffix = "-" + hashlib.sha256(student.encode()).hexdigest()[:8]
-        names[student] = f"{student}{suffix}.md"
+        if folded[learner.casefold()] > 1:
+            suffix = "-" + hashlib.sha256(learner.encode()).hexdigest()[:8]
+        names[learner] = f"{learner}{suffix}.md"
     return names
 
 
 def run(args: argparse.Namespace) -> int:
-    grades = grade_for_command("feedback", args, ignore=(args.out,))
-    if grades is None:
-        return 2
-    try:
-        names = feedback_file_names(list(grades.students))
-        for student in grades.students:
-            write_atomic(args.out / names[student],
-                         student_feedback(grades, student, args.reveal_answers))
-    except OSError as error:  # exit status 1 would read as "something was rejected"
-        print(f"pruneedu feedback: cannot write the feedback ({error}); choose an --out "
-              "folder you can write to.", file=sys.stderr)
-        return 2
-    print(f"Wrote feedback for {len(grades.students)} students to {args.out}.")
-    return report(grades.rejects)
+    def write(grades: ClassGrades) -> str:
+        names = feedback_file_names(list(grades.learners))
+        for learner in grades.learners:
+            write_atomic(args.out / names[learner],
+                         learner_feedback(grades, learner, args.reveal_answers))
+        return f"Wrote feedback for {len(grades.learners)} learners to {args.out}."
+
+    return run_grading_command("feedback", args, (args.out,), write)

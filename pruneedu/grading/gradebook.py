@@ -1,10 +1,10 @@
-"""Writing grader output: atomic CSV/JSON writers and the LMS gradebook table.
+"""Writing grader output: CSV and JSON files and the LMS gradebook table.
 
-Files are written to a temporary file in the same folder, flushed, fsynced and moved over the
-target with ``os.replace``: an interrupted run leaves the old file whole. Output is
-deterministic (sorted rows and keys, no timestamps), so grading twice gives identical bytes.
+Every file is written with :func:`pruneedu.atomic.write_atomic`: an interrupted run leaves
+the old file whole. Output is deterministic (sorted rows and keys, no timestamps), so grading
+twice gives identical bytes.
 
-The CSV imports into an LMS: one row per student with ``Student``, ``ID``, one column per quiz
+The CSV imports into an LMS: one row per learner with ``Student``, ``ID``, one column per quiz
 and exercise (points earned) and ``Total``.
 
 - Canvas: Grades > Import > choose the CSV. Canvas matches rows on ``ID`` (use the LMS login
@@ -24,28 +24,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; creates the folder if needed."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,
-                                         prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)  # the old file stays as it was
-        raise
-    return path
+from pruneedu.atomic import write_atomic
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:

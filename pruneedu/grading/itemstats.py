@@ -1,13 +1,13 @@
 """Item analysis of a graded class: how hard each question was and how well it separated.
 
-- **difficulty**: the mean score fraction (score / points) over the students graded on the
+- **difficulty**: the mean score fraction (score / points) over the learners graded on the
   quiz; 1.0 means everyone got it right.
 - **discrimination**: the point-biserial correlation between the question's score fraction and
-  the student's total on the OTHER questions of the same quiz (the "rest score", so the item
+  the learner's total on the OTHER questions of the same quiz (the "rest score", so the item
   does not correlate with itself). With partial credit this is Pearson's r. It is ``None`` with
-  fewer than 3 students or when either side does not vary. Near 0 or negative: the question
-  does not separate stronger from weaker students and is worth a second look.
-- **distractors**: for single and multiple choice questions, how many students picked each
+  fewer than 3 learners or when either side does not vary. Near 0 or negative: the question
+  does not separate stronger from weaker learners and is worth a second look.
+- **distractors**: for single and multiple choice questions, how many learners picked each
   choice (``(blank)`` for no answer).
 
 Example:
@@ -30,7 +30,7 @@ class ItemStats:
     quiz_id: str
     question_id: str
     type: str
-    students: int
+    learners: int
     difficulty: float | None
     discrimination: float | None
     distractors: dict[str, int] = field(default_factory=dict)
@@ -61,7 +61,7 @@ def item_analysis(grades: ClassGrades) -> list[ItemStats]:
     """One :class:`ItemStats` per question of every bank, in bank and question order."""
     analysis = []
     for bank in grades.material.banks.values():
-        graded = [r for r in grades.students.values() if bank.id in r.quizzes]
+        graded = [r for r in grades.learners.values() if bank.id in r.quizzes]
         for question in bank.questions:
             fractions, rests, counts = [], [], {}
             if question.type in ("single", "multiple"):

@@ -1,6 +1,6 @@
 """Proof that released files carry no key: search them for every piece of key text.
 
-Key text is everything a student must not see: each question's explanation and choice
+Key text is everything a learner must not see: each question's explanation and choice
 feedback, each exercise's solution lines and hidden test names and lines (those not also in the
 stub or public tests); every released file is searched for each of them. Accepted text
 answers are searched in the released copy of their own question (prompt, concept, choices; not
@@ -23,6 +23,7 @@ import yaml
 
 from pruneedu import quiz
 from pruneedu.grading.material import Material
+from pruneedu.yamlfile import parse_yaml
 
 KEY_FIELDS = {"answer", "explanation", "feedback", "accept", "pairs"}
 MIN_LINE_CHARS = 10  # shorter code lines ("return x") are too common to prove a leak
@@ -93,7 +94,7 @@ def answer_in_question_leaks(name: str, released: object, material: Material) ->
             continue
         if question.type != "text":
             continue
-        # Ids are identifiers, not text a student reads in the quiz, so they are left out.
+        # Ids are identifiers, not text a learner reads in the quiz, so they are left out.
         visible = {key: value for key, value in shown.items() if key != "id"}
         words = f" {quiz.normalise_text(yaml.safe_dump(visible, allow_unicode=True))} "
         for variant in question.answer["accept"]:  # type: ignore[index]
@@ -123,5 +124,5 @@ def structural_leaks(name: str, released: object) -> list[Leak]:
 
 def released_bank_leaks(name: str, text: str, material: Material) -> list[Leak]:
     """Structural leaks and own-question answer leaks of a released bank file's YAML text."""
-    released = yaml.safe_load(text)
+    released = parse_yaml(text, source=name)
     return structural_leaks(name, released) + answer_in_question_leaks(name, released, material)

@@ -1,7 +1,7 @@
 """Submissions (or single answers) the grader could not use, with the reason, for the instructor.
 
 A reject never stops grading: every other submission is still graded, and nothing is modified
-or deleted. The report is a CSV (columns ``file, student, item, question, reason``, sorted) and
+or deleted. The report is a CSV (columns ``file, learner_id, item, question, reason``, sorted) and
 a short printed summary.
 
 Example:
@@ -17,17 +17,17 @@ from pathlib import Path
 
 from pruneedu.grading.gradebook import write_csv
 
-COLUMNS = ("file", "student", "item", "question", "reason")
-MAX_REASON = 300  # a reason quotes the student's answer, which may be a megabyte long
+COLUMNS = ("file", "learner_id", "item", "question", "reason")
+MAX_REASON = 300  # a reason quotes the learner's answer, which may be a megabyte long
 
 
 @dataclass(frozen=True, order=True)
 class Reject:
-    """One problem: the file (relative to the submissions folder), the student and quiz or
+    """One problem: the file (relative to the submissions folder), the learner and quiz or
     exercise id when known, the question id for a single bad answer, and why."""
 
     file: str
-    student: str
+    learner_id: str
     item: str
     question: str
     reason: str

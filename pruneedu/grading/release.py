@@ -1,4 +1,4 @@
-"""``pruneedu release OUT_DIR``: student copies of the quiz banks and exercises, without keys.
+"""``pruneedu release OUT_DIR``: learner copies of the quiz banks and exercises, without keys.
 
 Writes ``OUT_DIR/quizzes/<quiz-id>.yaml`` (``quiz.release_bank``: no answers, explanations or
 feedback; matching definitions sorted) and ``OUT_DIR/exercises/<id>/`` with ``exercise.yaml``,
@@ -24,21 +24,22 @@ from pathlib import Path
 import yaml
 
 from pruneedu import quiz
+from pruneedu.grading.command import add_material_arguments
 from pruneedu.grading.leakcheck import Leak, find_leaks, key_texts, released_bank_leaks
-from pruneedu.grading.material import Material, add_material_arguments, load_material
+from pruneedu.grading.material import Material, load_material
 
 RELEASED_EXERCISE_FILES = ("exercise.yaml", "stub.py", "public_tests.py")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("out", type=Path, help="folder for the student copies")
+    parser.add_argument("out", type=Path, help="folder for the learner copies")
     add_material_arguments(parser)
     parser.add_argument("--force", action="store_true",
                         help="write into a non-empty folder (replaces released files only)")
 
 
 def write_release(material: Material, folder: Path) -> list[Path]:
-    """Write the student copies into ``folder``; returns the files written (relative)."""
+    """Write the learner copies into ``folder``; returns the files written (relative)."""
     written = []
     for bank in material.banks.values():
         text = yaml.safe_dump(quiz.release_bank(bank), sort_keys=False, allow_unicode=True,
@@ -80,13 +81,18 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"pruneedu release: {error}", file=sys.stderr)
         return 2
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
+    except OSError as error:
+        print(f"pruneedu release: cannot write to {out} ({error.strerror or error}); choose a "
+              "folder you can write to.", file=sys.stderr)
+        return 2
     try:
         files = write_release(material, staging)
         leaks = check_release(material, staging, files)
         if leaks:
-            print(f"pruneedu release: KEY TEXT FOUND in the student copies; nothing was "
+            print(f"pruneedu release: KEY TEXT FOUND in the learner copies; nothing was "
                   f"written to {out}:", file=sys.stderr)
             for leak in leaks:
                 print(f"  {leak.file}: {leak.what}: {leak.text!r}", file=sys.stderr)

@@ -13,22 +13,18 @@ Example:
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from pruneedu.grading.classgrade import grade_for_command
+from pruneedu.grading.classgrade import ClassGrades
+from pruneedu.grading.command import add_grading_arguments, run_grading_command
 from pruneedu.grading.gradebook import write_csv
 from pruneedu.grading.itemstats import ItemStats, item_analysis
-from pruneedu.grading.material import add_material_arguments
-from pruneedu.grading.rejects import report
 
-COLUMNS = ("quiz", "question", "type", "students", "difficulty", "discrimination", "distractors")
+COLUMNS = ("quiz", "question", "type", "learners", "difficulty", "discrimination", "distractors")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("submissions", type=Path, help="folder of student submission files")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the CSV and plot")
-    add_material_arguments(parser)
+    add_grading_arguments(parser, "folder for item_analysis.csv and item_analysis.png")
 
 
 def _number(value: float | None) -> str:
@@ -42,7 +38,7 @@ def table_rows(analysis: list[ItemStats]) -> list[list[str]]:
         >>> table_rows([ItemStats("q", "q1", "single", 4, 0.5, None, {"a": 2, "b": 2})])
         [['q', 'q1', 'single', '4', '0.500', '', 'a:2 b:2']]
     """
-    return [[s.quiz_id, s.question_id, s.type, str(s.students), _number(s.difficulty),
+    return [[s.quiz_id, s.question_id, s.type, str(s.learners), _number(s.difficulty),
              _number(s.discrimination), " ".join(f"{k}:{v}" for k, v in s.distractors.items())]
             for s in analysis]
 
@@ -78,18 +74,12 @@ def plot(analysis: list[ItemStats], path: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    grades = grade_for_command("stats", args, ignore=(args.out,))
-    if grades is None:
-        return 2
-    analysis = item_analysis(grades)
-    rows = table_rows(analysis)
-    print(format_table(rows))
-    try:
+    def write(grades: ClassGrades) -> str:
+        analysis = item_analysis(grades)
+        rows = table_rows(analysis)
+        print(format_table(rows))
         write_csv(args.out / "item_analysis.csv", COLUMNS, rows)
         plot(analysis, args.out / "item_analysis.png")
-    except OSError as error:  # exit status 1 would read as "something was rejected"
-        print(f"pruneedu stats: cannot write the item analysis ({error}); choose an --out "
-              "folder you can write to.", file=sys.stderr)
-        return 2
-    print(f"Wrote {args.out / 'item_analysis.csv'} and {args.out / 'item_analysis.png'}.")
-    return report(grades.rejects)
+        return f"Wrote {args.out / 'item_analysis.csv'} and {args.out / 'item_analysis.png'}."
+
+    return run_grading_command("stats", args, (args.out,), write)

@@ -1,13 +1,13 @@
 """Finding and vetting the files in a submissions folder; every bad file becomes a :class:`Reject`.
 
-Two kinds of file are graded (the folder may have sub-folders, e.g. one per student):
+Two kinds of file are graded (the folder may have sub-folders, e.g. one per learner):
 
-- ``<anything>.responses.json``: a quiz responses file (docs/formats.md). The student is the
+- ``<anything>.responses.json``: a quiz responses file (docs/formats.md). The learner is the
   file's ``learner_id``, not its name, so LMS renaming does no harm. That id is whatever the
-  student's machine wrote: nothing here can tell a file ben handed in with ``"learner_id":
+  learner's machine wrote: nothing here can tell a file ben handed in with ``"learner_id":
   "ada"`` from ada's own, and the later ``updated_at`` wins. Where that matters, check the
   gradebook against who handed in which file in your LMS.
-- ``<student>.<exercise-id>.py``: the student's code for a code exercise. Code lives in its own
+- ``<learner-id>.<exercise-id>.py``: the learner's code for a code exercise. Code lives in its own
   file rather than inside the responses JSON so it can be run, diffed and read as it is.
 
 Rejected, with a reason: files over ``max_bytes``, non-UTF-8 text, malformed JSON, another
@@ -15,13 +15,15 @@ format version or course, practice-mode answers, unknown quiz or exercise ids, a
 that is not the key's ``content_hash`` (answered another version), a ``learner_id`` that is
 not a safe file name, symbolic links leading outside the folder (or looping), unreadable files,
 JSON objects that name a key twice, and any other file. When a
-student handed in the same quiz twice, the file with the latest ``updated_at`` (then the last
+learner handed in the same quiz twice, the file with the latest ``updated_at`` (then the last
 file name) is graded and the others are reported. Hidden files (``.DS_Store``) are skipped.
 Nothing is ever modified or deleted.
 
-Example:
-    >>> found = discover(Path("class"), material)   # doctest: +SKIP
-    >>> [s.learner_id for s in found.quizzes], found.rejects   # doctest: +SKIP
+Example (``class_folder`` holds the responses files ada and ben handed in):
+    >>> from pruneedu.grading.material import load_material
+    >>> found = discover(class_folder, load_material())
+    >>> [s.learner_id for s in found.quizzes], found.code, found.rejects
+    (['ada', 'ben'], [], [])
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ from pruneedu.grading.rejects import Reject
 
 MAX_BYTES = 1_000_000
 RESPONSES_SUFFIX = ".responses.json"
-# Student ids become feedback file names: no separators, no leading dot, no "..".
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_@+-]*(\.[A-Za-z0-9_@+-]+)*$")
+# Learner ids become feedback file names: no separators, no leading dot, no "..".
+LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_@+-]*(\.[A-Za-z0-9_@+-]+)*$")
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,10 @@ class QuizSubmission:
 
 @dataclass(frozen=True)
 class CodeSubmission:
-    """A student's source file for one code exercise."""
+    """A learner's source file for one code exercise."""
 
     name: str
-    student: str
+    learner_id: str
     exercise_id: str
     code: str
 
@@ -72,10 +74,10 @@ class Discovery:
     rejects: list[Reject] = field(default_factory=list)
 
 
-def safe_student_id(value: object) -> bool:
-    """Whether ``value`` can name a student's files (letters, digits, ``_@+-``, inner dots)."""
+def safe_learner_id(value: object) -> bool:
+    """Whether ``value`` can name a learner's files (letters, digits, ``_@+-``, inner dots)."""
     # fullmatch, not match: `$` also matches before a final newline ("ada\n").
-    return isinstance(value, str) and len(value) <= 64 and bool(STUDENT_ID.fullmatch(value))
+    return isinstance(value, str) and len(value) <= 64 and bool(LEARNER_ID.fullmatch(value))
 
 
 def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
@@ -93,7 +95,7 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
     """
     root = Path(folder).resolve()
     if not root.is_dir():
-        raise ValueError(f"{folder} is not a folder; give the folder of student submissions.")
+        raise ValueError(f"{folder} is not a folder; give the folder of learner submissions.")
     ignored = {Path(path).resolve() for path in ignore}
     found = Discovery()
     for path in _walk(root, found.rejects):
@@ -115,8 +117,8 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
             _add_code(path, name, material, found)
         else:
             found.rejects.append(Reject(name, "", "", "", "not a submission: expected "
-                                        "<student>.<quiz-id>.responses.json or "
-                                        "<student>.<exercise-id>.py"))
+                                        "<learner-id>.<quiz-id>.responses.json or "
+                                        "<learner-id>.<exercise-id>.py"))
     found.quizzes = _keep_latest(found.quizzes, found.rejects)
     found.code = _keep_last_code(found.code, found.rejects)
     return found
@@ -157,7 +159,7 @@ def _add_responses(path: Path, name: str, material: Material, found: Discovery) 
         found.rejects.append(Reject(name, "", "", "", "the JSON is nested too deeply to read"))
         return
     learner, quiz_id = data["learner_id"], data["quiz_id"]
-    if not safe_student_id(learner):
+    if not safe_learner_id(learner):
         found.rejects.append(Reject(name, "", quiz_id, "", f"learner_id {learner!r} cannot name "
                                     "a file; use letters, digits, '_', '-', '@', '+', inner dots"))
         return
@@ -183,24 +185,24 @@ def _add_code(path: Path, name: str, material: Material, found: Discovery) -> No
                         if stem.endswith("." + eid)), None)
     if exercise_id is None:
         found.rejects.append(Reject(name, "", "", "", "not a known exercise: name code files "
-                                    "<student>.<exercise-id>.py"))
+                                    "<learner-id>.<exercise-id>.py"))
         return
-    student = stem[: -len(exercise_id) - 1]
-    if not safe_student_id(student):
-        found.rejects.append(Reject(name, "", exercise_id, "", f"student id {student!r} cannot "
+    learner = stem[: -len(exercise_id) - 1]
+    if not safe_learner_id(learner):
+        found.rejects.append(Reject(name, "", exercise_id, "", f"learner id {learner!r} cannot "
                                     "name a file; use letters, digits, '_', '-', '@', '+'"))
         return
     try:
         code = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        found.rejects.append(Reject(name, student, exercise_id, "",
+        found.rejects.append(Reject(name, learner, exercise_id, "",
                                     "not UTF-8 text; save the file as UTF-8"))
         return
     except OSError as error:  # e.g. no read permission: that file only, never the class
-        found.rejects.append(Reject(name, student, exercise_id, "",
+        found.rejects.append(Reject(name, learner, exercise_id, "",
                                     f"cannot be read ({error.strerror}); check its permissions"))
         return
-    found.code.append(CodeSubmission(name, student, exercise_id, code))
+    found.code.append(CodeSubmission(name, learner, exercise_id, code))
 
 
 def _keep_latest(submissions: list[QuizSubmission], rejects: list[Reject]) -> list[QuizSubmission]:
@@ -218,10 +220,10 @@ def _keep_latest(submissions: list[QuizSubmission], rejects: list[Reject]) -> li
 
 def _keep_last_code(code: list[CodeSubmission], rejects: list[Reject]) -> list[CodeSubmission]:
     # Code files carry no time stamp; the last file name (e.g. in a later sub-folder) wins.
-    latest = {(c.student, c.exercise_id): c for c in sorted(code, key=lambda c: c.name)}
+    latest = {(c.learner_id, c.exercise_id): c for c in sorted(code, key=lambda c: c.name)}
     for submission in code:
-        kept = latest[(submission.student, submission.exercise_id)]
+        kept = latest[(submission.learner_id, submission.exercise_id)]
         if kept is not submission:
-            rejects.append(Reject(submission.name, submission.student, submission.exercise_id,
+            rejects.append(Reject(submission.name, submission.learner_id, submission.exercise_id,
                                   "", f"duplicate: {kept.name} was graded instead"))
-    return sorted(latest.values(), key=lambda c: (c.student, c.exercise_id))
+    return sorted(latest.values(), key=lambda c: (c.learner_id, c.exercise_id))

@@ -1,72 +1,76 @@
-"""Argument checks shared by the pruning functions: one-sentence errors that say what to do."""
+"""Checks of ``amount`` (how much to prune) shared by the pruning functions and explorers.
+
+An amount follows ``torch.nn.utils.prune``: a float is a fraction of the units in scope, an int
+a count. The units are weights for weight pruning (where the amount is the target sparsity),
+neurons for node pruning and channels for channel pruning; errors name them.
+"""
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 
-from torch import nn
+from pruneedu.argcheck import is_int, is_number
+
+# How each kind of unit reads in the error messages.
+PRUNED = {"weights": "prune", "neurons": "remove", "channels": "remove"}
 
 
-def check_model(net: object, function: str) -> None:
-    """Raise TypeError unless ``net`` is a torch module."""
-    if not isinstance(net, nn.Module):
-        raise TypeError(
-            f"{function}() needs a torch.nn.Module such as models.lenet_300_100(), "
-            f"not {type(net).__name__}."
-        )
-
-
-def check_choice(value: object, argument: str, valid: Iterable[str]) -> None:
-    """Raise TypeError/ValueError unless ``value`` is one of the ``valid`` strings."""
-    valid = tuple(valid)
-    listed = ", ".join(repr(v) for v in valid)
-    if not isinstance(value, str):
-        raise TypeError(f"{argument} must be a string, one of {listed}; got {value!r}.")
-    if value not in valid:
-        raise ValueError(f"Unknown {argument} {value!r}; use one of {listed}.")
-
-
-def check_amount(amount: object, total: int, what: str = "weights") -> int:
+def check_amount(amount: object, total: int, unit: str = "weights", where: str = "") -> int:
     """Turn ``amount`` (float fraction in [0, 1) or int count) into a count out of ``total``.
 
-    A float is rounded to the nearest count, as ``torch.nn.utils.prune`` does.
+    A float is rounded to the nearest count, as ``torch.nn.utils.prune`` does. ``unit`` is
+    ``"weights"``, ``"neurons"`` or ``"channels"``; ``where`` names the layer, if any.
+
+    Example:
+        >>> check_amount(0.5, 300, "neurons", "fc1")
+        150
+        >>> check_amount(1.5, 300, "neurons", "fc1")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ValueError: amount=1.5 is not a fraction in [0, 1); ... remove 50% of the neurons of fc1.
     """
-    if isinstance(amount, bool) or not isinstance(amount, (numbers.Integral, numbers.Real)):
+    of = f"the {unit} of {where}" if where else f"the {unit}"
+    if not is_number(amount):
         raise TypeError(
-            f"amount must be a float fraction such as 0.9 or an int count of {what}, "
+            f"amount must be a float fraction such as 0.5 or an int count of {unit}, "
             f"not {type(amount).__name__}."
         )
-    if isinstance(amount, numbers.Integral):
+    if is_int(amount):
         if not 0 <= amount <= total:
             raise ValueError(
-                f"amount={amount} is not a valid count of {what}; use an int from 0 to {total}."
+                f"amount={amount} is not a valid count of {of}; use an int from 0 to {total}."
             )
         return int(amount)
     if not 0.0 <= float(amount) < 1.0:
         raise ValueError(
-            f"amount={amount} is not a fraction in [0, 1); use for example 0.9 to prune 90% "
-            f"of the {what}."
+            f"amount={amount} is not a fraction in [0, 1); use for example 0.5 to "
+            f"{PRUNED[unit]} 50% of {of}."
         )
     return round(float(amount) * total)
 
 
-def check_sparsities(values: object, argument: str) -> tuple[float, ...]:
-    """Turn a list of sparsities into floats, or raise TypeError/ValueError saying how to fix it."""
+def check_amounts(values: object, argument: str, unit: str = "weights") -> tuple[float, ...]:
+    """Turn a list of fractions (explorer stops, a schedule) into floats, or raise
+    TypeError/ValueError saying how to fix it.
+
+    Example:
+        >>> check_amounts([0, 0.5], "amounts", "channels")
+        (0.0, 0.5)
+    """
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise TypeError(
-            f"{argument} must be a list of sparsities such as [0.5, 0.9], "
+            f"{argument} must be a list of fractions of {unit} such as [0.5, 0.9], "
             f"not {type(values).__name__}."
         )
     values = tuple(values)
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if not is_number(value):
             raise TypeError(
-                f"{argument} must hold sparsities such as 0.9, not {type(value).__name__}."
+                f"{argument} must hold fractions of {unit} such as 0.9, "
+                f"not {type(value).__name__}."
             )
         if not 0.0 <= float(value) < 1.0:
             raise ValueError(
-                f"{argument} holds {value}, not a sparsity in [0, 1); use fractions below 1, "
-                "such as 0.9 for 90%."
+                f"{argument} holds {value}, not a fraction of {unit} in [0, 1); use fractions "
+                f"below 1, such as 0.9 to {PRUNED[unit]} 90% of the {unit}."
             )
     return tuple(float(value) for value in values)

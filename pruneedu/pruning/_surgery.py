@@ -13,7 +13,9 @@ import torch.nn.utils.prune as prune
 from torch import nn
 from torch.utils.data import TensorDataset
 
+from pruneedu.argcheck import check_choice, check_int
 from pruneedu.data import check_dataset
+from pruneedu.models import check_model
 from pruneedu.pruning._checks import check_amount
 from pruneedu.pruning.masks import effective_weight
 
@@ -31,6 +33,13 @@ PASS_THROUGH = (
     nn.MaxPool2d,
     nn.AvgPool2d,
 )
+
+
+def check_arguments(net: object, criterion: object, multiple_of: object, function: str) -> None:
+    """The argument checks prune_nodes and prune_channels share (before any work is done)."""
+    check_model(net, function)
+    check_choice(criterion, "criterion", CRITERIA)
+    check_int(multiple_of, "multiple_of", minimum=1, example="8")
 
 
 def weight_importance(module: nn.Module, criterion: str) -> torch.Tensor:
@@ -100,21 +109,27 @@ def kept_units(
     amount: float | int,
     multiple_of: int,
     function: str,
+    unit: str,
 ) -> dict[str, torch.Tensor]:
     """For each producing layer named in ``taps``: the indices of its units that survive.
 
     ``taps[name]`` is where the unit's activation is read for ``criterion="activation"``;
-    the other criteria score the layer ``name``'s own weights.
+    the other criteria score the layer ``name``'s own weights. ``unit`` (``"neurons"`` or
+    ``"channels"``) is what the error messages call a unit.
     """
     if criterion == "activation":
         scores = activation_importance(net, taps, data, function)
     else:
         scores = {name: weight_importance(net.get_submodule(name), criterion) for name in taps}
-    return {name: units_to_keep(scores[name], amount, name, multiple_of) for name in taps}
+    return {name: units_to_keep(scores[name], amount, name, multiple_of, unit) for name in taps}
 
 
 def units_to_keep(
-    importance: torch.Tensor, amount: float | int, layer: str, multiple_of: int = 1
+    importance: torch.Tensor,
+    amount: float | int,
+    layer: str,
+    multiple_of: int = 1,
+    unit: str = "neurons",
 ) -> torch.Tensor:
     """Indices (in original order) of the units that survive removing the lowest ``amount``.
 
@@ -122,25 +137,16 @@ def units_to_keep(
     least one multiple, at most all units): matrix kernels run fastest on such widths.
     """
     total = importance.numel()
-    remove = check_amount(amount, total, what=f"units of {layer}")
+    remove = check_amount(amount, total, unit, layer)
     if remove >= total:
         raise ValueError(
-            f"amount={amount} would remove all {total} units of {layer}; use a smaller amount."
+            f"amount={amount} would remove all {total} {unit} of {layer}; use a smaller amount."
         )
     kept = total - remove
     if multiple_of > 1:
         kept = min(total, max(multiple_of, round(kept / multiple_of) * multiple_of))
     ranked = torch.argsort(importance, descending=True, stable=True)
     return ranked[:kept].sort().values
-
-
-def check_multiple_of(multiple_of: object) -> int:
-    """Raise TypeError/ValueError unless ``multiple_of`` is a positive int."""
-    if isinstance(multiple_of, bool) or not isinstance(multiple_of, int):
-        raise TypeError(f"multiple_of must be an int such as 8, not {type(multiple_of).__name__}.")
-    if multiple_of < 1:
-        raise ValueError(f"multiple_of={multiple_of} is too small; use 1 (no rounding) or more.")
-    return multiple_of
 
 
 def sliced_layer(

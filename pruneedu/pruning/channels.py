@@ -10,14 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from pruneedu.pruning._checks import check_choice, check_model
-from pruneedu.pruning._surgery import (
-    CRITERIA,
-    PASS_THROUGH,
-    check_multiple_of,
-    kept_units,
-    sliced_layer,
-)
+from pruneedu.pruning._surgery import PASS_THROUGH, check_arguments, kept_units, sliced_layer
 from pruneedu.pruning.masks import copy_model
 
 
@@ -53,9 +46,7 @@ def prune_channels(
         >>> small.conv1.out_channels, small.conv2.in_channels, small.fc1.in_features
         (10, 10, 400)
     """
-    check_model(net, "prune_channels")
-    check_choice(criterion, "criterion", CRITERIA)
-    check_multiple_of(multiple_of)
+    check_arguments(net, criterion, multiple_of, "prune_channels")
     if not isinstance(net, nn.Sequential):
         raise ValueError("prune_channels() needs an nn.Sequential such as models.lenet5().")
     names = list(net._modules)
@@ -66,7 +57,7 @@ def prune_channels(
             "convolutional model such as models.lenet5()."
         )
     taps = {names[p]: net._modules[_tap_name(names, p, c, net)] for p, c in pairs}
-    keep = kept_units(net, taps, criterion, data, amount, multiple_of, "prune_channels")
+    keep = kept_units(net, taps, criterion, data, amount, multiple_of, "prune_channels", "channels")
 
     small = copy_model(net)
     keep_in: dict[int, torch.Tensor] = {}

@@ -12,7 +12,9 @@ import torch
 import torch.nn.utils.prune as prune
 from torch import nn
 
-from pruneedu.pruning._checks import check_choice, check_model, check_sparsities
+from pruneedu.argcheck import check_choice, check_int
+from pruneedu.models import check_model
+from pruneedu.pruning._checks import check_amounts
 from pruneedu.pruning.masks import PRUNABLE_TYPES
 from pruneedu.pruning.schedules import cubic_schedule, geometric_schedule
 from pruneedu.pruning.weights import prune_weights
@@ -23,7 +25,7 @@ SCHEDULES = {"cubic": cubic_schedule, "geometric": geometric_schedule}
 def prune_iteratively(
     net: nn.Module,
     train_set: torch.utils.data.Dataset,
-    target: float,
+    amount: float,
     *,
     rounds: int = 5,
     schedule: str | Sequence[float] = "cubic",
@@ -34,15 +36,16 @@ def prune_iteratively(
     seed: int = 0,
     progress: bool = True,
 ) -> list[float]:
-    """Prune ``net`` in place to ``target`` sparsity in rounds, fine-tuning after each.
+    """Prune ``net`` in place to the sparsity ``amount`` in rounds, fine-tuning after each.
 
     Args:
         net: the trained model.
         train_set: the data to fine-tune on (e.g. ``mnist.train``).
-        target: final sparsity in [0, 1) of the weights in scope.
+        amount: the final sparsity in [0, 1) of the weights in scope (the target, as in
+            :func:`prune_weights`).
         rounds: number of prune + fine-tune rounds (a list ``schedule`` sets its own).
         schedule: ``"cubic"`` (Zhu & Gupta), ``"geometric"`` (same fraction of survivors each
-            round), or your own increasing list of sparsities ending at ``target``.
+            round), or your own increasing list of amounts ending at ``amount``.
         fine_tune_epochs: epochs of fine-tuning after each round (0: prune only).
         lr: fine-tuning learning rate; ``None`` uses ``training.fine_tune``'s default, so a
             comparison with one-shot pruning + ``fine_tune`` at defaults uses one rate for
@@ -52,23 +55,24 @@ def prune_iteratively(
         progress: show a progress bar over the rounds.
 
     Returns:
-        The sparsity targets used, one per round.
+        The amounts used, one per round.
 
     Note on ``lr``: Han et al. (2015) retrain at 1/10 of the original rate, which is
-    ``fine_tune``'s 0.005 for our models (trained at 0.05). On the validation split, with
-    these defaults (5 rounds of 1 epoch) on the shipped LeNet-300-100, the training rate
-    0.05 does better: 95.3 / 94.5 / 93.2% at 90 / 95 / 98% sparsity against 94.4 / 93.7 /
-    91.5% at 0.005 (mean of 3 seeds; 0.1 is no better at 90-95% and varies more): with one
-    short epoch per round, the larger rate recovers more from each cut. The default stays
-    tied to ``fine_tune`` on purpose: changing only this one would hand iterative
-    pruning a 10x larger rate than a one-shot baseline fine-tuned at defaults. Pass
-    ``lr=0.05`` (to both methods) for the best results here;
-    ``benchmarks/bench_pruning.py --select-lr`` reprints the table.
+    ``fine_tune``'s default for our models. With one short epoch per round a larger rate
+    (the training rate, 0.05) recovers more from each cut on the validation split:
+    ``benchmarks/bench_pruning.py --select-lr`` prints the comparison. The default stays
+    tied to ``fine_tune`` on purpose: changing only this one would hand iterative pruning a
+    larger rate than a one-shot baseline fine-tuned at defaults. Pass the same ``lr`` to
+    both methods when you compare them.
 
     Example:
+        >>> import torch
+        >>> from torch.utils.data import TensorDataset
         >>> from pruneedu import data, models, pruning
-        >>> net = models.pretrained("lenet-300-100")  # doctest: +SKIP
-        >>> pruning.prune_iteratively(net, data.load_mnist().train, 0.9)  # doctest: +SKIP
+        >>> net = models.pretrained("lenet-300-100")
+        >>> few = TensorDataset(*(t[:256] for t in data.load_mnist().train.tensors))
+        >>> pruning.prune_iteratively(net, few, 0.9, rounds=2, progress=False)
+        [0.7875, 0.9]
     """
     from tqdm.auto import tqdm
 
@@ -77,22 +81,19 @@ def prune_iteratively(
     check_model(net, "prune_iteratively")
     if isinstance(schedule, str):
         check_choice(schedule, "schedule", SCHEDULES)
-        steps = SCHEDULES[schedule](target, rounds)
+        steps = SCHEDULES[schedule](amount, rounds)
     else:
-        steps = list(check_sparsities(schedule, "schedule"))
-        if not steps or abs(steps[-1] - target) > 1e-12 or steps != sorted(steps):
+        steps = list(check_amounts(schedule, "schedule"))
+        if not steps or abs(steps[-1] - amount) > 1e-12 or steps != sorted(steps):
             raise ValueError(
-                "A custom schedule must be an increasing list of sparsities ending at target."
+                "A custom schedule must be an increasing list of amounts ending at amount."
             )
-    if isinstance(fine_tune_epochs, bool) or not isinstance(fine_tune_epochs, int):
-        raise TypeError("fine_tune_epochs must be an int such as 1.")
-    if fine_tune_epochs < 0:
-        raise ValueError(f"fine_tune_epochs={fine_tune_epochs} is negative; use 0 or more.")
+    check_int(fine_tune_epochs, "fine_tune_epochs", minimum=0, example="1")
     options = {} if lr is None else {"lr": lr}
     bar = tqdm(steps, desc="pruning rounds", disable=not progress)
-    for round_index, sparsity in enumerate(bar):
-        prune_weights(net, sparsity, scope=scope, layers=layers)
-        bar.set_postfix(sparsity=f"{sparsity:.1%}")
+    for round_index, step in enumerate(bar):
+        prune_weights(net, step, scope=scope, layers=layers)
+        bar.set_postfix(sparsity=f"{step:.1%}")
         if fine_tune_epochs:
             training.fine_tune(
                 net, train_set, epochs=fine_tune_epochs, seed=seed + round_index, **options

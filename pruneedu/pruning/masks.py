@@ -15,7 +15,7 @@ import torch
 import torch.nn.utils.prune as prune
 from torch import nn
 
-from pruneedu.pruning._checks import check_model
+from pruneedu.models import check_model
 
 PRUNABLE_TYPES = (nn.Linear, nn.Conv2d)
 

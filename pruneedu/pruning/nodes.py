@@ -9,14 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from pruneedu.pruning._checks import check_choice, check_model
-from pruneedu.pruning._surgery import (
-    CRITERIA,
-    PASS_THROUGH,
-    check_multiple_of,
-    kept_units,
-    sliced_layer,
-)
+from pruneedu.pruning._surgery import PASS_THROUGH, check_arguments, kept_units, sliced_layer
 from pruneedu.pruning.masks import copy_model
 
 
@@ -44,8 +37,8 @@ def prune_nodes(
         data: a TensorDataset or input tensor, needed for ``criterion="activation"``.
         multiple_of: round the number of neurons kept in each layer to a multiple of this
             (e.g. 16): CPU and GPU matrix kernels work in blocks of 8-16 floats and run
-            fastest on such widths, so the speedup gets closer to the drop in MACs (in
-            ``benchmarks/bench_pruning.py``, at least 96% of it with 16 on an AVX-512 CPU).
+            fastest on such widths, so the speedup gets closer to the drop in MACs
+            (``benchmarks/bench_pruning.py`` measures how close, table 2).
 
     Returns:
         A physically smaller ``nn.Sequential`` with the same layer names.
@@ -56,9 +49,7 @@ def prune_nodes(
         >>> small.fc1.out_features, small.fc2.out_features, small.fc3.out_features
         (150, 50, 10)
     """
-    check_model(net, "prune_nodes")
-    check_choice(criterion, "criterion", CRITERIA)
-    check_multiple_of(multiple_of)
+    check_arguments(net, criterion, multiple_of, "prune_nodes")
     names = list(net._modules)
     linear = [i for i, n in enumerate(names) if isinstance(net._modules[n], nn.Linear)]
     if not isinstance(net, nn.Sequential) or len(linear) < 2:
@@ -76,7 +67,7 @@ def prune_nodes(
             )
     # A neuron's activation is read just before the next Linear, after its ReLU.
     taps = {names[p]: net._modules[names[c - 1]] for p, c in pairs}
-    keep = kept_units(net, taps, criterion, data, amount, multiple_of, "prune_nodes")
+    keep = kept_units(net, taps, criterion, data, amount, multiple_of, "prune_nodes", "neurons")
 
     small = copy_model(net)
     previous: torch.Tensor | None = None

@@ -35,7 +35,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from pruneedu.pruning._checks import check_choice, check_model
+from pruneedu.argcheck import check_choice
+from pruneedu.models import check_model
 from pruneedu.pruning.masks import effective_state_dict
 
 STORAGES = ("dense", "sparse", "int8", "sparse-int8")

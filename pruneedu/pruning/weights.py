@@ -9,7 +9,9 @@ from __future__ import annotations
 import torch.nn.utils.prune as prune
 from torch import nn
 
-from pruneedu.pruning._checks import check_amount, check_choice, check_model
+from pruneedu.argcheck import check_choice
+from pruneedu.models import check_model
+from pruneedu.pruning._checks import check_amount
 from pruneedu.pruning.masks import effective_weight, prunable_layers, pruned_count
 
 SCOPES = ("global", "layer")

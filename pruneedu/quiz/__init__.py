@@ -5,9 +5,10 @@ the flashcards and the progress dashboard rely on them.
 
 Example:
     >>> from pruneedu import quiz
-    >>> bank = quiz.load_bank("01-introduction")                     # doctest: +SKIP
-    >>> quiz.grade_answer(bank.question("intro-why-edge"), "a").score  # doctest: +SKIP
-    1.0
+    >>> bank = quiz.load_bank("01-introduction")
+    >>> question = next(q for q in bank.questions if q.type == "truefalse")
+    >>> quiz.grade_answer(question, question.answer).score == question.points
+    True
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pruneedu.quiz.bank import Bank, Choice, Question, bank_from_dict, bank_path, load_bank
+from pruneedu.quiz.bank import (
+    Bank,
+    BankError,
+    Choice,
+    Question,
+    bank_from_dict,
+    bank_path,
+    load_bank,
+)
 from pruneedu.quiz.grading import (
     AnswerError,
     QuizGrade,
@@ -35,7 +44,6 @@ from pruneedu.quiz.responses import (
     save_responses,
 )
 from pruneedu.quiz.schema import Problem, check_bank, check_glossary
-from pruneedu.quiz.yamlfile import BankError, read_yaml
 
 if TYPE_CHECKING:
     from pruneedu.quiz.widget import QuizView
@@ -44,7 +52,7 @@ __all__ = [
     "AnswerError", "Bank", "BankError", "Choice", "Problem", "Question", "QuizGrade", "Result",
     "ResponsesError", "bank_from_dict", "bank_path", "check_bank", "check_glossary",
     "content_hash", "grade_answer", "grade_responses", "load_bank", "load_responses",
-    "new_responses", "normalise_text", "read_yaml", "record_answer", "release_bank",
+    "new_responses", "normalise_text", "record_answer", "release_bank",
     "responses_path", "save_responses", "show", "shuffled",
 ]
 
@@ -56,7 +64,8 @@ def show(source: str | Path, mode: str = "practice", learner_id: str | None = No
     ipywidgets is imported only here, so grading scripts never load it.
 
     Example:
-        >>> quiz.show("01-introduction", mode="practice")   # doctest: +SKIP
+        >>> from pruneedu import quiz
+        >>> view = quiz.show("01-introduction", mode="practice")   # a cell's last line shows it
     """
     from pruneedu.quiz.widget import show as show_widget
 

@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pruneedu import paths
-from pruneedu.quiz.schema import check_bank
-from pruneedu.quiz.yamlfile import BankError, read_yaml
+from pruneedu.quiz.schema import check_bank, problems_message
+from pruneedu.yamlfile import CourseFileError, read_yaml
+
+
+class BankError(CourseFileError):
+    """A quiz bank that does not follow docs/formats.md, or one without answer keys where
+    keys are needed."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,10 @@ class Bank:
         """The question with this id.
 
         Example:
-            >>> load_bank("01-introduction").question("intro-why-edge").type  # doctest: +SKIP
-            'single'
+            >>> bank = load_bank("01-introduction")
+            >>> first = bank.questions[0]
+            >>> bank.question(first.id) is first
+            True
         """
         for item in self.questions:
             if item.id == question_id:
@@ -123,10 +130,7 @@ def bank_from_dict(data: object, source: str = "quiz bank", name: str | None = N
     """
     problems = check_bank(data, name=name, require_key=False)
     if problems:
-        shown = "; ".join(f"{p.item}: {p.message}" if p.item else p.message
-                          for p in problems[:3])
-        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise BankError(f"{source}: {shown}{more}; run `pruneedu validate` for the full list.")
+        raise BankError(problems_message(source, problems))
     assert isinstance(data, dict)  # check_bank guarantees it; this narrows the type
     return Bank(
         id=data["id"],
@@ -145,8 +149,15 @@ def load_bank(source: str | Path) -> Bank:
     """Load a bank by quiz id (from the course's quizzes folder) or from a YAML file path.
 
     Example:
-        >>> bank = load_bank("01-introduction")            # doctest: +SKIP
-        >>> bank = load_bank("release/01-introduction.yaml")  # a keyless copy  # doctest: +SKIP
+        >>> bank = load_bank("01-introduction")       # by id, from the course's quizzes/
+        >>> bank.id, bank.has_key
+        ('01-introduction', True)
+        >>> import tempfile, yaml
+        >>> from pruneedu.quiz import release_bank
+        >>> copy = Path(tempfile.mkdtemp()) / "handout.yaml"
+        >>> _ = copy.write_text(yaml.safe_dump(release_bank(bank)))
+        >>> load_bank(copy).has_key                   # a released, keyless copy, by path
+        False
     """
     text = str(source)
     is_path = isinstance(source, Path) or text.endswith((".yaml", ".yml")) or "/" in text

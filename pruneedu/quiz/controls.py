@@ -43,8 +43,13 @@ def build_controls(question: Question, learner_id: str) -> dict[str, widgets.Val
     """The controls for one question, keyed ``"answer"``, by choice id, or by term.
 
     Example:
-        >>> controls = build_controls(bank.question("intro-why-edge"), "ada")  # doctest: +SKIP
-        >>> controls["a"].value = True                                         # doctest: +SKIP
+        >>> from pruneedu.quiz.bank import load_bank
+        >>> question = next(q for q in load_bank("01-introduction").questions
+        ...                 if q.type == "multiple")
+        >>> controls = build_controls(question, "ada")   # one checkbox per choice id
+        >>> controls[question.choices[0].id].value = True
+        >>> read_value(question, controls) == [question.choices[0].id]
+        True
     """
     layout = widgets.Layout(width="auto")
     if question.type == "single":

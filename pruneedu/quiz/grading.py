@@ -18,9 +18,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pruneedu.quiz.bank import Bank, Question
+from pruneedu.argcheck import is_number, short_repr
+from pruneedu.quiz.bank import Bank, BankError, Question
 from pruneedu.quiz.schema import normalise_text
-from pruneedu.quiz.yamlfile import BankError
 
 
 class AnswerError(ValueError):
@@ -91,10 +91,11 @@ def _choice_feedback(question: Question, choice_id: str) -> str:
 
 def _known_choice(question: Question, value: object) -> str:
     if not isinstance(value, str):
-        raise AnswerError(f"question {question.id!r} takes one choice id, not {value!r}.")
+        raise AnswerError(f"question {question.id!r} takes one choice id, not {short_repr(value)}.")
     if value not in {c.id for c in question.choices}:
         known = ", ".join(c.id for c in question.choices)
-        raise AnswerError(f"question {question.id!r} has no choice {value!r}; pick one of {known}.")
+        raise AnswerError(f"question {question.id!r} has no choice {short_repr(value)}; "
+                          f"pick one of {known}.")
     return value
 
 
@@ -105,7 +106,8 @@ def _grade_single(question: Question, value: object) -> tuple[float, str]:
 
 def _grade_multiple(question: Question, value: object) -> tuple[float, str]:
     if not isinstance(value, (list, tuple)):
-        raise AnswerError(f"question {question.id!r} takes a list of choice ids, not {value!r}.")
+        raise AnswerError(f"question {question.id!r} takes a list of choice ids, "
+                          f"not {short_repr(value)}.")
     picked = list(dict.fromkeys(_known_choice(question, v) for v in value))
     key = set(question.answer)  # type: ignore[arg-type]
     right = sum(1 for p in picked if p in key)
@@ -116,21 +118,22 @@ def _grade_multiple(question: Question, value: object) -> tuple[float, str]:
 
 def _grade_truefalse(question: Question, value: object) -> tuple[float, str]:
     if not isinstance(value, bool):
-        raise AnswerError(f"question {question.id!r} takes true or false, not {value!r}.")
+        raise AnswerError(f"question {question.id!r} takes true or false, not {short_repr(value)}.")
     return (1.0 if value is question.answer else 0.0), ""
 
 
 def _as_number(question: Question, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise AnswerError(f"question {question.id!r} takes a number, not {value!r}.")
+    if not (is_number(value) or isinstance(value, str)):
+        raise AnswerError(f"question {question.id!r} takes a number, not {short_repr(value)}.")
     try:
         number = float(value)
     except (ValueError, OverflowError):  # OverflowError: an int too large for a float
         raise AnswerError(
-            f"question {question.id!r} takes a number; {value!r} is not one."
+            f"question {question.id!r} takes a number; {short_repr(value)} is not one."
         ) from None
     if not math.isfinite(number):
-        raise AnswerError(f"question {question.id!r} takes a finite number, not {value!r}.")
+        raise AnswerError(f"question {question.id!r} takes a finite number, "
+                          f"not {short_repr(value)}.")
     return number
 
 
@@ -149,7 +152,7 @@ def _grade_numeric(question: Question, value: object) -> tuple[float, str]:
 
 def _grade_text(question: Question, value: object) -> tuple[float, str]:
     if not isinstance(value, str):
-        raise AnswerError(f"question {question.id!r} takes a text answer, not {value!r}.")
+        raise AnswerError(f"question {question.id!r} takes a text answer, not {short_repr(value)}.")
     accepted = {normalise_text(a) for a in question.answer["accept"]}  # type: ignore[index]
     return (1.0 if normalise_text(value) in accepted else 0.0), ""
 
@@ -157,14 +160,16 @@ def _grade_text(question: Question, value: object) -> tuple[float, str]:
 def _grade_matching(question: Question, value: object) -> tuple[float, str]:
     if not isinstance(value, Mapping):
         raise AnswerError(
-            f"question {question.id!r} takes a mapping of term to definition, not {value!r}."
+            f"question {question.id!r} takes a mapping of term to definition, "
+            f"not {short_repr(value)}."
         )
     pairs = question.answer["pairs"]  # type: ignore[index]
     for term, definition in value.items():
         if term not in pairs:
-            raise AnswerError(f"question {question.id!r} has no term {term!r}.")
+            raise AnswerError(f"question {question.id!r} has no term {short_repr(term)}.")
         if definition is not None and definition not in question.definitions:
-            raise AnswerError(f"question {question.id!r} has no definition {definition!r}.")
+            raise AnswerError(f"question {question.id!r} has no definition "
+                              f"{short_repr(definition)}.")
     right = sum(1 for term, definition in pairs.items() if value.get(term) == definition)
     return right / len(pairs), f"{right} of {len(pairs)} pairs matched."
 
@@ -186,9 +191,13 @@ def grade_responses(bank: Bank, responses: Mapping) -> QuizGrade:
     ``unknown_ids`` and answers of the wrong kind in ``invalid``, neither stops the grading.
 
     Example:
-        >>> grade = grade_responses(bank, load_responses(path))   # doctest: +SKIP
-        >>> grade.score, grade.max_score                          # doctest: +SKIP
-        (4.5, 6.0)
+        >>> from pruneedu.quiz.bank import load_bank
+        >>> bank = load_bank("01-introduction")
+        >>> question = next(q for q in bank.questions if q.type == "truefalse")
+        >>> grade = grade_responses(bank, {"answers": {question.id: {"value": question.answer},
+        ...                                            "no-such-question": {"value": 1}}})
+        >>> grade.score == question.points, grade.max_score == bank.max_score, grade.unknown_ids
+        (True, True, ['no-such-question'])
     """
     answers = responses.get("answers", {})
     results: dict[str, Result] = {}

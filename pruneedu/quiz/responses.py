@@ -1,21 +1,21 @@
 """A learner's responses file: creating, recording answers, atomic saving and validated loading.
 
-The file format is documented in docs/formats.md. Saving writes a temporary file in the same
-folder, flushes and fsyncs it, then ``os.replace``s it over the old one, so a crash or a full
-disk mid-write leaves the previous file whole.
+The file format is documented in docs/formats.md. Saving is atomic
+(:func:`pruneedu.atomic.write_atomic`): a crash or a full disk mid-write leaves the previous
+file whole.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pruneedu
 from pruneedu import paths
+from pruneedu.argcheck import short_repr
+from pruneedu.atomic import write_atomic
 
 FORMAT_VERSION = 1
 MODES = ("practice", "graded")
@@ -35,7 +35,7 @@ def now_iso() -> str:
 def responses_path(quiz_id: str, mode: str = "graded") -> Path:
     """Where the quiz widget keeps a learner's answers to one quiz.
 
-    Graded answers go to ``responses/<quiz-id>.responses.json`` (the file a student hands in);
+    Graded answers go to ``responses/<quiz-id>.responses.json`` (the file a learner hands in);
     practice answers to ``responses/<quiz-id>.practice.responses.json`` so practising never
     overwrites a graded attempt.
 
@@ -89,13 +89,13 @@ def record_answer(responses: dict, question_id: str, value: object) -> None:
 
 def _check_time(value: object, where: str) -> None:
     if not isinstance(value, str):
-        raise ResponsesError(f"{where} must be an ISO 8601 time string, not {value!r}.")
+        raise ResponsesError(f"{where} must be an ISO 8601 time string, not {short_repr(value)}.")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ResponsesError(f"{where} {value!r} is not an ISO 8601 time.") from None
+        raise ResponsesError(f"{where} {short_repr(value)} is not an ISO 8601 time.") from None
     if parsed.tzinfo is None:
-        raise ResponsesError(f"{where} {value!r} lacks a UTC offset such as +00:00.")
+        raise ResponsesError(f"{where} {short_repr(value)} lacks a UTC offset such as +00:00.")
 
 
 def check_responses(data: object, source: str = "responses") -> None:
@@ -106,10 +106,10 @@ def check_responses(data: object, source: str = "responses") -> None:
     if missing:
         raise ResponsesError(f"{source} lacks {', '.join(missing)}; it is not a responses file.")
     if data["format_version"] != FORMAT_VERSION:
-        raise ResponsesError(f"{source} has format_version {data['format_version']!r}; "
+        raise ResponsesError(f"{source} has format_version {short_repr(data['format_version'])}; "
                              f"this course reads version {FORMAT_VERSION}.")
     if data["course_id"] != pruneedu.COURSE_ID:
-        raise ResponsesError(f"{source} belongs to course {data['course_id']!r}, "
+        raise ResponsesError(f"{source} belongs to course {short_repr(data['course_id'])}, "
                              f"not {pruneedu.COURSE_ID!r}.")
     for key in ("quiz_id", "learner_id"):
         if not isinstance(data[key], str) or not data[key]:
@@ -125,8 +125,8 @@ def check_responses(data: object, source: str = "responses") -> None:
         raise ResponsesError(f"{source}: answers must be an object keyed by question id.")
     for qid, entry in answers.items():
         if not isinstance(entry, Mapping) or "value" not in entry or "answered_at" not in entry:
-            raise ResponsesError(f"{source}: answer {qid!r} needs value and answered_at.")
-        _check_time(entry["answered_at"], f"{source}: answer {qid!r} answered_at")
+            raise ResponsesError(f"{source}: answer {short_repr(qid)} needs value and answered_at.")
+        _check_time(entry["answered_at"], f"{source}: answer {short_repr(qid)} answered_at")
 
 
 class _DuplicateKey(ValueError):
@@ -151,9 +151,11 @@ def load_responses(path: str | Path) -> dict:
     names the same key twice is refused.
 
     Example:
-        >>> responses = load_responses("ada.01-introduction.responses.json")  # doctest: +SKIP
-        >>> responses["answers"]["intro-why-edge"]["value"]                    # doctest: +SKIP
-        'a'
+        >>> answers = new_responses("01-introduction", "sha256:ab", "ada", "graded")
+        >>> record_answer(answers, "intro-why-edge", ["a", "b"])
+        >>> path = save_responses(responses_path("01-introduction"), answers)
+        >>> load_responses(path)["answers"]["intro-why-edge"]["value"]
+        ['a', 'b']
     """
     path = Path(path)
     try:
@@ -170,8 +172,8 @@ def load_responses(path: str | Path) -> dict:
             "it may be damaged, ask for a fresh copy."
         ) from None
     except _DuplicateKey as error:
-        raise ResponsesError(f"{path} names the key {error.args[0]!r} twice; it was edited by "
-                             "hand or damaged, ask for a fresh copy.") from None
+        raise ResponsesError(f"{path} names the key {short_repr(error.args[0])} twice; it was "
+                             "edited by hand or damaged, ask for a fresh copy.") from None
     except ValueError as error:  # e.g. an integer longer than Python parses (4300 digits)
         raise ResponsesError(f"{path} is not valid JSON ({str(error)[:80]}); it may be "
                              "damaged, ask for a fresh copy.") from None
@@ -183,24 +185,9 @@ def save_responses(path: str | Path, responses: Mapping) -> Path:
     """Validate and write a responses file atomically; returns the path written.
 
     Example:
-        >>> save_responses(responses_path("01-introduction"), responses)   # doctest: +SKIP
+        >>> answers = new_responses("01-introduction", "sha256:ab", "ada", "practice")
+        >>> save_responses(responses_path("01-introduction", "practice"), answers).name
+        '01-introduction.practice.responses.json'
     """
-    path = Path(path)
     check_responses(responses, source="the answers to save")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-        delete=False,
-    )
-    try:
-        with handle:
-            json.dump(responses, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        # The old file is untouched; only the half-written temporary file goes.
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, json.dumps(responses, indent=2, ensure_ascii=False) + "\n")

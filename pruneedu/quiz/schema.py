@@ -11,6 +11,8 @@ import re
 import string
 from typing import NamedTuple
 
+from pruneedu.argcheck import is_number, short_repr
+
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text", "matching")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TERM_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -42,8 +44,16 @@ class Problem(NamedTuple):
     message: str
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def problems_message(source: str, problems: list[Problem]) -> str:
+    """One sentence naming the first three problems of a file, for the errors loaders raise.
+
+    Example:
+        >>> problems_message("q.yaml", [Problem(None, "format_version must be 1")])
+        'q.yaml: format_version must be 1; run `pruneedu validate` for the full list.'
+    """
+    shown = "; ".join(f"{p.item}: {p.message}" if p.item else p.message for p in problems[:3])
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return f"{source}: {shown}{more}; run `pruneedu validate` for the full list."
 
 
 def _is_text(value: object) -> bool:
@@ -65,7 +75,8 @@ def check_bank(data: object, name: str | None = None, require_key: bool = True) 
                 for key in ("id", "title", "lesson") if key not in data]
     if data.get("format_version") != 1:
         problems.append(Problem(None, "format_version must be 1"))
-    problems += [Problem(None, f"unknown field {key!r}") for key in data if key not in BANK_FIELDS]
+    problems += [Problem(None, f"unknown field {short_repr(key)}")
+                 for key in data if key not in BANK_FIELDS]
     for key in ("title", "lesson"):
         if key in data and not _is_text(data[key]):
             problems.append(Problem(None, f"{key} must be a non-empty string"))
@@ -73,7 +84,8 @@ def check_bank(data: object, name: str | None = None, require_key: bool = True) 
         if not isinstance(data["id"], str) or not ID_PATTERN.match(data["id"]):
             problems.append(Problem(None, "id must be letters, digits, '-', '_' or '.'"))
         elif name is not None and data["id"] != name:
-            problems.append(Problem(None, f"id {data['id']!r} differs from the file name {name!r}"))
+            problems.append(Problem(None, f"id {short_repr(data['id'])} differs from the file "
+                                          f"name {short_repr(name)}"))
     questions = data.get("questions")
     if not isinstance(questions, list) or not questions:
         return problems + [Problem(None, "questions must be a non-empty list")]
@@ -98,7 +110,8 @@ def check_question(question: object, keyless: bool = False) -> list[str]:
         return ["a question must be a mapping with id, type, prompt, concept, answer"]
     required = ["id", "type", "prompt", "concept"] + ([] if keyless else ["answer"])
     problems = [f"missing required field {key}" for key in required if key not in question]
-    problems += [f"unknown field {key!r}" for key in question if key not in QUESTION_FIELDS]
+    problems += [f"unknown field {short_repr(key)}"
+                 for key in question if key not in QUESTION_FIELDS]
     if "id" in question and (not isinstance(question["id"], str)
                              or not ID_PATTERN.match(question["id"])):
         problems.append("id must be a string of letters, digits, '-', '_' or '.'")
@@ -108,11 +121,12 @@ def check_question(question: object, keyless: bool = False) -> list[str]:
     if "explanation" in question and not isinstance(question["explanation"], str):
         problems.append("explanation must be a string")
     points = question.get("points", 1)
-    if not _is_number(points) or not math.isfinite(points) or points <= 0:
+    if not is_number(points) or not math.isfinite(points) or points <= 0:
         problems.append("points must be a positive number")
     qtype = question.get("type")
     if "type" in question and qtype not in QUESTION_TYPES:
-        problems.append(f"unknown type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}")
+        problems.append(f"unknown type {short_repr(qtype)}; "
+                        f"use one of {', '.join(QUESTION_TYPES)}")
         return problems
     choice_ids = _check_choices(question, qtype, problems)
     if qtype == "matching":
@@ -144,7 +158,8 @@ def answer_leaks(question: dict) -> list[str]:
         padded = f" {normalise_text(str(shown).replace('-', ' '))} "
         for variant in question["answer"]["accept"]:
             if f" {normalise_text(variant)} " in padded:
-                problems.append(f"{field} {shown!r} gives the answer {variant!r} away (released "
+                problems.append(f"{field} {short_repr(shown)} gives the answer "
+                                f"{short_repr(variant)} away (released "
                                 f"copies show the {field}); use a neutral {field} instead")
                 break
     return problems
@@ -167,12 +182,12 @@ def _check_choices(question: dict, qtype: object, problems: list[str]) -> list[s
             continue
         unknown = [key for key in choice if key not in CHOICE_FIELDS]
         if unknown:
-            problems.append(f"choice #{number} has unknown field {unknown[0]!r}")
+            problems.append(f"choice #{number} has unknown field {short_repr(unknown[0])}")
         cid = choice.get("id")
         if not isinstance(cid, str) or not cid:
             problems.append(f"choice #{number} needs a string id (quote it in YAML)")
         elif cid in ids:
-            problems.append(f"choice id {cid!r} used twice")
+            problems.append(f"choice id {short_repr(cid)} used twice")
         else:
             ids.append(cid)
         if not _is_text(choice.get("text")):
@@ -210,7 +225,7 @@ def check_answer_key(qtype: str, answer: object, choice_ids: list[str]) -> list[
         if not isinstance(answer, str):
             return ["answer must be one choice id (a string)"]
         if choice_ids and answer not in choice_ids:
-            return [f"answer {answer!r} is not one of the choice ids {listed}"]
+            return [f"answer {short_repr(answer)} is not one of the choice ids {listed}"]
         return []
     if qtype == "multiple":
         if (not isinstance(answer, list) or not answer
@@ -219,7 +234,7 @@ def check_answer_key(qtype: str, answer: object, choice_ids: list[str]) -> list[
         if len(set(answer)) != len(answer):
             return ["answer lists a choice id twice"]
         missing = [a for a in answer if choice_ids and a not in choice_ids]
-        return [f"answer {m!r} is not one of the choice ids {listed}" for m in missing]
+        return [f"answer {short_repr(m)} is not one of the choice ids {listed}" for m in missing]
     if qtype == "truefalse":
         return [] if isinstance(answer, bool) else ["answer must be true or false"]
     if qtype == "numeric":
@@ -247,14 +262,14 @@ def _check_numeric_key(answer: object) -> list[str]:
     keys = set(answer)
     if keys == {"value", "tolerance"}:
         value, tolerance = answer["value"], answer["tolerance"]
-        if not _is_number(value) or not math.isfinite(value):
+        if not is_number(value) or not math.isfinite(value):
             return ["answer value must be a finite number"]
-        if not _is_number(tolerance) or not math.isfinite(tolerance) or tolerance < 0:
+        if not is_number(tolerance) or not math.isfinite(tolerance) or tolerance < 0:
             return ["answer tolerance must be a finite number >= 0"]
         return []
     if keys == {"min", "max"}:
         low, high = answer["min"], answer["max"]
-        if not all(_is_number(x) and math.isfinite(x) for x in (low, high)):
+        if not all(is_number(x) and math.isfinite(x) for x in (low, high)):
             return ["answer min and max must be finite numbers"]
         return [] if low <= high else ["answer min must not exceed max"]
     return ["answer must be {value: V, tolerance: T} or {min: A, max: B}"]
@@ -269,7 +284,7 @@ def check_glossary(data: object, lessons: set[str] | None = None) -> list[Proble
     """
     if not isinstance(data, dict):
         return [Problem(None, "the glossary must be a YAML mapping with format_version and terms")]
-    problems = [Problem(None, f"unknown field {key!r}")
+    problems = [Problem(None, f"unknown field {short_repr(key)}")
                 for key in data if key not in {"format_version", "terms"}]
     if data.get("format_version") != 1:
         problems.append(Problem(None, "format_version must be 1"))
@@ -287,7 +302,7 @@ def check_glossary(data: object, lessons: set[str] | None = None) -> list[Proble
             continue
         messages = [f"missing required field {key}"
                     for key in ("id", "term", "definition", "lesson") if key not in entry]
-        messages += [f"unknown field {key!r}" for key in entry if key not in TERM_FIELDS]
+        messages += [f"unknown field {short_repr(key)}" for key in entry if key not in TERM_FIELDS]
         if isinstance(tid, str):
             if not TERM_ID_PATTERN.match(tid):
                 messages.append("id must be lowercase words joined by hyphens")
@@ -301,12 +316,12 @@ def check_glossary(data: object, lessons: set[str] | None = None) -> list[Proble
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             messages.append("related must be a list of term ids")
         else:
-            messages += [f"related term {r!r} is not in the glossary"
+            messages += [f"related term {short_repr(r)} is not in the glossary"
                          for r in related if r not in known]
             if tid in related:
                 messages.append("a term cannot be related to itself")
         lesson = entry.get("lesson")
         if lessons is not None and isinstance(lesson, str) and lesson not in lessons:
-            messages.append(f"lesson {lesson!r} does not exist")
+            messages.append(f"lesson {short_repr(lesson)} does not exist")
         problems += [Problem(label, message) for message in messages]
     return problems

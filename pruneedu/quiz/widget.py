@@ -49,7 +49,7 @@ def _points(value: float) -> str:
     return f"{value:g} point{'s' if value != 1 else ''}"
 
 
-class QuestionView:
+class QuestionView(widgets.VBox):
     """One question on screen: prompt, controls, a Check (or Save) button and a feedback line."""
 
     def __init__(self, number: int, question: Question, learner_id: str, mode: str) -> None:
@@ -68,7 +68,7 @@ class QuestionView:
                                         *self.controls.values()])]
         else:
             answer_row = list(self.controls.values())
-        self.widget = widgets.VBox(
+        super().__init__(
             [self.prompt, self.choices, *answer_row, self.check_button, self.feedback],
             layout=widgets.Layout(margin="0 0 1em 0"),
         )
@@ -78,9 +78,10 @@ class QuestionView:
         return read_value(self.question, self.controls)
 
 
-class QuizView:
-    """A quiz on screen. Tests drive it: set ``.value`` on ``questions[id].controls``, then
-    ``.click()`` a ``check_button`` or ``submit_button``, and read ``feedback``/``score``.
+class QuizView(widgets.VBox):
+    """A quiz on screen, an ``ipywidgets.VBox`` like every view of the course. Tests drive it:
+    set ``.value`` on ``questions[id].controls``, then ``.click()`` a ``check_button`` or
+    ``submit_button``, and read ``feedback``/``score``.
     """
 
     def __init__(self, bank: Bank, mode: str, learner_id: str, path: Path) -> None:
@@ -110,12 +111,8 @@ class QuizView:
                              f"<p>{'Practice' if mode == 'practice' else 'Graded'} mode. "
                              f"Your answers are saved to {_escape(str(path))}.</p>")
         footer = [self.score] if mode == "practice" else [self.submit_button]
-        self.widget = widgets.VBox(
-            [title, *(v.widget for v in self.questions.values()), *footer, self.status]
-        )
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.widget._repr_mimebundle_(**kwargs)
+        super().__init__([title, *self.questions.values(), *footer, self.status])
+        self.add_class("pruneedu-quiz")
 
     def _open_responses(self) -> dict:
         """Continue the saved attempt when it fits this quiz; otherwise keep it aside."""
@@ -236,7 +233,9 @@ def show(source: str | Path, mode: str = "practice", learner_id: str | None = No
 
     Example:
         >>> from pruneedu import quiz
-        >>> quiz.show("01-introduction", mode="practice")   # doctest: +SKIP
+        >>> view = quiz.show("01-introduction", mode="graded")   # a cell's last line shows it
+        >>> view.bank.has_key, view.path.name       # graded mode shows the keyless copy
+        (False, '01-introduction.responses.json')
     """
     if mode not in MODES:
         raise ValueError(f"mode must be 'practice' or 'graded', not {mode!r}.")

@@ -15,7 +15,8 @@ from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
 from pruneedu.data import MNIST
-from pruneedu.pruning._checks import check_model, check_sparsities
+from pruneedu.models import check_model
+from pruneedu.pruning._checks import check_amounts
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
@@ -72,7 +73,7 @@ class ChannelExplorer(widgets.VBox):
                  amounts: Sequence[float] = DEFAULT_CHANNEL_AMOUNTS, batch_size: int = 256):
         check_model(net, "ChannelExplorer")
         check_splits(data, "ChannelExplorer")
-        amounts = check_sparsities(amounts, "amounts")
+        amounts = check_amounts(amounts, "amounts", "channels")
         if not amounts:
             raise ValueError("ChannelExplorer needs at least one amount, e.g. [0.0, 0.5]")
         self._batch_size = batch_size
@@ -92,9 +93,6 @@ class ChannelExplorer(widgets.VBox):
         self.speedup = readout("Speed-up over the unpruned model")
         rows = [[self.shapes], [self.accuracy, self.parameters, self.file],
                 [self.macs, self.latency, self.speedup]]
-        for row in rows:
-            for r in row:
-                r.add_class("pruneedu-readout")
         self.figure = viz.accuracy_sparsity_figure(
             {"channel pruning (LeNet-5)": ([s.amount for s in self.steps],
                                            [s.accuracy for s in self.steps])},

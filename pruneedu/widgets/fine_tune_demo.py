@@ -15,7 +15,7 @@ from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
 from pruneedu.data import MNIST
-from pruneedu.pruning._checks import check_model
+from pruneedu.models import check_model
 from pruneedu.widgets.readouts import (
     FigureView,
     check_splits,
@@ -65,8 +65,6 @@ class FineTuneDemo(widgets.VBox):
         self.epochs = readout("Epochs of fine-tuning")
         self.status = readout("Status")
         readouts = [self.accuracy, self.sparsity, self.nonzero, self.epochs, self.status]
-        for r in readouts:
-            r.add_class("pruneedu-readout")
         self.figure = viz.recovery_figure(self.baseline, self.accuracies)
         self.view = FigureView(self.figure)
         self.button.on_click(self._fine_tune)
@@ -100,8 +98,8 @@ class FineTuneDemo(widgets.VBox):
 
 def _check_options(options: dict[str, Any]) -> None:
     """Refuse options ``training.fine_tune`` does not take now: a click would only log the error."""
-    taken = inspect.signature(training.fine_tune).parameters
-    fixed = ("net", "dataset", "epochs", "seed", "progress")  # the demo sets these itself
+    taken = inspect.signature(training.fit).parameters  # fine_tune passes its options to fit
+    fixed = ("net", "dataset", "epochs", "seed", "progress", "keep_zeros")  # set by the demo
     valid = [name for name in taken if name not in fixed]
     unknown = [name for name in options if name not in valid]
     if unknown:

@@ -34,12 +34,17 @@ def measuring(items: Iterable, what: str) -> Iterable:
 def readout(label: str) -> widgets.HTML:
     """A labelled, read-only value; set its text with :func:`show_value`.
 
+    Every readout carries the CSS class ``pruneedu-readout``: browser tests (and custom CSS)
+    find them by it.
+
     Example:
         >>> r = readout("Accuracy"); show_value(r, "97.5%"); r.value
         '<b>97.5%</b>'
     """
-    return widgets.HTML(value="", description=f"{label}:", style=LABEL_STYLE,
-                        layout=widgets.Layout(margin="0 1.5em 0 0"))
+    widget = widgets.HTML(value="", description=f"{label}:", style=LABEL_STYLE,
+                          layout=widgets.Layout(margin="0 1.5em 0 0"))
+    widget.add_class("pruneedu-readout")
+    return widget
 
 
 def show_value(widget: widgets.HTML, text: str) -> None:

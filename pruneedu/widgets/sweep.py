@@ -1,9 +1,10 @@
-"""Measure a model at many sparsities once, so a slider only has to look the answers up.
+"""Measure a model at many amounts once, so a slider only has to look the answers up.
 
-Global magnitude pruning at sparsity s zeroes the s-fraction of weights with the smallest
-absolute values. Sorting all magnitudes once turns every step into "zero the first k of this
-order", which is much faster than calling ``pruning.prune_weights`` afresh for every step and
-gives the same masks (``tests/test_widgets_pruning.py`` checks this against the library).
+Global magnitude pruning to the amount (target sparsity) s zeroes the s-fraction of weights
+with the smallest absolute values. Sorting all magnitudes once turns every step into "zero the
+first k of this order": one sort for all steps instead of one per call of
+``pruning.prune_weights``, with the same masks (``tests/test_widgets_pruning.py`` checks this
+against the library).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from torch import nn
 from torch.utils.data import TensorDataset
 
 from pruneedu import metrics, pruning, training
+from pruneedu.pruning._checks import check_amounts
 from pruneedu.widgets.readouts import measuring
 
 
@@ -23,7 +25,7 @@ from pruneedu.widgets.readouts import measuring
 class SweepStep:
     """One pruned model and what it measured."""
 
-    target: float          # the sparsity asked for
+    amount: float          # the target sparsity asked for
     model: nn.Module       # a dense copy with the pruned weights set to zero
     sparsity: float        # metrics.sparsity of the model
     accuracy: float        # training.evaluate(...).accuracy on the evaluation set
@@ -33,9 +35,9 @@ class SweepStep:
 
 
 def magnitude_sweep(
-    net: nn.Module, eval_set: TensorDataset, sparsities: Sequence[float]
+    net: nn.Module, eval_set: TensorDataset, amounts: Sequence[float]
 ) -> list[SweepStep]:
-    """Global magnitude pruning of ``net`` at each of ``sparsities``, measured; ``net`` is kept.
+    """Global magnitude pruning of ``net`` to each of ``amounts``, measured; ``net`` is kept.
 
     Example:
         >>> import torch
@@ -51,11 +53,9 @@ def magnitude_sweep(
     order = torch.argsort(magnitudes, stable=True)  # smallest first: pruned first
     sizes = [w.numel() for w in weights]
     steps = []
-    for target in measuring(sparsities, "pruning levels"):
-        if not 0.0 <= target < 1.0:
-            raise ValueError(f"sparsity {target} is outside [0, 1); use fractions such as 0.9")
+    for amount in measuring(check_amounts(amounts, "amounts"), "pruning levels"):
         keep = torch.ones_like(magnitudes)
-        keep[order[: round(target * len(magnitudes))]] = 0.0
+        keep[order[: round(amount * len(magnitudes))]] = 0.0
         model = pruning.copy_model(net)
         pruning.make_permanent(model)  # a plain dense model, whatever masks ``net`` carried
         with torch.no_grad():
@@ -63,7 +63,7 @@ def magnitude_sweep(
                                          strict=True):
                 module.weight.mul_(mask.view_as(module.weight))
         steps.append(SweepStep(
-            target=float(target),
+            amount=amount,
             model=model,
             sparsity=metrics.sparsity(model),
             accuracy=training.evaluate(model, eval_set).accuracy,

@@ -17,7 +17,7 @@ from torch import nn
 
 from pruneedu import metrics, pruning, training, viz
 from pruneedu.data import MNIST
-from pruneedu.pruning._checks import check_sparsities
+from pruneedu.pruning._checks import check_amounts
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
@@ -82,7 +82,7 @@ class WeightVsNodeExplorer(widgets.VBox):
         if not isinstance(first, nn.Linear) or first.in_features != 28 * 28:
             raise TypeError("WeightVsNodeExplorer needs a LeNet-300-100 whose fc1 reads the 784 "
                             "pixels; for LeNet-5's channels use ChannelExplorer instead.")
-        amounts = check_sparsities(amounts, "amounts")
+        amounts = check_amounts(amounts, "amounts", "neurons")
         if not amounts:
             raise ValueError("WeightVsNodeExplorer needs at least one amount, e.g. [0.0, 0.5]")
         self._net, self._data, self._batch_size = net, data, batch_size
@@ -95,7 +95,6 @@ class WeightVsNodeExplorer(widgets.VBox):
         # Start in the middle: at 0% both columns are the same model and the pictures are dull.
         self.slider.value = list(self.steps)[len(self.steps) // 2]
         self.budget = readout("Parameters kept by both")
-        self.budget.add_class("pruneedu-readout")
         self.readouts = {method: self._readout_column() for method in METHODS}
         columns = [
             widgets.VBox([widgets.HTML(f"<b>{TITLES[m]}</b>"), *self.readouts[m].values()],
@@ -124,10 +123,7 @@ class WeightVsNodeExplorer(widgets.VBox):
         labels = {"accuracy": "Test accuracy", "nonzero": "Nonzero parameters",
                   "file": "File, dense", "macs": "Multiply-adds per image",
                   "latency": f"Time per batch of {self._batch_size}"}
-        column = {key: readout(label) for key, label in labels.items()}
-        for r in column.values():
-            r.add_class("pruneedu-readout")
-        return column
+        return {key: readout(label) for key, label in labels.items()}
 
     def _measure_both(self, amount: float) -> dict[str, Measured]:
         net = self._net

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pruneedu.flashcards import import_jupytercards, import_jupyterquiz
 from pruneedu.flashcards.glossary import terms_from_dict
+from pruneedu.importers import import_jupytercards, import_jupyterquiz
 from pruneedu.quiz.schema import check_bank
 
 FIXTURES = Path(__file__).parent / "fixtures" / "flashcards"

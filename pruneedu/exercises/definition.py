@@ -1,4 +1,7 @@
-"""Code exercises: loading their definitions and letting a learner check their own function.
+"""Code exercise definitions: what the learner's notebook and the instructor's grader share.
+
+No torch here (the grader imports this module and never loads torch); arrays become torch
+tensors only in :func:`to_array_type`, in the learner's or the sandbox's process.
 
 An exercise is a folder ``exercises/<id>/`` holding:
 
@@ -13,10 +16,10 @@ An exercise is a folder ``exercises/<id>/`` holding:
   sentence saying what is wrong. ``hidden_tests.py`` may ``import public_tests`` to reuse its
   checkers. Checkers run in the grader's process, never in the learner's code's process.
 
-Example (in a notebook):
-    >>> from pruneedu.grading.exercises import check
-    >>> report = check("magnitude-mask", magnitude_mask)   # doctest: +SKIP
-    PASS  half-of-four ...
+Example:
+    >>> exercise = load_exercise("magnitude-mask")
+    >>> exercise.function, exercise.array_type, len(exercise.public_cases()) > 0
+    ('magnitude_mask', 'torch', True)
 """
 
 from __future__ import annotations
@@ -25,15 +28,13 @@ import copy
 import importlib.util
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
-
 from pruneedu import paths
-from pruneedu.grading import wire
+from pruneedu.yamlfile import CourseFileError, read_yaml
 
 ARRAY_TYPES = ("torch", "numpy")
 
@@ -107,25 +108,6 @@ class Exercise:
                 sys.modules["public_tests"] = saved
 
 
-@dataclass
-class CheckReport:
-    """What :func:`check` found: one :class:`TestResult` per public test."""
-
-    exercise_id: str
-    results: list[TestResult] = field(default_factory=list)
-
-    @property
-    def passed(self) -> int:
-        return sum(result.passed for result in self.results)
-
-    @property
-    def total(self) -> int:
-        return len(self.results)
-
-    def __repr__(self) -> str:
-        return f"<{self.exercise_id}: {self.passed} of {self.total} public tests passed>"
-
-
 def exercises_dir() -> Path:
     """The course's exercise folder (``<course root>/exercises``)."""
     return paths.course_root() / "exercises"
@@ -134,26 +116,33 @@ def exercises_dir() -> Path:
 def load_exercise(exercise: str | Path, root: Path | None = None) -> Exercise:
     """Read one exercise by id (looked up in ``root``) or by folder path.
 
+    Raises :class:`~pruneedu.yamlfile.CourseFileError` (a ValueError) naming the file when the
+    exercise is missing or its ``exercise.yaml`` breaks the format above.
+
     Example:
-        >>> load_exercise("magnitude-mask").function   # doctest: +SKIP
-        'magnitude_mask'
+        >>> load_exercise("magnitude-mask").points
+        5.0
     """
     folder = Path(exercise)
     if not (folder / "exercise.yaml").is_file():
         folder = Path(root or exercises_dir()) / str(exercise)
     spec_path = folder / "exercise.yaml"
     if not spec_path.is_file():
-        raise ValueError(f"no exercise '{exercise}' was found: expected the file {spec_path}.")
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
+        raise CourseFileError(f"no exercise '{exercise}' was found: expected the file "
+                              f"{spec_path}.")
+    spec = read_yaml(spec_path)
+    if not isinstance(spec, dict):
+        raise CourseFileError(f"{spec_path} must be a YAML mapping with id, title, function "
+                              "and points.")
     missing = [key for key in ("id", "title", "function", "points") if key not in spec]
     if missing:
-        raise ValueError(f"{spec_path} lacks {', '.join(missing)}; add them to the file.")
+        raise CourseFileError(f"{spec_path} lacks {', '.join(missing)}; add them to the file.")
     if spec["id"] != folder.name:
-        raise ValueError(f"{spec_path} has id '{spec['id']}' but lives in '{folder.name}'; "
+        raise CourseFileError(f"{spec_path} has id '{spec['id']}' but lives in '{folder.name}'; "
                          "make the id equal the folder name.")
     array_type = spec.get("array_type", "numpy")
     if array_type not in ARRAY_TYPES:
-        raise ValueError(f"{spec_path}: array_type must be one of {ARRAY_TYPES}, "
+        raise CourseFileError(f"{spec_path}: array_type must be one of {ARRAY_TYPES}, "
                          f"not {array_type!r}.")
     return Exercise(
         id=spec["id"], title=str(spec["title"]), function=str(spec["function"]),
@@ -192,48 +181,10 @@ def run_case(case: TestCase, output: Any) -> TestResult:
     return TestResult(case.name, problem is None, problem or "")
 
 
-def check(exercise_id: str, func: Callable, root: Path | None = None) -> CheckReport:
-    """Run the PUBLIC tests of an exercise on your function and print a line per test.
-
-    Never raises because of your function: an unfinished stub or an error becomes a printed
-    hint, so a notebook keeps running.
-
-    Example:
-        >>> check("magnitude-mask", magnitude_mask)   # doctest: +SKIP
-    """
-    exercise = load_exercise(exercise_id, root)
-    report = CheckReport(exercise.id)
-    for case in exercise.public_cases():
-        try:
-            output = wire.decode(wire.encode(func(*to_array_type(case.args, exercise.array_type))))
-        except NotImplementedError:
-            report.results.append(TestResult(case.name, False, "not written yet"))
-            continue
-        except Exception as error:
-            report.results.append(TestResult(case.name, False, f"{type(error).__name__}: {error}"))
-            continue
-        report.results.append(run_case(case, output))
-    _print_report(report, exercise)
-    return report
-
-
-def _print_report(report: CheckReport, exercise: Exercise) -> None:
-    for result in report.results:
-        print(f"PASS  {result.name}" if result.passed else f"FAIL  {result.name}: {result.reason}")
-    if report.results and all(r.reason == "not written yet" for r in report.results):
-        print(f"`{exercise.function}` still raises NotImplementedError: replace that line with "
-              "your code, run its cell again, then run this check again.")
-    elif report.passed == report.total:
-        print(f"All {report.total} public tests pass. The instructor's grader adds hidden tests.")
-    else:
-        print(f"{report.passed} of {report.total} public tests pass: read the first failure, "
-              "fix your function and run both cells again.")
-
-
 def _load_module(path: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None or not path.is_file():
-        raise ValueError(f"cannot load {path}: the exercise folder is incomplete.")
+        raise CourseFileError(f"cannot load {path}: the exercise folder is incomplete.")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

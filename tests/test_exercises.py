@@ -1,17 +1,18 @@
-"""The magnitude-mask exercise: its reference solution, its tests, and the learner's check()."""
+"""Code exercises: definitions the grader shares without torch, the magnitude-mask exercise's
+solution and tests, and the learner's check()."""
 
 import importlib.util
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
+from fresh_python import heavy_imports
 from torch.nn.utils import prune
 
-from pruneedu.grading import wire
+from pruneedu import wire
+from pruneedu.exercises import check, load_exercise, run_case
 from pruneedu.grading.codegrade import grade_code
-from pruneedu.grading.exercises import check, load_exercise, run_case
 
 EXERCISES = Path(__file__).parent.parent / "exercises"
 
@@ -123,6 +124,28 @@ def test_sandboxed_grading_of_solution_and_stub(exercise):
     assert all("NotImplementedError" in t.reason for t in stub.public + stub.hidden)
 
 
+def test_definitions_load_without_torch_for_the_grader():
+    # The grader reads exercise definitions and judges outputs; torch stays out of its process.
+    loaded, _ = heavy_imports("from pruneedu import exercises; from pruneedu.grading import grade; "
+                              "exercises.load_exercise('magnitude-mask').hidden_cases()")
+    assert "torch" not in loaded
+
+
+def test_check_speaks_to_the_learner_without_the_course_paths(tmp_path, exercise):
+    with pytest.raises(ValueError) as missing:
+        check("magnitude-masks", lambda w, s: w, EXERCISES)
+    assert "no exercise 'magnitude-masks'" in str(missing.value)
+    assert "magnitude-mask" in str(missing.value).split("exercises are:")[1]
+    folder = tmp_path / "magnitude-mask"
+    folder.mkdir()
+    (folder / "exercise.yaml").write_bytes(
+        (exercise.folder / "exercise.yaml").read_bytes())  # no public_tests.py beside it
+    with pytest.raises(ValueError, match="incomplete in your copy of the course") as broken:
+        check("magnitude-mask", lambda w, s: w, tmp_path)
+    for error in (missing.value, broken.value):
+        assert str(EXERCISES) not in str(error) and str(tmp_path) not in str(error)
+
+
 def test_load_exercise_explains_bad_definitions(tmp_path):
     with pytest.raises(ValueError, match="no exercise 'missing'"):
         load_exercise("missing", tmp_path)
@@ -135,16 +158,11 @@ def test_load_exercise_explains_bad_definitions(tmp_path):
                                           "array_type: jax\n")
     with pytest.raises(ValueError, match="array_type"):
         load_exercise(folder)
-
-
-def test_wire_round_trip_keeps_values_and_refuses_objects():
-    array = np.arange(6, dtype=np.int16).reshape(2, 3)
-    back = wire.decode(wire.encode([array, 1.5, "x", None, (True,), np.float32(2.5)]))
-    assert back[0].dtype == np.int16 and back[0].tolist() == array.tolist()
-    assert back[1:] == [1.5, "x", None, [True], 2.5]
-    assert wire.decode(wire.encode(torch.tensor([[True, False]]))).tolist() == [[True, False]]
-    with pytest.raises(TypeError, match="cannot be checked"):
-        wire.encode(object())
+    # Read as strictly as every course file: a repeated key is refused, not silently dropped.
+    (folder / "exercise.yaml").write_text("id: odd\ntitle: t\nfunction: f\npoints: 1\n"
+                                          "points: 5\n")
+    with pytest.raises(ValueError, match="'points' appears twice"):
+        load_exercise(folder)
 
 
 def test_the_lab_notebook_hands_out_the_exercise_stub(exercise):

@@ -8,7 +8,8 @@
 * jupytercards: a JSON list of ``{"front": ..., "back": ...}`` cards.
 
 They become a quiz bank dict (docs/formats.md, ready for ``yaml.safe_dump``) and glossary
-term dicts (the ``terms`` entries of quizzes/glossary.yaml).
+term dicts (the ``terms`` entries of quizzes/glossary.yaml). ``pruneedu import``
+(:mod:`pruneedu.import_material`) runs them and checks the result before writing it.
 """
 
 from __future__ import annotations
