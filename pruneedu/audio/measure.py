@@ -55,8 +55,9 @@ def measure(path: Path) -> Measurement:
     """Decode a file and meter it.
 
     Example:
-        >>> m = measure(Path("audio/01-introduction/dialogue-01.opus"))  # doctest: +SKIP
-        >>> -19 < m.loudness_lufs < -17
+        >>> from pruneedu import paths
+        >>> m = measure(paths.course_root() / "audio" / "01-introduction" / "dialogue-01.opus")
+        >>> -19 < m.loudness_lufs < -17 and m.true_peak_dbtp < -1
         True
     """
     ffmpeg = require_ffmpeg()

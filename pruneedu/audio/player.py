@@ -83,7 +83,7 @@ def _segment_row(entry: dict, folder: Path, written: tuple[tuple[str, str], ...]
     heading = widgets.HTML(
         value=f"<b>{entry['index']}. {html.escape(entry['title'])}</b> "
               f"<span style='color: #666;'>{clock(entry['duration_s'])}</span>{note}")
-    left = widgets.VBox([heading, audio], layout=widgets.Layout(min_width="310px"))
+    left = widgets.VBox([heading, audio], layout=widgets.Layout(width="320px", min_width="320px"))
     return widgets.HBox([left, widgets.HTML(value=transcript_html(entry, written))],
                         layout=widgets.Layout(margin="0 0 0.8em 0", align_items="flex-start"))
 
