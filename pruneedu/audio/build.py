@@ -33,7 +33,8 @@ from pruneedu.lessons import LESSON_IDS
 TARGET_LUFS = -18.0  # speech podcasts sit at -16 to -19; -18 leaves room under the peak
 TARGET_PEAK_DBTP = -2.0  # Opus may overshoot a little when decoded; this keeps it off 0 dBFS
 LINE_LUFS = TARGET_LUFS  # each line is levelled first, so every voice is equally loud
-LIMIT_DBFS = -5.0  # a look-ahead limiter first, so the loudness gain after it never clips
+LIMIT_DBFS = -4.5  # each line's peaks, so the track needs no limiting after normalisation
+SAFETY_DBFS = -2.5  # a last limiter after normalisation that should rarely act
 BITRATE = "24k"  # mono speech; about 3 kB per second
 LEAD_S, AFTER_TITLE_S, BETWEEN_TURNS_S, TAIL_S = 0.3, 0.8, 0.5, 0.6
 MIN_METERED_S = 1.0  # shorter lines take their voice's usual gain: too short to meter well
@@ -62,47 +63,76 @@ def _raw_input() -> list[str]:
     return ["-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0"]
 
 
-def line_loudness(samples: np.ndarray) -> float:
-    """Integrated loudness (LUFS) of mono samples at ``SAMPLE_RATE``; -inf when silent."""
-    result = _ffmpeg([*_raw_input(), "-af", "ebur128", "-f", "null", "-"],
-                     stdin=samples.astype("<f4").tobytes())
-    text = result.stderr.decode(errors="replace")
+def _loudness_in(stderr: bytes) -> float:
+    text = stderr.decode(errors="replace")
     summary = " ".join(text[text.rfind("Summary:"):].split())
     value = summary.split("I: ", 1)[1].split(" LUFS", 1)[0] if "I: " in summary else "-inf"
     return float(value)
 
 
-def _levelling_gain(samples: np.ndarray) -> float | None:
-    """dB that bring a line to ``LINE_LUFS``; None when it is too short or quiet to meter."""
-    if len(samples) < MIN_METERED_S * SAMPLE_RATE:
-        return None
-    loudness = line_loudness(samples)
-    return None if math.isinf(loudness) else LINE_LUFS - loudness
+def line_loudness(samples: np.ndarray) -> float:
+    """Integrated loudness (LUFS) of mono samples at ``SAMPLE_RATE``; -inf when silent."""
+    result = _ffmpeg([*_raw_input(), "-af", "ebur128", "-f", "null", "-"],
+                     stdin=samples.astype("<f4").tobytes())
+    return _loudness_in(result.stderr)
+
+
+def limited(samples: np.ndarray) -> tuple[np.ndarray, float]:
+    """Samples through a look-ahead limiter at ``LIMIT_DBFS``, and their loudness afterwards."""
+    limiter = (f"alimiter=limit={10 ** (LIMIT_DBFS / 20):.4f}:level=false:latency=true,"
+               "ebur128")
+    result = _ffmpeg([*_raw_input(), "-af", limiter, "-f", "f32le", "-"],
+                     stdin=samples.astype("<f4").tobytes())
+    out = np.frombuffer(result.stdout, "<f4").copy()
+    return out[:len(samples)], _loudness_in(result.stderr)
+
+
+def _metered(samples: np.ndarray) -> bool:
+    return len(samples) >= MIN_METERED_S * SAMPLE_RATE
+
+
+def _with_usual(values: list[float | None], speakers: list[str]) -> list[float]:
+    """Fill each None with the median of that speaker's other values (0 if it has none)."""
+    usual = {}
+    for speaker in set(speakers):
+        known = [v for v, who in zip(values, speakers, strict=True)
+                 if who == speaker and v is not None and not math.isinf(v)]
+        usual[speaker] = float(np.median(known)) if known else 0.0
+    return [usual[who] if v is None or math.isinf(v) else v
+            for v, who in zip(values, speakers, strict=True)]
 
 
 def _silence(seconds: float) -> np.ndarray:
     return np.zeros(round(seconds * SAMPLE_RATE), np.float32)
 
 
+def level_lines(spoken: list[np.ndarray], speakers: list[str]) -> list[np.ndarray]:
+    """Every line at ``LINE_LUFS`` with its peaks under the limiter's ceiling.
+
+    The limiter takes more loudness from a voice with sharp peaks (Piper's) than from a smooth
+    one (hibari's), so each line is measured again after limiting and brought back to the target.
+    """
+    gains = _with_usual([LINE_LUFS - line_loudness(s) if _metered(s) else None
+                         for s in spoken], speakers)
+    results = [limited(s * np.float32(10 ** (gain / 20)))
+               for s, gain in zip(spoken, gains, strict=True)]
+    corrections = _with_usual([LINE_LUFS - loudness if _metered(s) else None
+                               for (s, loudness) in results], speakers)
+    return [s * np.float32(10 ** (c / 20))
+            for (s, _), c in zip(results, corrections, strict=True)]
+
+
 def speak_track(track: Track, synthesizer: Synthesizer) -> tuple[np.ndarray, list[float]]:
     """The track's lines spoken, levelled and joined; returns samples and each line's start (s)."""
     synthesizer.start_track()
     spoken = [synthesizer.speak(text, CAST[speaker]) for speaker, text in track.lines]
-    speakers = [speaker for speaker, _ in track.lines]
-    gains = [_levelling_gain(samples) for samples in spoken]
-    usual = {}
-    for speaker in set(speakers):
-        metered = [gain for gain, who in zip(gains, speakers, strict=True)
-                   if who == speaker and gain is not None]
-        usual[speaker] = float(np.median(metered)) if metered else 0.0
-    gains = [usual[who] if gain is None else gain
-             for gain, who in zip(gains, speakers, strict=True)]
+    levelled = level_lines(spoken, [speaker for speaker, _ in track.lines])
     pieces, starts, position = [_silence(LEAD_S)], [], LEAD_S
-    for number, (samples, gain) in enumerate(zip(spoken, gains, strict=True)):
+    for number, samples in enumerate(levelled):
         starts.append(round(position, 2))
         pause = AFTER_TITLE_S if number == 0 else BETWEEN_TURNS_S
-        pause = TAIL_S if number == len(spoken) - 1 else pause
-        pieces += [samples * np.float32(10 ** (gain / 20)), _silence(pause)]
+        pause = TAIL_S if number == len(levelled) - 1 else pause
+        pieces += [samples, _silence(pause)]
         position += (len(samples) + len(pieces[-1])) / SAMPLE_RATE
     return np.concatenate(pieces), starts
 
@@ -111,16 +141,16 @@ def encode(samples: np.ndarray, destination: Path, metadata: dict[str, str]) -> 
     """Two-pass EBU R128 normalisation, then Opus in Ogg, written reproducibly."""
     raw = samples.astype("<f4").tobytes()
     target = f"I={TARGET_LUFS}:TP={TARGET_PEAK_DBTP}:LRA=11"
-    limiter = f"alimiter=limit={10 ** (LIMIT_DBFS / 20):.3f}:level=false"
-    first = _ffmpeg([*_raw_input(), "-af", f"{limiter},loudnorm={target}:print_format=json",
+    safety = f"alimiter=limit={10 ** (SAFETY_DBFS / 20):.4f}:level=false:latency=true"
+    first = _ffmpeg([*_raw_input(), "-af", f"loudnorm={target}:print_format=json",
                      "-f", "null", "-"], stdin=raw)
     text = first.stderr.decode(errors="replace")
     measured = json.loads(text[text.rindex("{"):text.rindex("}") + 1])
-    second_pass = (f"{limiter},loudnorm={target}:linear=true:measured_I={measured['input_i']}"
+    second_pass = (f"loudnorm={target}:linear=true:measured_I={measured['input_i']}"
                    f":measured_TP={measured['input_tp']}:measured_LRA={measured['input_lra']}"
                    f":measured_thresh={measured['input_thresh']}"
                    f":offset={measured['target_offset']},aresample={SAMPLE_RATE}"
-                   ",aformat=channel_layouts=mono")
+                   f",{safety},aformat=channel_layouts=mono")
     tags = [arg for key, value in metadata.items() for arg in ("-metadata", f"{key}={value}")]
     destination.parent.mkdir(parents=True, exist_ok=True)
     _ffmpeg([*_raw_input(), "-af", second_pass, "-c:a", "libopus", "-b:a", BITRATE,
@@ -129,9 +159,11 @@ def encode(samples: np.ndarray, destination: Path, metadata: dict[str, str]) -> 
 
 
 def build(lesson_ids: tuple[str, ...] = LESSON_IDS, folder: Path | None = None,
-          force: bool = False, progress: bool = True) -> BuildReport:
+          force: bool = False, progress: bool = True,
+          only: set[str] | None = None) -> BuildReport:
     """Rebuild every track whose words or voices changed (all of them with ``force``), update
-    the manifest, and remove files no track uses any more.
+    the manifest, and remove files no track uses any more. ``only`` (track ids) limits the
+    build to those tracks, e.g. to check that a rebuild repeats the same bytes.
 
     Example:
         >>> report = build(("01-introduction",))  # doctest: +SKIP
@@ -146,13 +178,14 @@ def build(lesson_ids: tuple[str, ...] = LESSON_IDS, folder: Path | None = None,
     except (FileNotFoundError, ValueError):
         old = {"tracks": []}
     previous = manifest_io.entries_by_id(old)
-    tracks = course_tracks(lesson_ids)
+    tracks = [t for t in course_tracks(lesson_ids) if only is None or t.id in only]
     building = {t.id for t in tracks if force or not manifest_io.is_current(previous.get(t.id), t,
                                                                             folder)}
     report = BuildReport()
     synthesizer = Synthesizer() if building else None
     # Tracks of lessons not rebuilt now stay as they are.
-    entries = {i: e for i, e in previous.items() if e.get("lesson") not in lesson_ids}
+    entries = {i: e for i, e in previous.items()
+               if e.get("lesson") not in lesson_ids or (only is not None and i not in only)}
     for track in tqdm(tracks, desc="Audio tracks", unit="track", disable=not progress):
         if track.id not in building:
             entries[track.id] = previous[track.id]
