@@ -177,3 +177,12 @@ def test_a_missing_engine_is_named_with_the_command_that_installs_it(monkeypatch
     monkeypatch.setattr(voices, "engine_versions", lambda: {"piper-tts": "missing"})
     with pytest.raises(RuntimeError, match=r"piper-tts.*\[audio\]"):
         voices.Synthesizer()
+
+
+def test_a_build_limited_to_some_tracks_keeps_the_others(course):
+    build(course)
+    before = manifest.load(course / "audio")["tracks"]
+    report = build(course, force=True, only={"01-introduction/basic-01"})
+    assert report.built == ["01-introduction/basic-01"] and report.removed == []
+    assert [e["id"] for e in manifest.load(course / "audio")["tracks"]] == \
+        [e["id"] for e in before]

@@ -2,7 +2,7 @@
 
 Per track: each line is spoken by its voice and levelled to the same loudness (so no voice is
 louder than another), lines are joined with short pauses, then ffmpeg's ``loudnorm`` (EBU R128,
-two passes, linear gain) sets the whole track to ``TARGET_LUFS`` with the true peak under
+two passes, linear gain) sets the whole track to ``TARGET_LUFS``, a last limiter keeps the peaks under
 ``TARGET_PEAK_DBTP``, and ``libopus`` encodes it at ``BITRATE``. The encoder runs with
 ``+bitexact``, so the same text and engines give the same bytes. Needs the ``[audio]`` extra and
 ffmpeg; learners never run this.
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from pruneedu.audio import manifest as manifest_io
-from pruneedu.audio.measure import require_ffmpeg
+from pruneedu.audio.measure import Measurement, measure, require_ffmpeg
 from pruneedu.audio.tracks import Track, course_tracks
 from pruneedu.audio.voices import (
     CAST,
@@ -35,6 +35,7 @@ TARGET_PEAK_DBTP = -2.0  # Opus may overshoot a little when decoded; this keeps 
 LINE_LUFS = TARGET_LUFS  # each line is levelled first, so every voice is equally loud
 LIMIT_DBFS = -4.5  # each line's peaks, so the track needs no limiting after normalisation
 SAFETY_DBFS = -2.5  # a last limiter after normalisation that should rarely act
+MAX_TRUE_PEAK_DBTP = -1.5  # decoded Opus can overshoot the limiter; then encode again lower
 BITRATE = "24k"  # mono speech; about 3 kB per second
 LEAD_S, AFTER_TITLE_S, BETWEEN_TURNS_S, TAIL_S = 0.3, 0.8, 0.5, 0.6
 MIN_METERED_S = 1.0  # shorter lines take their voice's usual gain: too short to meter well
@@ -137,11 +138,12 @@ def speak_track(track: Track, synthesizer: Synthesizer) -> tuple[np.ndarray, lis
     return np.concatenate(pieces), starts
 
 
-def encode(samples: np.ndarray, destination: Path, metadata: dict[str, str]) -> None:
+def encode(samples: np.ndarray, destination: Path, metadata: dict[str, str],
+           safety_dbfs: float = SAFETY_DBFS) -> None:
     """Two-pass EBU R128 normalisation, then Opus in Ogg, written reproducibly."""
     raw = samples.astype("<f4").tobytes()
     target = f"I={TARGET_LUFS}:TP={TARGET_PEAK_DBTP}:LRA=11"
-    safety = f"alimiter=limit={10 ** (SAFETY_DBFS / 20):.4f}:level=false:latency=true"
+    safety = f"alimiter=limit={10 ** (safety_dbfs / 20):.4f}:level=false:latency=true"
     first = _ffmpeg([*_raw_input(), "-af", f"loudnorm={target}:print_format=json",
                      "-f", "null", "-"], stdin=raw)
     text = first.stderr.decode(errors="replace")
@@ -193,9 +195,16 @@ def build(lesson_ids: tuple[str, ...] = LESSON_IDS, folder: Path | None = None,
             continue
         samples, starts = speak_track(track, synthesizer)
         path = folder / track.file
-        encode(samples, path, {"title": track.title, "album": _lesson_title(track),
-                               "artist": "PruneEdu", "genre": "Speech"})
-        entries[track.id] = _entry(track, path, starts)
+        tags = {"title": track.title, "album": _lesson_title(track), "artist": "PruneEdu",
+                "genre": "Speech"}
+        safety = SAFETY_DBFS
+        for _ in range(3):
+            encode(samples, path, tags, safety)
+            measured = measure(path)
+            if measured.true_peak_dbtp <= MAX_TRUE_PEAK_DBTP:
+                break
+            safety -= measured.true_peak_dbtp - MAX_TRUE_PEAK_DBTP + 0.5
+        entries[track.id] = _entry(track, path, starts, measured)
         report.built.append(track.id)
         report.audio_s += len(samples) / SAMPLE_RATE
     manifest = {"format": manifest_io.FORMAT, "engines": engine_versions(),
@@ -222,10 +231,7 @@ def _track_order(entry: dict) -> tuple:
     return (entry["lesson"], KINDS.index(entry["kind"]), entry["index"])
 
 
-def _entry(track: Track, path: Path, starts: list[float]) -> dict:
-    from pruneedu.audio.measure import measure
-
-    measured = measure(path)
+def _entry(track: Track, path: Path, starts: list[float], measured: Measurement) -> dict:
     return {
         "id": track.id, "lesson": track.lesson_id, "kind": track.kind, "index": track.index,
         "title": track.title, "file": track.file,
