@@ -2,8 +2,9 @@
 
 Per track: each line is spoken by its voice and levelled to the same loudness (so no voice is
 louder than another), lines are joined with short pauses, then ffmpeg's ``loudnorm`` (EBU R128,
-two passes, linear gain) sets the whole track to ``TARGET_LUFS``, a last limiter keeps the peaks under
-``TARGET_PEAK_DBTP``, and ``libopus`` encodes it at ``BITRATE``. The encoder runs with
+two passes, linear gain) sets the whole track to ``TARGET_LUFS``, a last limiter keeps its
+peaks down, and ``libopus`` encodes it at ``BITRATE`` (again, lower, if the decoded true peak
+passes ``MAX_TRUE_PEAK_DBTP``). The encoder runs with
 ``+bitexact``, so the same text and engines give the same bytes. Needs the ``[audio]`` extra and
 ffmpeg; learners never run this.
 """
