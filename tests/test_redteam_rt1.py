@@ -29,7 +29,7 @@ from redteam_support import COURSE, DISARM, attack, mode, require_bwrap
 from pruneedu import quiz, wire
 from pruneedu.cli import main
 from pruneedu.exercises import load_exercise, run_case
-from pruneedu.grading import feedback, stats
+from pruneedu.grading import feedback, sandbox, stats
 from pruneedu.grading.classgrade import grade_class
 from pruneedu.grading.material import load_material
 from pruneedu.grading.rejects import summary
@@ -384,3 +384,31 @@ def test_root_only_proc_files_stay_unreadable_in_the_sandbox():
     run = attack(DISARM + code, "bwrap", calls=[(list(ROOT_ONLY),)])
     assert run.outcomes[0].ok, run.error
     assert run.outcomes[0].value == []
+
+
+# --- 11. A grader running as root lets the sandbox start threads without limit --------------
+# Claim: "Its resources are capped ... 64 threads" and "seccomp makes up for RLIMIT_NPROC,
+# which the kernel does not apply to root's processes". Seccomp refuses new processes, not
+# threads, and RLIMIT_NPROC (64, set by the runner) is skipped for tasks of the kernel's root
+# user, which the sandbox is when the grader runs as root. With 64 KiB stacks, the address-space
+# cap allows thousands of threads: kernel memory and PIDs of the whole host, until the deadline.
+def test_the_thread_cap_holds_even_when_the_grader_is_root():
+    require_bwrap()
+    code = textwrap.dedent("""
+        import threading
+        def f(count):
+            threading.stack_size(64 * 1024)
+            stop = threading.Event()
+            started = 0
+            try:
+                for _ in range(count):
+                    threading.Thread(target=stop.wait, daemon=True).start()
+                    started += 1
+            except RuntimeError:
+                pass
+            stop.set()
+            return started
+    """)
+    run = attack(code, "bwrap", calls=[(300,)])
+    started = run.outcomes[0].value if run.outcomes[0].ok else 0
+    assert started < sandbox.NPROC_IN_SANDBOX, f"{started} threads started in one sandbox"
