@@ -463,3 +463,25 @@ def test_the_sandboxes_pid_1_cannot_be_made_to_exec_without_limits():
     outcome = run.outcomes[0]
     hijacked = outcome.ok and isinstance(outcome.value, dict) and "limits" in outcome.value
     assert not hijacked, f"pid 1 exec'd and answered: {outcome.value}"
+
+
+# --- 13. Any local user can make a grader chmod /tmp and any file to 0700 ------------------
+# Claim: "the next grading run removes folders whose grader is gone" (unsafe-none; the test
+# suite runs it too). _remove_stale_scratch() trusts every /tmp entry named
+# pruneedu-sandbox-<dead pid>-*: when it is a symbolic link planted by another user, rmtree
+# refuses it, and the onerror handler chmods os.path.dirname(link) (that is /tmp itself) and the
+# link's TARGET (os.chmod follows links) to 0700. As root: /tmp closed to every other user, and
+# /etc/passwd (or any file the planter names) made 0700. Shown on a stand-in /tmp here.
+def test_stale_scratch_cleanup_never_changes_modes_through_a_planted_link(tmp_path, monkeypatch):
+    fake_tmp = tmp_path / "tmp"
+    fake_tmp.mkdir()
+    fake_tmp.chmod(0o1777)
+    target = tmp_path / "passwd"
+    target.write_text("root:x:0:0::/root:/bin/sh\n")
+    target.chmod(0o644)
+    dead_pid = int(Path("/proc/sys/kernel/pid_max").read_text()) + 12345
+    (fake_tmp / f"{sandbox.SCRATCH_PREFIX}{dead_pid}-planted").symlink_to(target)
+    monkeypatch.setattr("tempfile.tempdir", str(fake_tmp))
+    sandbox._remove_stale_scratch()
+    assert oct(fake_tmp.stat().st_mode & 0o7777) == oct(0o1777)
+    assert oct(target.stat().st_mode & 0o7777) == oct(0o644)
