@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -485,3 +486,74 @@ def test_stale_scratch_cleanup_never_changes_modes_through_a_planted_link(tmp_pa
     sandbox._remove_stale_scratch()
     assert oct(fake_tmp.stat().st_mode & 0o7777) == oct(0o1777)
     assert oct(target.stat().st_mode & 0o7777) == oct(0o644)
+
+
+# --- 14. A hijacked pid 1 outlives grading -----------------------------------------------------
+# Claim: "Nothing it starts survives it ... the grader kills the sandbox when a job ends". The
+# grader kills bubblewrap's process group and relies on --die-with-parent (PR_SET_PDEATHSIG) for
+# the rest. The pid 1 of attack 12 clears its own death signal and is in its own session, so it
+# lives on after the grader has returned, reparented to the host's init, with no CPU or memory
+# limit (free to spin and make every later learner's honest code time out). It sleeps 30 s here.
+# The second case is a guard for the obvious fix (bwrap --as-pid-1): the runner as pid 1 must
+# not be able to do the same by clearing its own death signal.
+SURVIVOR_PAYLOAD = """
+import ctypes, json, os, time
+libc = ctypes.CDLL(None)
+libc.prctl(15, {name!r}.encode(), 0, 0, 0)  # PR_SET_NAME: how the test finds it
+libc.prctl(1, 0, 0, 0, 0)  # PR_SET_PDEATHSIG: none
+try:
+    os.setsid()
+except OSError:
+    pass
+os.write(1, (json.dumps({{"n": 2, "ok": True, "value": "hijacked"}}) + "\\n").encode())
+time.sleep(30)
+"""
+
+RUNNER_CLEARS_ITS_DEATH_SIGNAL = DISARM + """
+import ctypes, time
+def f(x):
+    libc = ctypes.CDLL(None)
+    libc.prctl(15, {name!r}.encode(), 0, 0, 0)
+    libc.prctl(1, 0, 0, 0, 0)
+    time.sleep(30)
+"""
+
+
+def _processes_named(name: str) -> list[int]:
+    """Live (not zombie) processes whose name is ``name``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().strip() == name:
+                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("how", ["hijacked-pid-1", "runner-clears-death-signal"])
+def test_nothing_of_the_submission_outlives_grading(how):
+    require_bwrap()
+    if how == "hijacked-pid-1" and os.uname().machine != "x86_64":
+        pytest.skip(f"the exploit is x86-64 machine code; this is {os.uname().machine}: NOT run")
+    name = f"rt1s{os.getpid() % 100000}{how[:3]}"[:15]
+    if how == "hijacked-pid-1":
+        payload = SURVIVOR_PAYLOAD.format(name=name)
+        code = PID1_EXEC.replace(PID1_EXEC[PID1_EXEC.index('PAYLOAD = """'):
+                                           PID1_EXEC.index("def f(x):")],
+                                 f"PAYLOAD = {payload!r}\n\n")
+        run = attack(code, "bwrap")
+    else:
+        run = attack(RUNNER_CLEARS_ITS_DEATH_SIGNAL.format(name=name), "bwrap", time_limit_s=2)
+    survivors = []
+    try:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and not survivors:
+            time.sleep(0.5)
+            survivors = _processes_named(name)
+        assert survivors == [], f"still alive after grading ({run.error or 'answered'})"
+    finally:
+        for pid in survivors:
+            os.kill(pid, signal.SIGKILL)  # our own submission's process, found by its name
