@@ -282,6 +282,7 @@ def hostile_class(tmp_path):
     return folder, material
 
 
+@pytest.mark.xfail(strict=True, reason="fixed on h11b: terminal controls in the printed rejects")
 def test_the_printed_rejects_summary_holds_no_terminal_controls(hostile_class):
     folder, material = hostile_class
     grades = grade_class(folder, material, progress=False)
@@ -290,6 +291,7 @@ def test_the_printed_rejects_summary_holds_no_terminal_controls(hostile_class):
     assert not CONTROL.search(printed), repr(CONTROL.findall(printed))
 
 
+@pytest.mark.xfail(strict=True, reason="fixed on h11b: terminal controls in the stats table")
 def test_the_stats_table_holds_no_terminal_controls(hostile_class):
     folder, material = hostile_class
     grades = grade_class(folder, material, progress=False)
@@ -297,6 +299,7 @@ def test_the_stats_table_holds_no_terminal_controls(hostile_class):
     assert not CONTROL.search(table), repr(CONTROL.findall(table))
 
 
+@pytest.mark.xfail(strict=True, reason="fixed on h11b: formula injection in the rejects CSV")
 def test_no_rejects_csv_cell_starts_a_spreadsheet_formula(hostile_class, tmp_path):
     folder, _ = hostile_class
     out = tmp_path / "out" / "gradebook.csv"
@@ -313,6 +316,7 @@ def test_no_rejects_csv_cell_starts_a_spreadsheet_formula(hostile_class, tmp_pat
 # named b"mallory-\xff.txt" (any zip from a Latin-1 machine) reaches the rejects as a lone
 # surrogate; writing gradebook.json / gradebook.rejects.csv as UTF-8 raises, and `grade` exits
 # 2 ("the output is not to be used") with only the CSV written.
+@pytest.mark.xfail(strict=True, reason="fixed on h11b: a non-UTF-8 file name fails the class")
 def test_a_file_name_that_is_not_utf8_is_a_reject_not_a_failed_class(tmp_path):
     folder = tmp_path / "subs"
     folder.mkdir()
@@ -332,6 +336,7 @@ def test_a_file_name_that_is_not_utf8_is_a_reject_not_a_failed_class(tmp_path):
 # Learner ids are self-declared in responses files. Mallory hands in one file as "Ada" (so "ada"
 # gets the case-collision suffix "ada-" + sha256("ada")[:8]) and one as exactly that name:
 # both learners' feedback goes to ada-fdee430d.md, and the later (mallory's) replaces ada's.
+@pytest.mark.xfail(strict=True, reason="fixed on h11b: feedback file names collide")
 def test_feedback_file_names_never_collide():
     taken = "ada-" + hashlib.sha256(b"ada").hexdigest()[:8]
     names = feedback.feedback_file_names(["Ada", "ada", taken])
@@ -343,6 +348,7 @@ def test_feedback_file_names_never_collide():
 # are pasted into the "Not graded" list of the learner NAMED in the responses file, who may
 # not be its author (learner ids are self-declared): mallory can put a phishing link or HTML
 # into ada's feedback. (Here the file carries an unknown question id; a file name does too.)
+@pytest.mark.xfail(strict=True, reason="fixed on h11b: learner strings in feedback Markdown/HTML")
 def test_feedback_quotes_student_strings_inertly(tmp_path):
     material = load_material(FIXTURE / "quizzes", FIXTURE / "exercises")
     bank = material.banks["demo-quiz"]
