@@ -63,11 +63,9 @@ PACKAGE = Path(__file__).resolve().parents[1]  # the pruneedu package folder
 RUNNER_FILES = ("__init__.py", "wire.py", "sandbox_runner/__init__.py",
                 "sandbox_runner/runner.py", "sandbox_runner/guards.py")
 TORCH_FILES = ("models.py", "wire_torch.py", "argcheck.py")
-# /proc entries Docker masks or makes read-only in its containers. They matter most when the
-# grader runs as root: the sandbox's user then IS root on the host to the kernel (uid 0, with
-# no capabilities), and files such as /proc/sys/* or /proc/sysrq-trigger check only that.
-# The root-only files describing the kernel's memory are masked too (a uid of its own cannot
-# read them anyway; the mask holds if it ever could).
+# /proc entries Docker masks or makes read-only in its containers, and the root-only files that
+# map the kernel's memory. The sandbox's uid is never 0 to the kernel (see host_uid), so files
+# that check only for uid 0 (/proc/sys/*, slabinfo) are closed anyway; these hold if it were.
 PROC_MASKED = ("acpi", "asound", "kcore", "keys", "latency_stats", "timer_list", "timer_stats",
                "sched_debug", "scsi", "interrupts", "kallsyms", "kmsg", "slabinfo",
                "vmallocinfo", "pagetypeinfo", "kpageflags", "kpagecount", "kpagecgroup")

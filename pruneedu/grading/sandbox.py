@@ -16,13 +16,17 @@ Isolation modes (:data:`ISOLATION_MODES`):
 Whatever the mode: one sandbox serves ONE learner (:func:`run_jobs` takes that learner's jobs);
 each job has its own deadline, and a job that hangs, crashes or garbles the channel is ended
 by killing the sandbox, which then restarts for the remaining jobs. The sandbox receives
-inputs and returns values over a pipe; expected values and checkers stay here. Replies are
-parsed within caps (:data:`MAX_REPLY_BYTES` a reply, :data:`MAX_SESSION_BYTES` in all, and
-:class:`pruneedu.wire.Limits`), NaN/infinity are refused unless a job allows them, and every
-error text from the child is cleaned (control and bidi characters removed) and cut to
-:data:`MAX_ERROR_CHARS`. Public calls of all jobs run before any hidden call, and every
-outcome records whether hidden inputs had already entered its process (``after_hidden``):
-feedback quotes nothing of such outcomes. An interrupted grader (exception, SIGINT, SIGTERM,
+inputs and returns values over a Unix socket pair (a pipe could be reopened from inside and
+jammed), written without blocking past the job's deadline; expected values and checkers stay
+here. Replies are parsed within caps (:data:`MAX_REPLY_BYTES` a reply,
+:data:`MAX_SESSION_BYTES` in all, and :class:`pruneedu.wire.Limits`), NaN/infinity are
+refused unless a job allows them, strings unless its ``returns`` kind does, and a value of
+another kind than ``returns`` fails the call. Every error text from the child is cleaned
+(control and bidi characters removed) and cut to :data:`MAX_ERROR_CHARS`. Public calls of
+all jobs run before any hidden call, and every outcome records whether hidden inputs had
+already entered its process (``after_hidden``), every run whether its error may be quoted
+(``error_quotable``, False for an exit status or signal after hidden inputs too): feedback
+quotes nothing of such outcomes. An interrupted grader (exception, SIGINT, SIGTERM,
 SIGKILL) takes its sandboxes with it, and nothing of them stays in ``/tmp``.
 
 The API is safe to call from several threads or processes at once (no ``preexec_fn``, no
@@ -380,22 +384,26 @@ class _Session:
 def _runner_pidfd(info: int, bubblewrap_pid: int, deadline: float) -> int | None:
     """A pidfd of the sandbox's pid 1, from bubblewrap's ``--info-fd`` report (None when
     bubblewrap failed before reporting: the start then fails on its own)."""
-    data = b""
+    data, report = b"", None
     poller = select.poll()
     poller.register(info, select.POLLIN)
-    while len(data) < 4096:
+    while report is None and len(data) < 4096:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not poller.poll(remaining * 1000):
             return None
         chunk = os.read(info, 4096)
         if not chunk:
-            break
+            return None
         data += chunk
+        try:
+            report = json.loads(data)
+        except ValueError:
+            continue  # not all of it yet
     try:
-        pid = json.loads(data)["child-pid"]
-        pidfd = os.pidfd_open(pid)
-    except (ValueError, KeyError, TypeError, OSError):
+        pidfd = os.pidfd_open(report["child-pid"])
+    except (KeyError, TypeError, OSError):
         return None
+    pid = report["child-pid"]
     # The pid is bubblewrap's child until bubblewrap ends; check that it still is (the pidfd
     # now holds that process, whatever later reuses the number).
     try:
