@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from redteam_support import COURSE, DISARM, attack, mode, require_bwrap
 from test_redteam_rt1 import PID1_EXEC, RUNNER_CLEARS_ITS_DEATH_SIGNAL, _processes_named
 
@@ -342,6 +341,7 @@ def test_check_hands_in_networks_and_refuses_nan_like_the_grader(tmp_path, capsy
         STATE = {k: v.numpy() for k, v in models.lenet_300_100(seed=0).state_dict().items()}
         CASES = [TestCase("lenet", (ModelSpec("lenet_300_100", STATE),), exact)]
     """))
+    torch = pytest.importorskip("torch")
     received = []
 
     def size(net):

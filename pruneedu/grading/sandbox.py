@@ -215,15 +215,16 @@ class _Session:
                 fd = bwrap.seccomp_pipe()
                 info, info_inside = os.pipe()
                 try:
-                    argv = bwrap.command(bwrap.runner_argv(bwrap.python_executable(),
-                                                           bwrap.RUNNER_ROOT),
-                                         fd, torch, info_inside, uid)
-                    self.process = self._spawn(argv, inside, env={"PATH": "/usr/bin:/bin"},
-                                               pass_fds=(fd, info_inside))
-                finally:
-                    os.close(fd)
-                    os.close(info_inside)
-                try:
+                    try:
+                        argv = bwrap.command(bwrap.runner_argv(bwrap.python_executable(),
+                                                               bwrap.RUNNER_ROOT),
+                                             fd, torch, info_inside, uid)
+                        self.process = self._spawn(argv, inside,
+                                                   env={"PATH": "/usr/bin:/bin"},
+                                                   pass_fds=(fd, info_inside))
+                    finally:
+                        os.close(fd)
+                        os.close(info_inside)
                     self.runner = _runner_pidfd(info, self.process.pid, startup)
                 finally:
                     os.close(info)
@@ -254,7 +255,10 @@ class _Session:
                     bwrap.runner_argv(sys.executable, str(root / "runner")), inside,
                     cwd=self.workdir, env=env)
         except BaseException:
-            self.channel.close()
+            if hasattr(self, "process"):
+                self.close()  # a started sandbox never outlives a failed start
+            else:
+                self.channel.close()
             raise
         finally:
             inside.close()
@@ -364,10 +368,11 @@ class _Session:
                 pass
             os.close(self.runner)
             self.runner = None
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        if process.returncode is None:  # once reaped, the number may be someone else's
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         self.channel.close()
         process.wait()
         if self.scratch is not None:
