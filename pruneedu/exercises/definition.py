@@ -11,7 +11,10 @@ An exercise is a folder ``exercises/<id>/`` holding:
   ``memory_limit_mb``, ``array_type`` (``torch`` or ``numpy``: what arrays the function
   receives), ``allow_nonfinite`` (NaN/infinity accepted in results; default no) and ``kind``
   (``function``, the default, or ``capstone``: a model file judged by
-  :mod:`pruneedu.exercises.capstone`, whose settings sit under ``capstone:``);
+  :mod:`pruneedu.exercises.capstone`, whose settings sit under ``capstone:``) and ``returns``
+  (what the function must return, such as ``array`` or ``list of array``:
+  :func:`pruneedu.wire.parse_returns`; default ``data``, any value but strings); an output of
+  another kind fails its test before the checker runs;
 - ``stub.py``: the starting point handed to learners (the body raises NotImplementedError);
 - ``solution.py``: the reference solution (never released);
 - ``public_tests.py`` and ``hidden_tests.py``: each defines ``CASES``, a list of
@@ -42,7 +45,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pruneedu import paths
+from pruneedu import paths, wire
 from pruneedu.yamlfile import CourseFileError, read_yaml
 
 ARRAY_TYPES = ("torch", "numpy")
@@ -104,6 +107,7 @@ class Exercise:
     kind: str = "function"
     allow_nonfinite: bool = False
     settings: dict = field(default_factory=dict, compare=False, hash=False)
+    returns: str = wire.DEFAULT_RETURNS
 
     @property
     def stub_path(self) -> Path:
@@ -198,6 +202,11 @@ def load_exercise(exercise: str | Path, root: Path | None = None) -> Exercise:
     lesson = spec.get("lesson")
     if lesson is not None and lesson not in LESSONS:
         raise CourseFileError(f"{spec_path}: lesson must be one of {LESSONS}, not {lesson!r}.")
+    returns = str(spec.get("returns", wire.DEFAULT_RETURNS))
+    try:
+        wire.parse_returns(returns)
+    except ValueError as error:
+        raise CourseFileError(f"{spec_path}: {error}") from None
     settings = spec.get("capstone", {})
     if not isinstance(settings, dict) or (kind == "capstone") != bool(settings):
         raise CourseFileError(f"{spec_path}: a capstone (and only a capstone) has a "
@@ -208,6 +217,7 @@ def load_exercise(exercise: str | Path, root: Path | None = None) -> Exercise:
         memory_limit_mb=int(spec.get("memory_limit_mb", 1024)), array_type=array_type,
         folder=folder.resolve(), lesson=lesson, kind=kind,
         allow_nonfinite=bool(spec.get("allow_nonfinite", False)), settings=dict(settings),
+        returns=returns,
     )
 
 
@@ -220,8 +230,13 @@ def load_exercises(root: Path | None = None) -> dict[str, Exercise]:
     return {exercise.id: exercise for exercise in found}
 
 
-def run_case(case: TestCase, output: Any) -> TestResult:
-    """Judge one output (already decoded: numpy arrays, module descriptions) with its checker."""
+def run_case(case: TestCase, output: Any, returns: str = wire.DEFAULT_RETURNS) -> TestResult:
+    """Judge one output (already decoded: numpy arrays, module descriptions) with its checker,
+    once it is of the kind the exercise ``returns`` (a checker never sees a list of strings
+    where it expects an array: ``np.asarray`` would make gigabytes of it)."""
+    kind_problem = wire.check_returns(output, returns)
+    if kind_problem:
+        return TestResult(case.name, False, kind_problem, hint=case.hint)
     try:
         problem = case.check(case.args, output)
     except Exception as error:  # a checker that trips over odd output is that output's fault

@@ -66,7 +66,8 @@ def run_function(exercise: Exercise, func: Callable, cases: Sequence[TestCase]
     networks as ``nn.Module``); outputs travel back and are judged by the case's checker.
     Never raises because of ``func``.
     """
-    limits = wire.Limits(allow_nonfinite=exercise.allow_nonfinite)
+    limits = wire.Limits(allow_nonfinite=exercise.allow_nonfinite,
+                         allow_strings=wire.returns_strings(exercise.returns))
     results = []
     for case in cases:
         try:
@@ -84,7 +85,7 @@ def run_function(exercise: Exercise, func: Callable, cases: Sequence[TestCase]
             results.append(TestResult(case.name, False, f"the result cannot be checked: {error}",
                                       hint=case.hint))
             continue
-        results.append(run_case(case, decoded))
+        results.append(run_case(case, decoded, exercise.returns))
     return results
 
 

@@ -66,7 +66,8 @@ def grade_capstone(exercise: Exercise, encoded: str, hide: Sequence[Path] = (),
     images, labels = test_digits()
     run = run_calls(_probe_source(), "predict", [(np.frombuffer(content, np.uint8), images)],
                     array_type="torch", time_limit_s=exercise.time_limit_s,
-                    memory_limit_mb=exercise.memory_limit_mb, hide=hide, isolation=isolation)
+                    memory_limit_mb=exercise.memory_limit_mb, hide=hide, isolation=isolation,
+                    returns="array")
     outcome = run.outcomes[0]
     if not outcome.ok:
         return _failed(exercise, f"the model file could not be used: {outcome.error}",

@@ -8,7 +8,10 @@ that reason.
 
 The score is ``points * passed / total`` over the public and hidden tests together. Public
 results keep their names and reasons (a learner may see them); hidden results are reported to
-the learner only as a count, because their names and reasons describe the hidden inputs. All
+the learner only as a count, because their names and reasons describe the hidden inputs.
+Whatever the learner's code produced after hidden inputs had entered its process is never
+quoted: ``ExerciseResult.error_quotable`` says whether ``error`` may be shown to the learner,
+and a public result produced that late carries :data:`WITHHELD` instead of its reason. All
 of one learner's functions run in ONE sandbox (:func:`grade_learner_code`), with each
 exercise's own deadline. The capstone (a model file, not a function) is graded by
 :mod:`pruneedu.grading.capstone`.
@@ -32,10 +35,14 @@ from pruneedu.exercises import Exercise, TestResult, run_case
 from pruneedu.exercises.extract import extract_function
 from pruneedu.grading.sandbox import Job, SandboxRun, run_jobs
 
+WITHHELD = ("it failed after hidden test inputs had reached your code, so the grader does not "
+            "show its details")
+
 
 @dataclass(frozen=True)
 class ExerciseResult:
-    """One learner's result on one exercise; ``error`` explains a run that failed as a whole."""
+    """One learner's result on one exercise; ``error`` explains a run that failed as a whole
+    (for the instructor; shown to the learner only when ``error_quotable``)."""
 
     exercise_id: str
     score: float
@@ -44,6 +51,7 @@ class ExerciseResult:
     hidden: list[TestResult] = field(default_factory=list)
     error: str = ""
     isolation: str = ""
+    error_quotable: bool = True
 
     @property
     def passed(self) -> int:
@@ -95,7 +103,7 @@ def grade_learner_code(work: Sequence[tuple[Exercise, str]], hide: Sequence[Path
                         array_type=exercise.array_type,
                         time_limit_s=time_limit_s or exercise.time_limit_s,
                         memory_limit_mb=exercise.memory_limit_mb,
-                        allow_nonfinite=exercise.allow_nonfinite))
+                        allow_nonfinite=exercise.allow_nonfinite, returns=exercise.returns))
         graded.append((exercise, public, hidden))
     if jobs:
         runs = run_jobs(jobs, isolation=isolation, forbidden=hide)
@@ -107,15 +115,18 @@ def grade_learner_code(work: Sequence[tuple[Exercise, str]], hide: Sequence[Path
 def _judge(exercise: Exercise, public: list, hidden: list, run: SandboxRun) -> ExerciseResult:
     cases = public + hidden
     results = []
-    for case, outcome in zip(cases, run.outcomes, strict=True):
+    for index, (case, outcome) in enumerate(zip(cases, run.outcomes, strict=True)):
         if outcome.ok:
-            results.append(run_case(case, outcome.value))
+            result = run_case(case, outcome.value, exercise.returns)
         else:
-            results.append(TestResult(case.name, False, outcome.error))
+            result = TestResult(case.name, False, outcome.error)
+        if index < len(public) and not outcome.quotable and not result.passed:
+            result = TestResult(case.name, False, WITHHELD)
+        results.append(result)
     passed = sum(result.passed for result in results)
     score = exercise.points * passed / len(cases) if cases else 0.0
     return ExerciseResult(exercise.id, score, exercise.points, results[: len(public)],
-                          results[len(public):], run.error, run.isolation)
+                          results[len(public):], run.error, run.isolation, run.error_quotable)
 
 
 def _unrunnable(exercise: Exercise, public: list, hidden: list, problem: str,
