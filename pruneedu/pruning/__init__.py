@@ -1,4 +1,5 @@
-"""Pruning: weights (unstructured), neurons and channels (structured), schedules, tickets.
+"""Pruning: weights (unstructured), n:m (semi-structured), neurons and channels (structured),
+activation-aware scores, schedules, tickets.
 
 Every function wraps ``torch.nn.utils.prune`` or builds a new, smaller model; masking itself
 is torch's. Taught in notebooks 02-weight-vs-node and 03-challenges.
@@ -9,6 +10,7 @@ Example:
     >>> small = pruning.prune_nodes(net, amount=0.5)
 """
 
+from pruneedu.pruning.activation import input_norms, prune_within_rows
 from pruneedu.pruning.channels import prune_channels
 from pruneedu.pruning.iterative import prune_iteratively, rewind_to_init
 from pruneedu.pruning.masks import (
@@ -19,6 +21,7 @@ from pruneedu.pruning.masks import (
 )
 from pruneedu.pruning.nodes import prune_nodes
 from pruneedu.pruning.schedules import cubic_schedule, geometric_schedule
+from pruneedu.pruning.semi_structured import prune_n_of_m
 from pruneedu.pruning.sensitivity import Sensitivity, sensitivity_scan
 from pruneedu.pruning.storage import STORAGES, load_compressed, save_compressed
 from pruneedu.pruning.weights import make_permanent, prune_weights
@@ -31,13 +34,16 @@ __all__ = [
     "effective_state_dict",
     "effective_weight",
     "geometric_schedule",
+    "input_norms",
     "load_compressed",
     "make_permanent",
     "prunable_layers",
     "prune_channels",
     "prune_iteratively",
+    "prune_n_of_m",
     "prune_nodes",
     "prune_weights",
+    "prune_within_rows",
     "rewind_to_init",
     "save_compressed",
     "sensitivity_scan",
