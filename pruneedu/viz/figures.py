@@ -170,10 +170,14 @@ class BlitRenderer:
         self._background = None
         self._animated: list[Artist] = []
 
-    def full(self) -> bytes:
-        """Redraw everything (after axes limits, curves or titles changed)."""
-        # Lay out again only here: new tick labels may need room. Moves keep this layout.
-        self.figure.set_layout_engine(self._layout)
+    def full(self, relayout: bool = False) -> bytes:
+        """Redraw everything (after axes limits, curves or titles changed).
+
+        The layout found by the first draw is kept unless ``relayout``: the layout solver is
+        the slowest part of a redraw, and a picture whose axes jump about is hard to follow.
+        """
+        if relayout or self._background is None:
+            self.figure.set_layout_engine(self._layout)
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self.figure.set_layout_engine("none")

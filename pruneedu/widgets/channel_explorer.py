@@ -33,7 +33,7 @@ from pruneedu.widgets.readouts import (
     readout_row,
     show_value,
 )
-from pruneedu.widgets.timing import quick_latencies_ms
+from pruneedu.widgets.timing import one_thread, quick_latencies_ms
 
 DEFAULT_CHANNEL_AMOUNTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -118,6 +118,7 @@ class ChannelExplorer(widgets.VBox):
     def current(self) -> ChannelStep:
         return self._by_amount[self.slider.value]
 
+    @one_thread
     def _measure(self, net: nn.Sequential, data: MNIST, amount: float) -> ChannelStep:
         model = pruning.prune_channels(net, amount=amount) if amount else pruning.copy_model(net)
         convs = [(name, m) for name, m in model.named_children() if isinstance(m, nn.Conv2d)]

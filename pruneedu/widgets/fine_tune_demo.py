@@ -32,6 +32,7 @@ from pruneedu.widgets.readouts import (
     show_value,
 )
 from pruneedu.widgets.sweep import MagnitudePruner
+from pruneedu.widgets.timing import one_thread
 
 STEP = 0.01
 
@@ -117,6 +118,7 @@ class FineTuneDemo(widgets.VBox):
         """Test accuracy of the chosen amount's run after 0, 1, 2, ... epochs."""
         return self._run().accuracies
 
+    @one_thread
     def _run(self) -> Run:
         amount = on_step(self.amount.value, STEP)
         if amount not in self.runs:
@@ -151,6 +153,7 @@ class FineTuneDemo(widgets.VBox):
         self._show("ready: pruned, not yet fine-tuned" if not epochs else
                    f"back to this amount's run: {epochs} epoch(s) so far")
 
+    @one_thread
     def _show(self, status: str) -> None:
         run = self._run()
         show_value(self.accuracy, format_percent(run.accuracies[-1]))

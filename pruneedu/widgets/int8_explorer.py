@@ -34,6 +34,7 @@ from pruneedu.widgets.readouts import (
     show_value,
 )
 from pruneedu.widgets.sweep import MagnitudePruner
+from pruneedu.widgets.timing import one_thread
 
 STEP = 0.005
 NAMES = {"dense": "dense float32", "sparse": "sparse float32", "int8": "dense int8",
@@ -110,6 +111,7 @@ class Int8Explorer(widgets.VBox):
     def current(self) -> Int8Step:
         return self.measure(self.slider.value)
 
+    @one_thread
     def measure(self, amount: float) -> Int8Step:
         """Prune to ``amount`` (on the 0.5% grid), quantize, measure; kept for next time."""
         amount = on_step(amount, STEP)

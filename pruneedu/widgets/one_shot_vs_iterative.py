@@ -33,6 +33,7 @@ from pruneedu.pruning._checks import check_amounts
 from pruneedu.viz.palette import REFERENCE
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
+    FigureView,
     check_splits,
     format_percent,
     note,
@@ -44,6 +45,7 @@ from pruneedu.widgets.sweep import MagnitudePruner
 
 DEFAULT_AMOUNTS = (0.9, 0.95, 0.98, 0.99)
 DEFAULT_BUDGETS = (1, 2, 5, 10)
+METHODS = ("one-shot", "iterative")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class OneShotVsIterative(widgets.VBox):
         amount, budget (``ToggleButtons``), button (Run), progress (``IntProgress``);
         readouts: one_shot, iterative, gap, untuned, status; results: {(amount, budget):
         ``Comparison``}; current: the comparison for the chosen settings or None; table
-        (HTML of every comparison so far); figure and image (the figure as a PNG).
+        (HTML of every comparison so far); figure.
 
     Example:
         >>> from torch.utils.data import TensorDataset
@@ -133,8 +135,9 @@ class OneShotVsIterative(widgets.VBox):
         self.status = readout("Status")
         self.table = widgets.HTML()
         self._seconds_per_epoch: float | None = None
-        self.figure = self._draw(None)
-        self.image = viz.figure_image(self.figure)
+        self.figure = self._build_figure()
+        self._show_result(None)
+        self.view = FigureView(self.figure)
         self.button.on_click(self._run_clicked)
         self.amount.observe(self._update, names="value")
         self.budget.observe(self._update, names="value")
@@ -142,7 +145,7 @@ class OneShotVsIterative(widgets.VBox):
         super().__init__([
             self.amount, self.budget, widgets.HBox([self.button, self.progress]),
             readout_row([self.one_shot, self.iterative]),
-            readout_row([self.gap, self.untuned]), self.status, self.image,
+            readout_row([self.gap, self.untuned]), self.status, self.view.image,
             note(f"Each dot is one seed ({seeds_text}); the bar is their mean. A gap smaller "
                  "than the spread of the dots settles nothing, and one model on one small data "
                  "set says nothing about other networks."),
@@ -218,41 +221,48 @@ class OneShotVsIterative(widgets.VBox):
             self.button.disabled = self.amount.disabled = self.budget.disabled = False
         self._update()
 
-    def _draw(self, result: Comparison | None) -> Figure:
-        """The seeds of both methods as dots, their means as bars, against the references."""
-        with viz.course_style():
-            fig = viz.new_figure(viz.figures.FULL_WIDTH * 0.7, 3.5)
-            ax = viz.style_axes(fig.add_subplot(), percent_y=True)
-            untuned = self.untuned_accuracy[self.amount.value]
-            ax.axhline(self.reference, color=viz.ROLE_COLORS["baseline"], linestyle="--",
-                       linewidth=1.2, label="unpruned model")
-            ax.axhline(untuned, color=REFERENCE, linestyle=":", linewidth=1.8,
-                       label="one-shot, no fine-tuning")
-            ax.set_xticks([0, 1], ["one-shot\n+ budget",
-                                   f"iterative, {self._rounds} rounds\n+ same budget"])
-            ax.set_xlim(-0.6, 1.6)
-            ax.grid(axis="x", visible=False)
-            ax.set_ylabel("test accuracy")
-            values = [self.reference, untuned]
-            epochs = "1 epoch" if self.budget.value == 1 else f"{self.budget.value} epochs"
-            title = f"{self.amount.value:.0%} sparsity, {epochs}"
-            if result is None:
-                ax.set_title(f"{title}: not run yet")
-            else:
-                ax.set_title(f"{title} of fine-tuning")
-                for x, method, accuracies in ((0, "one-shot", result.one_shot),
-                                              (1, "iterative", result.iterative)):
-                    offsets = [x + 0.12 * (i - (len(accuracies) - 1) / 2)
-                               for i in range(len(accuracies))]
-                    ax.plot(offsets, accuracies, "o", markersize=8, markerfacecolor="white",
-                            markeredgewidth=2, color=viz.ROLE_COLORS[method], linestyle="none",
-                            label=f"{method}: one dot per seed, bar = mean")
-                    ax.hlines(statistics.mean(accuracies), x - 0.3, x + 0.3, linewidth=3,
-                              color=viz.ROLE_COLORS[method])
-                    values += list(accuracies)
-            ax.set_ylim(max(0.0, min(values) - 0.01), min(1.0, max(values) + 0.01))
-            viz.legend_below(fig, ncols=2)
+    @viz.course_style()
+    def _build_figure(self) -> Figure:
+        """The axes, references and (empty) seed dots and mean bars of both methods, drawn
+        once; :meth:`_show_result` fills them in."""
+        fig = viz.new_figure(viz.figures.FULL_WIDTH * 0.7, 3.5)
+        ax = viz.style_axes(fig.add_subplot(), percent_y=True)
+        ax.axhline(self.reference, color=viz.ROLE_COLORS["baseline"], linestyle="--",
+                   linewidth=1.2, label="unpruned model")
+        ax.axhline(0.0, color=REFERENCE, linestyle=":", linewidth=1.8, gid="untuned",
+                   label="one-shot, no fine-tuning")
+        for method in METHODS:
+            ax.plot([], [], "o", markersize=8, markerfacecolor="white", markeredgewidth=2,
+                    color=viz.ROLE_COLORS[method], linestyle="none", gid=f"dots/{method}",
+                    label=f"{method}: one dot per seed, bar = mean")
+            ax.plot([], [], linewidth=3, color=viz.ROLE_COLORS[method], gid=f"mean/{method}")
+        ax.set_xticks([0, 1], ["one-shot\n+ budget",
+                               f"iterative, {self._rounds} rounds\n+ same budget"])
+        ax.set_xlim(-0.6, 1.6)
+        ax.grid(axis="x", visible=False)
+        ax.set_ylabel("test accuracy")
+        ax.set_title(" ")
+        viz.legend_below(fig, ncols=2)
         return fig
+
+    def _show_result(self, result: Comparison | None) -> None:
+        ax = self.figure.axes[0]
+        untuned = self.untuned_accuracy[self.amount.value]
+        viz.find_artist(self.figure, "untuned").set_ydata([untuned, untuned])
+        values = [self.reference, untuned]
+        epochs = "1 epoch" if self.budget.value == 1 else f"{self.budget.value} epochs"
+        title = f"{self.amount.value:.0%} sparsity, {epochs}"
+        for x, method in enumerate(METHODS):
+            dots = viz.find_artist(self.figure, f"dots/{method}")
+            mean = viz.find_artist(self.figure, f"mean/{method}")
+            accuracies = () if result is None else getattr(result, method.replace("-", "_"))
+            dots.set_data([x + 0.12 * (i - (len(accuracies) - 1) / 2)
+                           for i in range(len(accuracies))], list(accuracies))
+            middle = [statistics.mean(accuracies)] * 2 if accuracies else []
+            mean.set_data([x - 0.3, x + 0.3] if accuracies else [], middle)
+            values += list(accuracies)
+        ax.set_title(f"{title}: not run yet" if result is None else f"{title} of fine-tuning")
+        ax.set_ylim(max(0.0, min(values) - 0.01), min(1.0, max(values) + 0.01))
 
     def _update(self, change: dict | None = None) -> None:
         result = self.current
@@ -272,8 +282,8 @@ class OneShotVsIterative(widgets.VBox):
             show_value(self.gap, f"{statistics.mean(gaps):+.1f} points "
                                  f"(seeds: {min(gaps):+.1f} to {max(gaps):+.1f})")
             self._say("done and kept: pick other settings to compare")
-        self.figure = self._draw(result)
-        self.image.value = viz.figure_png(self.figure, compress_level=1)
+        self._show_result(result)
+        self.view.redraw()
         self.table.value = self._table_html()
 
     def _table_html(self) -> str:

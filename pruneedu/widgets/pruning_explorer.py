@@ -34,6 +34,7 @@ from pruneedu.widgets.readouts import (
     show_value,
 )
 from pruneedu.widgets.sweep import MagnitudePruner, SweepStep
+from pruneedu.widgets.timing import one_thread
 
 # The curve's points: dense at the low end, fine where accuracy starts to fall (above ~90%
 # for LeNet-300-100). The slider itself moves in even steps between 0 and the last of them.
@@ -176,6 +177,7 @@ class PruningExplorer(widgets.VBox):
             ax.set_xlabel(f"weights pruned ({where})")
         self._update(redraw=True)
 
+    @one_thread
     def _update(self, change: dict | None = None, redraw: bool = False) -> None:
         step = self.current
         show_value(self.sparsity, format_percent(step.sparsity))
@@ -186,7 +188,7 @@ class PruningExplorer(widgets.VBox):
         show_value(self.per_layer, "  ".join(f"{name} {format_percent(value)}"
                                              for name, value in step.layer_sparsity.items()))
         viz.move_marker(self.figure, step.amount, step.accuracy)
-        if redraw:
-            self.view.redraw()
+        if redraw:  # a new scope: new curves and legend entries, so lay the figure out again
+            self.view.redraw(relayout=True)
         else:
             self.view.refresh()

@@ -132,8 +132,8 @@ class FigureView:
     def refresh(self) -> None:
         self.image.value = self._renderer.moved()
 
-    def redraw(self) -> None:
-        self.image.value = self._renderer.full()
+    def redraw(self, relayout: bool = False) -> None:
+        self.image.value = self._renderer.full(relayout)
 
 
 def amount_slider(description: str, maximum: float, step: float = 0.005, value: float = 0.0,

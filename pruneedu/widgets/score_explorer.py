@@ -36,6 +36,7 @@ from pruneedu.widgets.readouts import (
     readout_row,
     show_value,
 )
+from pruneedu.widgets.timing import one_thread
 
 STEP = 0.01
 SCORES = {"magnitude": "magnitude |W|", "activation": "activation-aware |W| x ||X||"}
@@ -127,6 +128,7 @@ class ScoreExplorer(widgets.VBox):
     def current(self) -> ScoreStep:
         return self.measure(self.slider.value)
 
+    @one_thread
     def measure(self, amount: float) -> ScoreStep:
         """Both scores at ``amount`` (on the 1% grid), measured once and kept."""
         amount = on_step(amount, STEP)

@@ -37,6 +37,7 @@ from pruneedu.widgets.readouts import (
     show_value,
 )
 from pruneedu.widgets.sweep import MagnitudePruner
+from pruneedu.widgets.timing import one_thread
 
 # Groups must divide every row: LeNet-300-100 has rows of 784, 300 and 100 weights.
 PATTERNS = ((2, 4), (1, 2), (1, 4), (3, 4))
@@ -128,6 +129,7 @@ class SemiStructuredExplorer(widgets.VBox):
         return (pruning.prune_n_of_m(pruning.copy_model(self._net), n, m),
                 self._pruner.pruned_copy(1 - n / m))
 
+    @one_thread
     def measure(self, n: int, m: int) -> PatternStep:
         if (n, m) not in self.steps:
             semi, free = self.models(n, m)
@@ -160,12 +162,20 @@ class SemiStructuredExplorer(widgets.VBox):
         fig = viz.new_figure(viz.figures.FULL_WIDTH, 2.9)
         axes = fig.subplots(1, 2)
         for ax, gid in zip(axes, ("semi", "free"), strict=True):
+            # Everything a pattern changes is animated: a choice only redraws those artists.
             ax.imshow(np.zeros((BLOCK_ROWS, BLOCK_COLUMNS)), cmap=ListedColormap([PAPER, INK]),
-                      vmin=0, vmax=1, interpolation="nearest", gid=f"block/{gid}")
+                      vmin=0, vmax=1, interpolation="nearest", gid=f"block/{gid}",
+                      animated=True)
+            for x in range(1, BLOCK_COLUMNS):  # enough boundaries for groups of 2
+                ax.axvline(x - 0.5, color=viz.ROLE_COLORS["semi-structured"], linewidth=1.2,
+                           gid=f"group/{gid}/{x}", animated=True, visible=False)
+            ax.title.set_animated(True)
             ax.set_xticks([])
             ax.set_yticks([])
             ax.grid(False)
             ax.set_ylabel(f"fc1 neurons 0-{BLOCK_ROWS - 1}")
+            ax.set_xlabel(f"32 neighbouring inputs (pixels {BLOCK_START}-"
+                          f"{BLOCK_START + BLOCK_COLUMNS - 1}); lines: the groups", fontsize=10)
             for spine in ax.spines.values():
                 spine.set_visible(True)
         viz.legend_below(fig, [Patch(facecolor=INK, edgecolor="#777777"),
@@ -184,15 +194,10 @@ class SemiStructuredExplorer(widgets.VBox):
                   "free": f"the same {step.sparsity:.0%} placed freely (global magnitude)"}
         for ax, (gid, mask) in zip(fig.axes[:2], (("semi", semi), ("free", free)), strict=True):
             viz.find_artist(fig, f"block/{gid}").set_data(mask[:BLOCK_ROWS, block].numpy())
-            for line in [a for a in ax.lines if a.get_gid() == "group"]:
-                line.remove()
-            for x in range(step.m, BLOCK_COLUMNS, step.m):
-                ax.axvline(x - 0.5, color=viz.ROLE_COLORS["semi-structured"], linewidth=1.2,
-                           gid="group")
+            for line in ax.lines:
+                x = int(str(line.get_gid()).rsplit("/", 1)[1])
+                line.set_visible(x % step.m == 0)
             ax.set_title(titles[gid], fontsize=11)
-            ax.set_xlabel(f"32 neighbouring inputs (pixels {BLOCK_START}-"
-                          f"{BLOCK_START + BLOCK_COLUMNS - 1}); lines: groups of {step.m}",
-                          fontsize=10)
 
     def _update(self, change: dict | None = None) -> None:
         step = self.current
@@ -210,4 +215,4 @@ class SemiStructuredExplorer(widgets.VBox):
         show_value(self.status, "ready" if step.tuned is None else "fine-tuned: kept")
         with viz.course_style():
             self._fill(self.figure, step)
-        self.view.redraw()
+        self.view.refresh()

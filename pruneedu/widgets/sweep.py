@@ -20,6 +20,7 @@ from torch.utils.data import TensorDataset
 from pruneedu import metrics, pruning, training
 from pruneedu.pruning._checks import check_amount, check_amounts
 from pruneedu.widgets.readouts import measuring
+from pruneedu.widgets.timing import one_thread
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class MagnitudePruner:
         """An independent dense copy of ``net`` with the pruned weights set to zero."""
         return pruning.copy_model(self.model_at(amount, scope))
 
+    @one_thread
     def measure(self, amount: float, eval_set: TensorDataset, scope: str = "global") -> SweepStep:
         """Prune to ``amount`` in ``scope`` and measure accuracy, counts and file sizes."""
         model = self.model_at(amount, scope)

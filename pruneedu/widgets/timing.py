@@ -1,4 +1,11 @@
-"""Quick latency readings for widgets, which must answer a slider move within ~100 ms.
+"""Computing for widgets, which must answer a slider move within ~100 ms: one thread, and
+quick latency readings.
+
+Widgets compute on one thread. Their models are small, so a second thread gains little on a
+quiet laptop, and it costs a lot on a busy one: a two-thread forward pass waits for both
+threads to get the CPU, while the browser is still drawing the last move. On a shared 2-core
+machine one evaluation of LeNet-300-100 on the test split took about 8 ms with one thread and
+190 ms with two (``benchmarks/bench_widgets.py`` times every view this way).
 
 ``metrics.latency_ms`` is the careful measurement (warm-up, blocks of repeated runs, medians)
 that the benchmarks use; it takes a few hundred milliseconds per model. A widget instead
@@ -10,14 +17,41 @@ benchmark.
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import torch
 from torch import nn
 
 from pruneedu.metrics import _example_batch
+
+Result = TypeVar("Result")
+
+
+def one_thread(function: Callable[..., Result]) -> Callable[..., Result]:
+    """Run ``function`` with torch on one thread, then restore the thread count.
+
+    Example:
+        >>> @one_thread
+        ... def threads():
+        ...     return torch.get_num_threads()
+        >>> threads()
+        1
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            torch.set_num_threads(threads)
+
+    return wrapper
 
 
 def quick_latencies_ms(nets: Sequence[nn.Module], batch_size: int = 256, runs: int = 5,

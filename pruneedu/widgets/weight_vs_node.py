@@ -35,7 +35,7 @@ from pruneedu.widgets.readouts import (
 )
 from pruneedu.widgets.sweep import MagnitudePruner
 from pruneedu.widgets.tiles import NeuronTilesView
-from pruneedu.widgets.timing import quick_latencies_ms
+from pruneedu.widgets.timing import one_thread, quick_latencies_ms
 
 DEFAULT_NODE_AMOUNTS = (0.0, 0.25, 0.5, 0.75, 0.9)
 METHODS = ("weights", "nodes")
@@ -137,6 +137,7 @@ class WeightVsNodeExplorer(widgets.VBox):
     def current(self) -> dict[str, Measured]:
         return self.measure(self.slider.value)
 
+    @one_thread
     def measure(self, amount: float) -> dict[str, Measured]:
         """Both models at ``amount`` (on the slider's 1% grid), measured once and kept."""
         amount = on_step(amount, STEP)
@@ -216,6 +217,7 @@ class WeightVsNodeExplorer(widgets.VBox):
         return {TITLES["weights"]: (weight_rows, viz.neuron_states(weight_rows)),
                 TITLES["nodes"]: (node_rows, viz.neuron_states(node_rows, gone))}
 
+    @one_thread
     def _update(self, change: dict | None = None) -> None:
         pair = self.current
         show_value(self.budget, format_count(pair["nodes"].parameters))
