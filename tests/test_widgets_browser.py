@@ -105,8 +105,9 @@ def lab_page(tmp_path_factory):
             sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
                                              headless=True)
-        # A 1280-pixel-wide window: a laptop, or what a classroom projector shows.
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # 1280 pixels wide, as a laptop or a classroom projector; tall enough that the tallest
+        # view fits the notebook panel whole (an element screenshot stops at its edge).
+        page = browser.new_page(viewport={"width": 1280, "height": 2400})
         open_notebook(page, url, token, NOTEBOOK)
         run_all_cells(page, timeout_s=900)
         yield page
@@ -135,6 +136,11 @@ def wait_for_answer(page, view, before: list[str], done: str, timeout_s: float =
     raise AssertionError(f"the view did not answer within {timeout_s} s: {readouts(page, view)}")
 
 
+def slug(text: str) -> str:
+    """``"1:4"`` -> ``"1-4"``, ``"Run both methods"`` -> ``"run"``: safe in a file name."""
+    return "".join(c if c.isalnum() else "-" for c in text.split()[0].lower())
+
+
 def shoot(view, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
@@ -147,14 +153,14 @@ def test_the_views_run_without_errors(lab_page):
 
 
 @pytest.mark.parametrize("move", MOVES, ids=lambda m: m.css.removeprefix("pruneedu-")
-                         + ("-" + m.click.split()[0] if m.click else ""))
+                         + ("-" + slug(m.click) if m.click else ""))
 def test_each_view_answers_a_move_and_is_photographed_before_and_after(lab_page, move):
     page = lab_page
     view = page.locator(f".jp-OutputArea .{move.css}").first
     view.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     name = f"widget-{move.css.removeprefix('pruneedu-')}"
-    name += f"-{move.click.split()[0].lower()}" if move.click else ""
+    name += f"-{slug(move.click)}" if move.click else ""
     before = readouts(page, view)
     assert shoot(view, f"{name}-1").stat().st_size > 5_000
     if not move.keys and not move.click:

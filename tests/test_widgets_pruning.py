@@ -122,7 +122,7 @@ def test_per_layer_scope_takes_the_same_share_from_every_layer(explorer, net, di
     explorer.slider.value = 0.9
     global_text = readout_text(explorer.per_layer)
     explorer.scope.value = "layer"
-    assert readout_text(explorer.per_layer) == "fc1 90.0%  fc2 90.0%  fc3 90.0%"
+    assert readout_text(explorer.per_layer) == "fc1 90.0%, fc2 90.0%, fc3 90.0%"
     assert readout_text(explorer.per_layer) != global_text
     accuracy = training.evaluate(reference_model(net, 0.9, "layer"), digits.test).accuracy
     assert readout_text(explorer.accuracy) == f"{accuracy * 100:.1f}%"

@@ -3,6 +3,7 @@
 import itertools
 from types import SimpleNamespace
 
+import ipywidgets
 import numpy as np
 import pytest
 import torch
@@ -10,9 +11,10 @@ from matplotlib.colors import to_rgb
 from torch.utils.data import TensorDataset
 
 from pruneedu import metrics, models, pruning, viz
-from pruneedu.viz.masks import PITCH
+from pruneedu.viz.masks import COLUMNS, PITCH
 from pruneedu.widgets import ChannelExplorer, WeightVsNodeExplorer
 from pruneedu.widgets.readouts import readout_text
+from pruneedu.widgets.weight_vs_node import LABELS
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +99,7 @@ def test_node_tiles_show_whole_neurons_kept_or_removed(comparison, mlp):
         assert (rows[neuron] != 0).all() == (neuron in kept)
     picture = viz.neuron_tiles(rows, states)
     first_removed = min(set(range(300)) - kept)
-    r, c = divmod(first_removed, 25)
+    r, c = divmod(first_removed, COLUMNS)
     corner = picture[r * PITCH, c * PITCH].tolist()
     assert corner == [round(v * 255) for v in to_rgb(viz.NEURON_COLORS["removed"])]
 
@@ -154,8 +156,13 @@ def test_channel_stops_are_even_by_default():
 
 def test_every_control_is_labelled(comparison, channels):
     assert comparison.slider.description and channels.slider.description
-    labels = [r.description for r in comparison.readouts["weights"].values()]
-    assert all(labels) and len(set(labels)) == len(labels)
+    # The readouts sit in a table: each row starts with its label, then both methods.
+    table = next(c for c in comparison.children[2].children if isinstance(c, ipywidgets.GridBox))
+    rows = [table.children[i:i + 3] for i in range(3, len(table.children), 3)]
+    labels = [label.value for label, _, _ in rows]
+    assert all(labels) and len(set(labels)) == len(labels) == len(LABELS)
+    assert [w for _, w, _ in rows] == list(comparison.readouts["weights"].values())
+    assert [n for _, _, n in rows] == list(comparison.readouts["nodes"].values())
 
 
 def test_empty_stops_are_a_clear_error(mlp, digits):

@@ -71,11 +71,11 @@ def accuracy_sparsity_figure(
             ax.plot(amounts, accuracies, marker="o", markersize=4,
                     color=PALETTE[i % len(PALETTE)], label=label,
                     gid=f"curve/{i}/{int(zoom)}", clip_on=zoom)
-        if current is not None:
+        if current is not None:  # not in the layout: wherever it moves, the axes stay put
             ax.plot([current[0]], [current[1]], marker="o", markersize=_MARKER_SIZE,
                     markeredgecolor="white", linestyle="none", color=ROLE_COLORS["current"],
                     label="current model", gid="current-zoom" if zoom else "current",
-                    animated=True, clip_on=False, zorder=5)
+                    animated=True, clip_on=False, zorder=5)[0].set_in_layout(False)
     axes[0].set_title(title if panels == 1 else "All amounts")
     axes[0].set_xlim(-0.02, 1.0)
     axes[0].set_ylim(0.0, 1.02)

@@ -4,8 +4,9 @@ Figures are plain ``matplotlib.figure.Figure`` objects, not pyplot figures: noth
 pyplot's global state, and a widget can redraw the same figure many times. In a notebook a
 figure shows as a PNG when it is the last value of a cell (see :func:`show_figures_inline`).
 
-Sizes: JupyterLab's output area is about 900-1,300 pixels wide on a laptop or a projector, so a
-full-width figure is ``FULL_WIDTH`` inches at ``DPI`` (880 pixels), shown pixel for pixel. Text is
+Sizes: JupyterLab's output area is about 850 pixels wide in a 1280-pixel window with the file
+browser open (a laptop, or a classroom projector), so a full-width figure is ``FULL_WIDTH``
+inches at ``DPI`` (840 pixels), shown pixel for pixel. Text is
 11-12.5 points, about 15-17 pixels high: readable at 100% zoom and from the back of a room.
 
 This module and the whole ``viz`` package load no torch: the progress dashboard uses them too.
@@ -26,8 +27,8 @@ from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
 DPI = 100
-FULL_WIDTH = 8.8   # inches: 880 pixels, inside the output area of a 1280-pixel screen
-HALF_WIDTH = 4.4
+FULL_WIDTH = 8.4   # inches: 840 pixels, inside the output area of a 1280-pixel window
+HALF_WIDTH = 4.2
 TICK_SIZE = 10
 
 # Applied while a figure is built (text takes its size when it is created).
@@ -110,6 +111,23 @@ def legend_below(fig: Figure, handles: list | None = None, labels: list | None =
     for artist in legend.findobj():
         artist.set_animated(False)
     return legend
+
+
+def frame_image(ax: Axes) -> Axes:
+    """An axes that holds a picture: no ticks or grid, a thin grey frame on all four sides.
+
+    Example:
+        >>> ax = frame_image(new_figure(2, 2).add_subplot())
+        >>> all(spine.get_visible() for spine in ax.spines.values())
+        True
+    """
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color("#B0B0B0")
+    return ax
 
 
 def _canvas(fig: Figure) -> FigureCanvasAgg:

@@ -25,7 +25,7 @@ from pruneedu.viz.palette import INK, NEURON_COLORS, PAPER
 
 SIDE = 28          # pixels of an MNIST image side: one tile
 FRAME = 2          # frame width around a tile, in pixels
-GAP = 3            # white space between framed tiles
+GAP = 2            # white space between framed tiles
 PITCH = SIDE + 2 * FRAME + GAP
 STATES = tuple(NEURON_COLORS)
 # The captions name the colours they sit next to.
@@ -73,7 +73,10 @@ def neuron_states(rows, removed: Sequence[bool] | None = None) -> list[str]:
             for row, gone in zip(rows, removed, strict=True)]
 
 
-def tile_indices(rows, states: Sequence[str], columns: int = 25) -> np.ndarray:
+COLUMNS = 24       # 24 x 34 - 2 = 814 pixels: all 300 neurons within a 1280-pixel window
+
+
+def tile_indices(rows, states: Sequence[str], columns: int = COLUMNS) -> np.ndarray:
     """The tile picture as palette indices (uint8, H x W) into ``PALETTE_RGB``.
 
     Example:
@@ -106,7 +109,7 @@ def tile_indices(rows, states: Sequence[str], columns: int = 25) -> np.ndarray:
     return picture
 
 
-def neuron_tiles(rows, states: Sequence[str], columns: int = 25) -> np.ndarray:
+def neuron_tiles(rows, states: Sequence[str], columns: int = COLUMNS) -> np.ndarray:
     """An RGB picture (uint8, H x W x 3) of framed 28x28 tiles, one per row of 784 weights.
 
     Inside a tile a kept (non-zero) weight is grey to black (darker = larger) and a pruned
@@ -120,7 +123,8 @@ def neuron_tiles(rows, states: Sequence[str], columns: int = 25) -> np.ndarray:
     return PALETTE_RGB[tile_indices(rows, states, columns)]
 
 
-def neuron_tiles_png(rows, states: Sequence[str], columns: int = 25, scale: int = 1) -> bytes:
+def neuron_tiles_png(rows, states: Sequence[str], columns: int = COLUMNS,
+                     scale: int = 1) -> bytes:
     """:func:`neuron_tiles` as palette PNG bytes; ``scale`` repeats each pixel (2 = twice as big).
 
     Example:
@@ -137,6 +141,6 @@ def neuron_tiles_png(rows, states: Sequence[str], columns: int = 25, scale: int 
     return buffer.getvalue()
 
 
-def tiles_width(count: int, columns: int = 25) -> int:
+def tiles_width(count: int, columns: int = COLUMNS) -> int:
     """Pixel width of a tile picture of ``count`` neurons in ``columns`` columns (scale 1)."""
     return min(columns, max(count, 1)) * PITCH - GAP

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from torch.utils.data import TensorDataset
 
 from pruneedu.data import check_dataset
-from pruneedu.viz import course_style, new_figure
+from pruneedu.viz import course_style, frame_image, new_figure
 from pruneedu.widgets.readouts import FigureView, readout, show_value
 
 
@@ -42,9 +42,7 @@ class DigitBrowser(widgets.VBox):
                                     vmin=0, vmax=1, animated=True)
             ax.set_title("Test digit")
             ax.set_xlabel("28 pixels wide")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
+            frame_image(ax)
         self.view = FigureView(figure)
         self.slider.observe(self._update, names="value")
         super().__init__([self.slider, self.label, self.view.image])

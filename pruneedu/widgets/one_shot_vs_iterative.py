@@ -116,11 +116,11 @@ class OneShotVsIterative(widgets.VBox):
         self.results: dict[tuple[float, int], Comparison] = {}
         self.amount = widgets.ToggleButtons(
             options=[(f"{a:.0%}", a) for a in amounts], value=amounts[len(amounts) // 2],
-            description="Sparsity", style={**LABEL_STYLE, "button_width": "4.5em"})
+            description="Sparsity", style={**LABEL_STYLE, "button_width": "auto"})
         self.budget = widgets.ToggleButtons(
             options=[(f"{b} epoch{'s' if b > 1 else ''}", b) for b in budgets],
             value=budgets[len(budgets) // 2 - (len(budgets) > 2)],
-            description="Fine-tuning budget", style={**LABEL_STYLE, "button_width": "6em"})
+            description="Fine-tuning budget", style={**LABEL_STYLE, "button_width": "auto"})
         self.button = widgets.Button(description="Run both methods", icon="play",
                                      button_style="primary", layout=widgets.Layout(width="auto"),
                                      tooltip="Prune and fine-tune with both methods, every seed")
@@ -289,13 +289,17 @@ class OneShotVsIterative(widgets.VBox):
     def _table_html(self) -> str:
         if not self.results:
             return ""
+        cell = "style='padding:0.15em 0.9em;text-align:right;border-bottom:1px solid #ddd'"
         rows = "".join(
-            f"<tr><td>{r.amount:.0%}</td><td>{r.budget}</td><td>{_spread(r.one_shot)}</td>"
-            f"<td>{_spread(r.iterative)}</td><td>{100 * statistics.mean(r.gaps):+.1f}</td></tr>"
+            f"<tr><td {cell}>{r.amount:.0%}</td><td {cell}>{r.budget}</td>"
+            f"<td {cell}>{_spread(r.one_shot)}</td><td {cell}>{_spread(r.iterative)}</td>"
+            f"<td {cell}>{100 * statistics.mean(r.gaps):+.1f}</td></tr>"
             for _, r in sorted(self.results.items()))
-        return ("<table><thead><tr><th>sparsity</th><th>budget (epochs)</th>"
-                "<th>one-shot, mean (range)</th><th>iterative, mean (range)</th>"
-                f"<th>gap (points)</th></tr></thead><tbody>{rows}</tbody></table>")
+        header = "".join(f"<th {cell}>{name}</th>" for name in (
+            "sparsity", "budget (epochs)", "one-shot, mean (range)", "iterative, mean (range)",
+            "gap (points)"))
+        return (f"<b>Every comparison so far</b><table style='border-collapse:collapse;"
+                f"line-height:1.5'><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _spread(values: Sequence[float]) -> str:

@@ -89,7 +89,7 @@ class PruningExplorer(widgets.VBox):
         self.slider = amount_slider("Weights pruned", on_step(max(amounts), step), step)
         self.scope = widgets.ToggleButtons(
             options=[(SCOPE_NAMES[s], s) for s in ("global", "layer")], value="global",
-            description="Take weights by", style=LABEL_STYLE,
+            description="Take weights by", style={**LABEL_STYLE, "button_width": "auto"},
             tooltips=["Rank all weights together: big layers give more",
                       "Prune every layer to the same share"])
         self.layer = widgets.Dropdown(
@@ -185,7 +185,7 @@ class PruningExplorer(widgets.VBox):
         show_value(self.nonzero, format_count(step.nonzero))
         show_value(self.dense_size, format_bytes(step.dense_bytes))
         show_value(self.sparse_size, format_bytes(step.sparse_bytes))
-        show_value(self.per_layer, "  ".join(f"{name} {format_percent(value)}"
+        show_value(self.per_layer, ", ".join(f"{name} {format_percent(value)}"
                                              for name, value in step.layer_sparsity.items()))
         viz.move_marker(self.figure, step.amount, step.accuracy)
         if redraw:  # a new scope: new curves and legend entries, so lay the figure out again

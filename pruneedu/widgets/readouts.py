@@ -31,18 +31,18 @@ def measuring(items: Iterable, what: str) -> Iterable:
     return tqdm(items, desc=f"measuring {what}", leave=False)
 
 
-def readout(label: str) -> widgets.HTML:
+def readout(label: str | None) -> widgets.HTML:
     """A labelled, read-only value; set its text with :func:`show_value`.
 
     Every readout carries the CSS class ``pruneedu-readout``: browser tests (and custom CSS)
-    find them by it.
+    find them by it. ``label=None`` gives a bare value, for a table whose rows are labelled.
 
     Example:
         >>> r = readout("Accuracy"); show_value(r, "97.5%"); r.value
         '<b>97.5%</b>'
     """
-    widget = widgets.HTML(value="", description=f"{label}:", style=LABEL_STYLE,
-                          layout=widgets.Layout(margin="0 1.5em 0 0"))
+    widget = widgets.HTML(value="", description="" if label is None else f"{label}:",
+                          style=LABEL_STYLE, layout=widgets.Layout(margin="0 1.5em 0 0"))
     widget.add_class("pruneedu-readout")
     return widget
 
@@ -172,4 +172,6 @@ def readout_row(items: Sequence[widgets.Widget]) -> widgets.HBox:
 
 def note(text_html: str) -> widgets.HTML:
     """A short explanatory paragraph under a view (trusted HTML written by the course)."""
-    return widgets.HTML(f"<p style='margin:0.2em 0 0.6em 0; max-width:52em'>{text_html}</p>")
+    # Reading line height: an HTML widget's own is the height of a control row (28 px).
+    return widgets.HTML(f"<p style='margin:0.3em 0 0.6em 0; max-width:52em; line-height:1.45'>"
+                        f"{text_html}</p>")

@@ -65,7 +65,8 @@ class ScoreExplorer(widgets.VBox):
     Attributes:
         slider; readouts: accuracy ({"magnitude"|"activation": readout}), agreement; norms
         (``pruning.input_norms`` of ``net`` on the training digits); steps: {amount:
-        ``ScoreStep``} measured so far; current; curve_figure, pixel_figure.
+        ``ScoreStep``} measured so far; current; reference (unpruned test accuracy);
+        curve_figure, pixel_figure.
 
     Example:
         >>> from pruneedu import data, models
@@ -87,6 +88,7 @@ class ScoreExplorer(widgets.VBox):
         if not amounts:
             raise ValueError("ScoreExplorer needs at least one amount, e.g. [0.0, 0.5, 0.9]")
         self._test = data.test
+        self.reference = training.evaluate(net, data.test).accuracy
         self._model = pruning.make_permanent(pruning.copy_model(net))
         self._layers = linear_layers(self._model)
         self._weights = {name: m.weight.detach().clone() for name, m in self._layers.items()}
@@ -107,7 +109,8 @@ class ScoreExplorer(widgets.VBox):
             {SCORES[s]: ([self.steps[a].amount for a in amounts],
                          [self.steps[a].accuracy[s] for a in amounts]) for s in SCORES},
             current=(0.0, self.steps[amounts[0]].accuracy["magnitude"]),
-            title="Accuracy without retraining, same share pruned in every row",
+            reference=self.reference,
+            title="Accuracy without retraining, the same share pruned in every row",
             xlabel="weights pruned in every row")
         self._second_marker()
         self.pixel_figure = self._draw_pixels()
@@ -158,10 +161,11 @@ class ScoreExplorer(widgets.VBox):
     def _second_marker(self) -> None:
         """A marker on each curve, alike (the legend's "current model" names both): the
         figure's own one follows magnitude, this one the activation-aware score."""
-        ax = self.curve_figure.axes[0]
-        ax.plot([0], [0], marker="o", markersize=11, markeredgecolor="white", linestyle="none",
-                color=viz.ROLE_COLORS["current"], gid="current-activation", animated=True,
-                clip_on=False, zorder=5)
+        for ax, suffix in zip(self.curve_figure.axes, ("", "-zoom"), strict=True):
+            ax.plot([0], [0], marker="o", markersize=11, markeredgecolor="white",
+                    linestyle="none", color=viz.ROLE_COLORS["current"],
+                    gid=f"current-activation{suffix}", animated=True, clip_on=False,
+                    zorder=5)[0].set_in_layout(False)  # it moves: the layout must not follow
 
     @viz.course_style()
     def _draw_pixels(self) -> Figure:
@@ -179,8 +183,7 @@ class ScoreExplorer(widgets.VBox):
             image = ax.imshow(picture, cmap=cmap, vmin=0, vmax=None if gid is None else 1,
                               interpolation="nearest", gid=gid, animated=gid is not None)
             ax.set_title(title, fontsize=10.5)
-            ax.set_xticks([])
-            ax.set_yticks([])
+            viz.frame_image(ax)
             if gid is not None:
                 bar = fig.colorbar(image, ax=ax, shrink=0.8, format=lambda v, _: f"{v:.0%}")
                 bar.ax.tick_params(labelsize=9)
@@ -192,8 +195,8 @@ class ScoreExplorer(widgets.VBox):
             show_value(item, format_percent(step.accuracy[score]))
         show_value(self.agreement, format_percent(step.agreement))
         viz.move_marker(self.curve_figure, step.amount, step.accuracy["magnitude"])
-        viz.find_artist(self.curve_figure, "current-activation").set_data(
-            [step.amount], [step.accuracy["activation"]])
+        viz.move_marker(self.curve_figure, step.amount, step.accuracy["activation"],
+                        gid="current-activation")
         for score in SCORES:
             viz.find_artist(self.pixel_figure, f"kept/{score}").set_data(step.kept_share[score])
         self.curve_view.refresh()

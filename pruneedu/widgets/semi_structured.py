@@ -69,7 +69,8 @@ class SemiStructuredExplorer(widgets.VBox):
 
     Attributes:
         pattern (``ToggleButtons`` of (n, m)), button (fine-tune both); readouts: sparsity,
-        accuracy, free_accuracy, tuned, storage, sparse_file, status; steps: {(n, m):
+        accuracy, free_accuracy, tuned, values, positions, storage (the n:m arithmetic),
+        sparse_file, status; steps: {(n, m):
         ``PatternStep``} measured so far; current; figure.
 
     Example:
@@ -94,13 +95,15 @@ class SemiStructuredExplorer(widgets.VBox):
             self.measure(n, m)
         self.pattern = widgets.ToggleButtons(
             options=[(f"{n}:{m}", (n, m)) for n, m in PATTERNS], value=PATTERNS[0],
-            description="Keep n of every m", style={**LABEL_STYLE, "button_width": "4em"})
+            description="Keep n of every m", style={**LABEL_STYLE, "button_width": "4.5em"})
         self.button = widgets.Button(description="Fine-tune both (2 epochs)", icon="play",
                                      button_style="primary", layout=widgets.Layout(width="auto"))
         self.sparsity = readout("Sparsity")
         self.accuracy = readout("Test accuracy, n:m")
         self.free_accuracy = readout("Same sparsity placed freely")
         self.tuned = readout("After fine-tuning (n:m / freely)")
+        self.values = readout("Kept values")
+        self.positions = readout("Their positions in the groups")
         self.storage = readout("n:m storage of the weights")
         self.sparse_file = readout("The course's sparse format, whole model")
         self.status = readout("Status")
@@ -111,7 +114,8 @@ class SemiStructuredExplorer(widgets.VBox):
         super().__init__([
             self.pattern, readout_row([self.sparsity, self.accuracy, self.free_accuracy]),
             widgets.HBox([self.button, self.tuned], layout=widgets.Layout(flex_flow="row wrap")),
-            self.storage, self.sparse_file, self.status, self.view.image,
+            self.values, self.positions, self.storage, self.sparse_file, self.status,
+            self.view.image,
             note("Sparse tensor cores on recent NVIDIA GPUs skip the zeros of a 2:4 pattern; "
                  "on a CPU, and in our small layers, there is no speed-up. The fixed pattern "
                  "forces some useful weights out of crowded groups: that is the accuracy you "
@@ -159,7 +163,7 @@ class SemiStructuredExplorer(widgets.VBox):
 
     @viz.course_style()
     def _draw(self, step: PatternStep) -> Figure:
-        fig = viz.new_figure(viz.figures.FULL_WIDTH, 2.9)
+        fig = viz.new_figure(viz.figures.FULL_WIDTH, 2.5)
         axes = fig.subplots(1, 2)
         for ax, gid in zip(axes, ("semi", "free"), strict=True):
             # Everything a pattern changes is animated: a choice only redraws those artists.
@@ -170,14 +174,10 @@ class SemiStructuredExplorer(widgets.VBox):
                 ax.axvline(x - 0.5, color=viz.ROLE_COLORS["semi-structured"], linewidth=1.2,
                            gid=f"group/{gid}/{x}", animated=True, visible=False)
             ax.title.set_animated(True)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
+            viz.frame_image(ax)
             ax.set_ylabel(f"fc1 neurons 0-{BLOCK_ROWS - 1}")
             ax.set_xlabel(f"32 neighbouring inputs (pixels {BLOCK_START}-"
                           f"{BLOCK_START + BLOCK_COLUMNS - 1}); lines: the groups", fontsize=10)
-            for spine in ax.spines.values():
-                spine.set_visible(True)
         viz.legend_below(fig, [Patch(facecolor=INK, edgecolor="#777777"),
                                Patch(facecolor=PAPER, edgecolor="#777777"),
                                Line2D([], [], color=viz.ROLE_COLORS["semi-structured"])],
@@ -207,10 +207,11 @@ class SemiStructuredExplorer(widgets.VBox):
         show_value(self.tuned, "not yet: click the button" if step.tuned is None else
                    f"{format_percent(step.tuned[0])} / {format_percent(step.tuned[1])}")
         s = step.storage
-        show_value(self.storage, (
-            f"{s['kept']:,} values x 4 bytes + {s['kept']:,} positions x {s['position_bits']} "
-            f"bits = {s['total']:,} bytes, {s['dense'] / s['total']:.2f}x smaller than "
-            f"{s['dense']:,} dense bytes"))
+        show_value(self.values, f"{s['kept']:,} x 4 bytes = {s['value_bytes']:,} bytes")
+        show_value(self.positions, f"{s['kept']:,} x {s['position_bits']} bits = "
+                                   f"{s['position_bytes']:,} bytes")
+        show_value(self.storage, f"{s['total']:,} bytes, {s['dense'] / s['total']:.2f}x smaller "
+                                 f"than the {s['dense']:,} bytes of dense float32 weights")
         show_value(self.sparse_file, format_bytes(step.sparse_file_bytes))
         show_value(self.status, "ready" if step.tuned is None else "fine-tuned: kept")
         with viz.course_style():

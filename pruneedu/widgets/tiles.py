@@ -14,7 +14,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from pruneedu import viz
-from pruneedu.viz.masks import CAPTIONS, STATES, tiles_width
+from pruneedu.viz.figures import DPI, FULL_WIDTH
+from pruneedu.viz.masks import CAPTIONS, COLUMNS, STATES, tiles_width
 from pruneedu.viz.palette import INK
 
 Panels = Mapping[str, tuple[np.ndarray, Sequence[str]]]
@@ -44,7 +45,7 @@ class NeuronTilesView(widgets.VBox):
 
     Args:
         panels: ``{title: (rows, states)}``; states from ``viz.neuron_states``.
-        columns: tiles per row (25 puts 300 neurons in 12 rows, about 870 pixels wide).
+        columns: tiles per row (24 puts 300 neurons in 13 rows, 814 pixels wide).
         title: the heading above all panels.
 
     Attributes:
@@ -56,7 +57,7 @@ class NeuronTilesView(widgets.VBox):
         b'\\x89PNG'
     """
 
-    def __init__(self, panels: Panels, columns: int = 25,
+    def __init__(self, panels: Panels, columns: int = COLUMNS,
                  title: str = "First-layer neurons: the pixels each one still reads"):
         self._columns = columns
         self.images: dict[str, widgets.Image] = {}
@@ -64,7 +65,7 @@ class NeuronTilesView(widgets.VBox):
                                                        f"{html.escape(title)}</h4>")]
         for name, (rows, _) in panels.items():
             # Small panels are drawn larger, pixels repeated, up to about the output width.
-            self._scale = max(1, 880 // tiles_width(len(rows), columns))
+            self._scale = max(1, int(FULL_WIDTH * DPI) // tiles_width(len(rows), columns))
             width = tiles_width(len(rows), columns) * self._scale
             self.images[name] = widgets.Image(
                 format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%",

@@ -41,6 +41,9 @@ DEFAULT_NODE_AMOUNTS = (0.0, 0.25, 0.5, 0.75, 0.9)
 METHODS = ("weights", "nodes")
 TITLES = {"weights": "Weight pruning", "nodes": "Node pruning"}
 STEP = 0.01
+LABELS = {"accuracy": "Test accuracy", "nonzero": "Nonzero parameters", "file": "File, dense",
+          "macs": "Multiply-adds per image",
+          "latency": "Time per batch of {batch_size}, measured now"}
 
 
 @dataclass(frozen=True)
@@ -110,12 +113,15 @@ class WeightVsNodeExplorer(widgets.VBox):
         self.slider = amount_slider("Hidden neurons removed", on_step(max(amounts), STEP),
                                     STEP, value=on_step(start, STEP))
         self.budget = readout("Parameters kept by both")
-        self.readouts = {method: self._readout_column() for method in METHODS}
-        columns = [
-            widgets.VBox([widgets.HTML(f"<b>{TITLES[m]}</b>"), *self.readouts[m].values()],
-                         layout=widgets.Layout(margin="0 2em 0.5em 0"))
-            for m in METHODS
-        ]
+        self.readouts = {method: {key: readout(None) for key in LABELS} for method in METHODS}
+        # A table: one row per quantity, the two methods side by side.
+        cells = [widgets.HTML("")] + [widgets.HTML(f"<b>{TITLES[m]}</b>") for m in METHODS]
+        for key, label in LABELS.items():
+            label = label.format(batch_size=batch_size)
+            cells += [widgets.HTML(label)] + [self.readouts[m][key] for m in METHODS]
+        table = widgets.GridBox(cells, layout=widgets.Layout(
+            grid_template_columns="max-content max-content max-content", grid_gap="0 1.2em",
+            margin="0 2em 0.5em 0"))
         pair = self.current
         self.layer_figure = viz.layer_sparsity_figure(
             {TITLES[m]: pair[m].layer_removed for m in METHODS},
@@ -126,7 +132,7 @@ class WeightVsNodeExplorer(widgets.VBox):
         self.slider.observe(self._update, names="value")
         super().__init__([
             self.slider, self.budget,
-            widgets.HBox([*columns, self.layer_view.image],
+            widgets.HBox([table, self.layer_view.image],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")),
             self.tiles,
         ])
@@ -152,12 +158,6 @@ class WeightVsNodeExplorer(widgets.VBox):
             pruning.copy_model(self._net)
         count = self._total - metrics.parameter_count(small)
         return {"weights": self._pruner.pruned_copy(count), "nodes": small}
-
-    def _readout_column(self) -> dict[str, widgets.HTML]:
-        labels = {"accuracy": "Test accuracy", "nonzero": "Nonzero parameters",
-                  "file": "File, dense", "macs": "Multiply-adds per image",
-                  "latency": f"Time per batch of {self._batch_size}, measured now"}
-        return {key: readout(label) for key, label in labels.items()}
 
     def _measure_both(self, amount: float) -> dict[str, Measured]:
         if amount == 0:  # nothing removed: one unpruned model, measured once for both columns
