@@ -26,7 +26,6 @@ from browser_support import (
     shut_down_kernel,
 )
 
-from pruneedu.widgets.pruning_explorer import DEFAULT_WEIGHT_AMOUNTS
 
 pytestmark = pytest.mark.browser
 
@@ -129,7 +128,7 @@ def test_pruning_slider_moves_with_the_keyboard_and_updates_readouts(browser_pag
     )
     after = _readouts(page, explorer)
     screenshot(page, "01-introduction-slider-moved")
-    stop = DEFAULT_WEIGHT_AMOUNTS[6] * 100  # six steps right of the first stop
-    assert page.locator(f".{explorer} .widget-readout").first.inner_text() == f"{stop:g}%"
+    stop = 6 * 0.5  # six steps of half a percent right of 0%
+    assert page.locator(f".{explorer} .widget-readout").first.inner_text() == f"{stop:.1f}%"
     assert after[0] == f"{stop:.1f}%" and before[0] == "0.0%"
     assert all(a != b for a, b in zip(after[1:3], before[1:3], strict=True)), (before, after)

@@ -208,7 +208,8 @@ class BlitRenderer:
             return self.full()
         self.canvas.restore_region(self._background)
         for artist in self._animated if artists is None else artists:
-            self.figure.draw_artist(artist)
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
         return _encode(np.asarray(self.canvas.buffer_rgba()), self.compress_level)
 
 

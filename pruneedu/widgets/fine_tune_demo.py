@@ -19,7 +19,7 @@ from torch import nn
 from pruneedu import metrics, training, viz
 from pruneedu.data import MNIST
 from pruneedu.models import check_model
-from pruneedu.pruning._checks import check_amount
+from pruneedu.pruning._checks import check_amounts
 from pruneedu.widgets.readouts import (
     FigureView,
     amount_slider,
@@ -75,7 +75,7 @@ class FineTuneDemo(widgets.VBox):
         check_model(net, "FineTuneDemo")
         check_splits(data, "FineTuneDemo", ("train", "test"))
         _check_options(fine_tune_options)
-        check_amount(amount, 1_000_000)  # a fraction in [0, 1), with the usual message
+        check_amounts([amount], "amount")  # a fraction in [0, 1), with the usual message
         self._data, self._options = data, fine_tune_options
         self._pruner = MagnitudePruner(net)
         self.baseline = training.evaluate(net, data.test).accuracy

@@ -167,11 +167,10 @@ class PruningExplorer(widgets.VBox):
         # One layer alone has a single threshold: global and per layer are the same there.
         self.scope.disabled = self.layer.value != "all"
         key = self.scope_key
-        comparison = {} if key == "global" else {SCOPE_NAMES["global"]:
-                                                 self._xy(self._measure_curve("global"))}
+        # The global curve stays in the picture for comparison (empty while it is the choice).
+        comparison = ([], []) if key == "global" else self._xy(self._measure_curve("global"))
         viz.set_curves(self.figure, {self._label(): self._xy(self.steps)},
-                       reference=self.reference, comparison=comparison or
-                       {SCOPE_NAMES["global"]: ([], [])})
+                       reference=self.reference, comparison={SCOPE_NAMES["global"]: comparison})
         where = "of all layers" if key in ("global", "layer") else f"of {key}"
         for ax in self.figure.axes:
             ax.set_xlabel(f"weights pruned ({where})")

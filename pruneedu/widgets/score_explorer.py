@@ -172,7 +172,7 @@ class ScoreExplorer(widgets.VBox):
         fig = viz.new_figure(viz.figures.FULL_WIDTH, 3.1)
         axes = fig.subplots(1, 3)
         norm = self.norms["fc1"].reshape(28, 28).numpy()
-        step = self.current if hasattr(self, "slider") else next(iter(self.steps.values()))
+        step = self.current
         panels = [("input norm ||X|| of each pixel\n(darker = inked more often)", norm, "Greys",
                    None),
                   ("share of fc1 neurons keeping\neach pixel: magnitude",

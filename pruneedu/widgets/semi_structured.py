@@ -22,7 +22,7 @@ from torch import nn
 from pruneedu import metrics, pruning, training, viz
 from pruneedu.data import MNIST
 from pruneedu.models import check_model
-from pruneedu.pruning.semi_structured import n_of_m_mask, n_of_m_storage_bytes
+from pruneedu.pruning.semi_structured import n_of_m_storage_bytes
 from pruneedu.viz.palette import INK, PAPER
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
@@ -42,6 +42,7 @@ from pruneedu.widgets.timing import one_thread
 # Groups must divide every row: LeNet-300-100 has rows of 784, 300 and 100 weights.
 PATTERNS = ((2, 4), (1, 2), (1, 4), (3, 4))
 BLOCK_ROWS, BLOCK_START, BLOCK_COLUMNS = 12, 14 * 28, 32  # fc1 neurons 0-11, image row 14 on
+BLOCK = slice(BLOCK_START, BLOCK_START + BLOCK_COLUMNS)
 
 
 @dataclass
@@ -55,6 +56,7 @@ class PatternStep:
     free_accuracy: float          # global magnitude to the same sparsity, no retraining
     storage: dict                 # pruning.semi_structured.n_of_m_storage_bytes
     sparse_file_bytes: int        # the course's sparse format, for comparison
+    blocks: dict[str, np.ndarray]  # "semi"/"free" -> the pictured block of fc1's masks
     tuned: tuple[float, float] | None = None   # (n:m, free) after fine-tuning
 
 
@@ -142,7 +144,9 @@ class SemiStructuredExplorer(widgets.VBox):
                 accuracy=training.evaluate(semi, self._data.test).accuracy,
                 free_accuracy=training.evaluate(free, self._data.test).accuracy,
                 storage=n_of_m_storage_bytes(self._weights, n, m),
-                sparse_file_bytes=metrics.model_size_bytes(semi, "sparse"))
+                sparse_file_bytes=metrics.model_size_bytes(semi, "sparse"),
+                blocks={name: (pruning.effective_weight(model.fc1) != 0)[:BLOCK_ROWS, BLOCK]
+                        .float().numpy() for name, model in (("semi", semi), ("free", free))})
         return self.steps[(n, m)]
 
     def _fine_tune(self, button: widgets.Button | None = None) -> None:
@@ -187,13 +191,10 @@ class SemiStructuredExplorer(widgets.VBox):
 
     def _fill(self, fig: Figure, step: PatternStep) -> None:
         """Put the two masks of ``step`` into the block pictures, with group boundaries."""
-        block = slice(BLOCK_START, BLOCK_START + BLOCK_COLUMNS)
-        semi = n_of_m_mask(self._pruner.model_at(0).fc1.weight, step.n, step.m)
-        free = self._pruner.keep_masks(1 - step.n / step.m)[0].view_as(semi)
         titles = {"semi": f"{step.n}:{step.m}: exactly {step.n} kept in every group of {step.m}",
                   "free": f"the same {step.sparsity:.0%} placed freely (global magnitude)"}
-        for ax, (gid, mask) in zip(fig.axes[:2], (("semi", semi), ("free", free)), strict=True):
-            viz.find_artist(fig, f"block/{gid}").set_data(mask[:BLOCK_ROWS, block].numpy())
+        for ax, gid in zip(fig.axes[:2], ("semi", "free"), strict=True):
+            viz.find_artist(fig, f"block/{gid}").set_data(step.blocks[gid])
             for line in ax.lines:
                 x = int(str(line.get_gid()).rsplit("/", 1)[1])
                 line.set_visible(x % step.m == 0)
