@@ -19,7 +19,8 @@ help:
 	@echo "make test        - set up .venv (first time only), then lint, unit, notebook and browser tests"
 	@echo "make lint        - ruff on pruneedu, tests, benchmarks and scripts"
 	@echo "make unit        - unit tests (includes building and installing the wheel) and docstring examples"
-	@echo "make notebooks   - run every notebook top to bottom with nbval (checked cells must match)"
+	@echo "make notebooks   - run every notebook top to bottom with nbval, twice: as shipped (exercise"
+	@echo "                   stubs) and with the reference solutions filled in (build/, not committed)"
 	@echo "make browser     - open each notebook in headless Chromium through JupyterLab"
 	@echo "make bench       - run the benchmarks in benchmarks/ and print their tables"
 	@echo "make wheel       - build the installable wheel (the library and the whole course) into dist/"
@@ -51,9 +52,18 @@ unit: $(STAMP)
 	@echo "==> Docstring examples"
 	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules pruneedu
 
+# Each run gets an empty learner folder, so no one's saved answers or checks leak in or out.
+NBVAL := $(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax
+SOLVED := build/solved-notebooks
+
 notebooks: $(STAMP)
-	@echo "==> Notebooks, run top to bottom (nbval)"
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax notebooks
+	@echo "==> Notebooks as shipped (exercise stubs), run top to bottom (nbval)"
+	@home=$$(mktemp -d) && PRUNEEDU_HOME=$$home $(NBVAL) notebooks; status=$$?; \
+		rm -rf $$home; exit $$status
+	@echo "==> Notebooks with the reference solutions filled in ($(SOLVED), generated)"
+	@rm -rf $(SOLVED) && $(BIN)/python scripts/fill_solutions.py --out $(SOLVED)
+	@home=$$(mktemp -d) && PRUNEEDU_HOME=$$home $(NBVAL) $(SOLVED); status=$$?; \
+		rm -rf $$home; exit $$status
 
 browser: $(STAMP)
 	@echo "==> Browser tests (JupyterLab in headless Chromium)"

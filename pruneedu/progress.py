@@ -1,4 +1,5 @@
-"""A learner's progress at a glance: quiz scores per lesson and where the flashcards stand.
+"""A learner's progress at a glance: quiz scores per lesson, code exercises' public checks and
+where the flashcards stand.
 
 Scores come from the learner's own responses files (``<PRUNEEDU_HOME>/responses/``), graded
 again here with the quiz engine whenever the course's bank carries its answer keys; with a
@@ -20,7 +21,7 @@ import warnings
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from pruneedu import paths, quiz
+from pruneedu import exercises, paths, quiz
 from pruneedu.flashcards.deck import Deck
 from pruneedu.viz.figures import figure_image
 
@@ -81,14 +82,38 @@ def _card_counts(today: dt.date, problems: list[str]) -> dict[str, int]:
     return counts
 
 
+def _exercise_rows(problems: list[str]) -> list[dict]:
+    """One row per code exercise: its last public check (``state``: passed, failing or
+    not checked), from :func:`pruneedu.exercises.check_states`."""
+    try:
+        known = exercises.load_exercises()
+    except ValueError as error:
+        problems.append(str(error))
+        return []
+    states = exercises.check_states()
+    rows = []
+    for exercise in known.values():
+        if exercise.kind != "function":
+            continue
+        state = states.get(exercise.id)
+        rows.append({
+            "exercise_id": exercise.id, "title": exercise.title, "lesson": exercise.lesson,
+            "passed": state.passed if state else 0, "total": state.total if state else 0,
+            "state": ("not checked" if state is None
+                      else "passed" if state.all_passed else "failing"),
+        })
+    return sorted(rows, key=lambda row: (row["lesson"] or 0, row["exercise_id"]))
+
+
 def summary(today: dt.date | None = None) -> dict:
     """Everything the dashboard shows, as plain data.
 
     Returns a dict with ``quizzes`` (one row per responses file: quiz_id, title, lesson, mode,
     answered, questions, score, max_score, percent, current_version; score and percent are
-    None when the bank has no answer keys), ``cards`` (total, due_today, learned, mastered,
-    reviewed), ``problems`` (files that could not be read, in words) and ``empty`` (True when
-    nothing has been answered or reviewed yet).
+    None when the bank has no answer keys), ``exercises`` (one row per code exercise:
+    exercise_id, title, lesson, passed, total, state), ``cards`` (total, due_today, learned,
+    mastered, reviewed), ``problems`` (files that could not be read, in words) and ``empty``
+    (True when nothing has been answered, checked or reviewed yet).
 
     Example:
         >>> cards = summary(today=dt.date(2026, 11, 21))["cards"]
@@ -113,8 +138,11 @@ def summary(today: dt.date | None = None) -> dict:
             if row is not None:
                 rows.append(row)
     cards = _card_counts(today, problems)
-    empty = not any(row["answered"] for row in rows) and cards["reviewed"] == 0
-    return {"quizzes": rows, "cards": cards, "problems": problems, "empty": empty}
+    code = _exercise_rows(problems)
+    empty = (not any(row["answered"] for row in rows) and cards["reviewed"] == 0
+             and all(row["state"] == "not checked" for row in code))
+    return {"quizzes": rows, "exercises": code, "cards": cards, "problems": problems,
+            "empty": empty}
 
 
 def summary_html(data: dict) -> str:
@@ -127,6 +155,14 @@ def summary_html(data: dict) -> str:
             "<table><thead><tr><th>Quiz</th><th>Lesson</th><th>Mode</th><th>Answered</th>"
             f"<th>Score</th></tr></thead><tbody>{rows}</tbody></table>"
         ]
+    checked = [row for row in data["exercises"] if row["state"] != "not checked"]
+    if checked:
+        rows = "".join(
+            f"<tr><td>{html.escape(row['title'])}</td><td>{row['lesson'] or ''}</td>"
+            f"<td>{row['state']}</td><td>{row['passed']} of {row['total']}</td></tr>"
+            for row in data["exercises"])
+        parts.append("<table><thead><tr><th>Code exercise</th><th>Lesson</th><th>Public "
+                     f"check</th><th>Tests passed</th></tr></thead><tbody>{rows}</tbody></table>")
     cards = data["cards"]
     parts.append(
         f"<p><b>Flashcards:</b> {cards['due_today']} due today, {cards['learned']} learned, "

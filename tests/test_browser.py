@@ -26,7 +26,6 @@ from browser_support import (
     shut_down_kernel,
 )
 
-
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))

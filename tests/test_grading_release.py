@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from pruneedu.cli import main
-from pruneedu.exercises import check, load_exercise
+from pruneedu.exercises import check, load_exercise, load_exercises
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
@@ -24,9 +24,10 @@ def released(tmp_path_factory):
 def test_release_holds_banks_stubs_and_public_tests_only(released):
     files = sorted(p.relative_to(released).as_posix() for p in released.rglob("*")
                    if p.is_file())
-    assert files == ["exercises/magnitude-mask/exercise.yaml",
-                     "exercises/magnitude-mask/public_tests.py",
-                     "exercises/magnitude-mask/stub.py", "quizzes/demo-quiz.yaml"]
+    assert files == sorted([f"exercises/{exercise_id}/{name}"
+                            for exercise_id in load_exercises(ROOT / "exercises")
+                            for name in ("exercise.yaml", "public_tests.py", "stub.py")]
+                           + ["quizzes/demo-quiz.yaml"])
 
 
 def test_released_bank_has_no_key_fields_and_sorted_definitions(released):
@@ -46,7 +47,7 @@ def test_released_exercise_still_works_with_check(released, capsys):
     exercise = load_exercise(released / "exercises" / "magnitude-mask")
     assert not exercise.solution_path.exists() and not exercise.hidden_tests_path.exists()
     report = check("magnitude-mask", lambda w, s: (w.abs() > -1), released / "exercises")
-    assert report.total == 3
+    assert report.total == len(exercise.public_cases()) > 0
 
 
 def test_non_empty_folder_needs_force_and_force_deletes_nothing_else(tmp_path, capsys):

@@ -6,12 +6,13 @@ import pytest
 import torch
 from torch.utils.data import TensorDataset
 
-from pruneedu import flashcards, progress, quiz, widgets
+from pruneedu import exercises, flashcards, progress, quiz, widgets
 from pruneedu.flashcards.table import GlossaryTable
 from pruneedu.flashcards.widget import CardWidget
 from pruneedu.quiz.widget import QuestionView, QuizView
 
 VIEW_CLASSES = [QuizView, QuestionView, CardWidget, GlossaryTable, progress.ProgressView,
+                exercises.HandInView,
                 *(getattr(widgets, name) for name in widgets.__all__)]
 
 

@@ -16,6 +16,7 @@ from pruneedu.widgets import (
     SemiStructuredExplorer,
 )
 from pruneedu.widgets.readouts import readout_text
+from pruneedu.widgets.semi_structured import storage_bytes
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +40,37 @@ def scores(net, digits):
     return ScoreExplorer(net, digits, amounts=[0.0, 0.5, 0.9])
 
 
+def row_pruned(net, amount, inputs=None):
+    """A copy of ``net`` with ``amount`` of each row pruned: by magnitude (by hand, sorting
+    each row) or, given each layer's inputs, by the library's activation-aware mask."""
+    model = pruning.copy_model(net)
+    with torch.no_grad():
+        for name, module in model.named_children():
+            if not isinstance(module, torch.nn.Linear):
+                continue
+            weight = module.weight
+            if inputs is None:
+                count = round(amount * weight.shape[1])
+                mask = torch.ones_like(weight).scatter_(
+                    1, weight.abs().argsort(dim=1, stable=True)[:, :count], 0.0)
+            else:
+                mask = pruning.activation_aware_mask(weight, inputs[name], amount).float()
+            weight.mul_(mask)
+    return model
+
+
 def test_both_scores_equal_the_library_at_any_step(scores, net, digits):
     scores.slider.value = 0.63
-    norms = pruning.input_norms(net, digits.train.tensors[0])
-    for score, given in (("magnitude", None), ("activation", norms)):
-        model = pruning.prune_within_rows(pruning.copy_model(net), 0.63, given)
+    inputs = {name: pruning.layer_inputs(net, name, digits.train.tensors[0])
+              for name in ("fc1", "fc2", "fc3")}
+    for score, given in (("magnitude", None), ("activation", inputs)):
+        model = row_pruned(net, 0.63, given)
         accuracy = training.evaluate(model, digits.test).accuracy
         assert scores.current.accuracy[score] == accuracy
         assert readout_text(scores.accuracy[score]) == f"{accuracy * 100:.1f}%"
         kept = (model.fc1.weight != 0).float().mean(0).reshape(28, 28).numpy()
         assert np.allclose(scores.current.kept_share[score], kept)
+    assert torch.allclose(scores.norms["fc1"], inputs["fc1"].norm(dim=0))
 
 
 def test_both_markers_and_both_pixel_maps_follow_the_slider(scores):
@@ -83,7 +105,7 @@ def semi(net, digits):
 def test_each_pattern_is_measured_against_the_same_sparsity_placed_freely(semi, net, digits):
     semi.pattern.value = (1, 4)
     step = semi.current
-    reference = pruning.prune_n_of_m(pruning.copy_model(net), 1, 4)
+    reference = pruning.prune_nm(pruning.copy_model(net), 1, 4)
     free = pruning.prune_weights(pruning.copy_model(net), 0.75)
     assert step.sparsity == 0.75 and readout_text(semi.sparsity) == "75.0%"
     assert step.accuracy == training.evaluate(reference, digits.test).accuracy
@@ -91,6 +113,13 @@ def test_each_pattern_is_measured_against_the_same_sparsity_placed_freely(semi, 
     assert step.sparse_file_bytes == metrics.model_size_bytes(reference, "sparse")
     assert readout_text(semi.values) == "66,550 x 4 bytes = 266,200 bytes"
     assert readout_text(semi.positions) == "66,550 x 2 bits = 16,638 bytes"
+
+
+def test_the_storage_arithmetic_of_two_of_four():
+    # The lesson's worked example: 266,200 weights of LeNet-300-100.
+    s = storage_bytes(266_200, 2, 4)
+    assert (s["kept"], s["value_bytes"], s["position_bits"]) == (133_100, 532_400, 2)
+    assert (s["position_bytes"], s["total"], s["dense"]) == (33_275, 565_675, 1_064_800)
 
 
 def test_the_block_picture_shows_exactly_n_kept_in_every_group(semi):

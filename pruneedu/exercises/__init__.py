@@ -1,37 +1,54 @@
-"""Code exercises: their definitions (shared with the grader) and the learner's ``check()``.
+"""Code exercises: their definitions (shared with the grader), the learner's ``check()`` and
+``hand_in()``.
 
-Importing this package never loads torch, so the instructor's grader can read exercise
-definitions; only a learner's function, run by :func:`check`, receives torch tensors.
+Importing this package never loads torch (nor ipywidgets), so the instructor's grader can
+read exercise definitions; only a learner's function, run by :func:`check`, receives torch
+tensors. ``HandInView``, the hand-in button, loads ipywidgets when it is first used.
 
 Example:
     >>> from pruneedu import exercises
-    >>> sorted(exercises.load_exercises())
-    ['magnitude-mask']
+    >>> "magnitude-mask" in exercises.load_exercises()
+    True
 """
+
+from typing import Any
 
 from pruneedu.exercises.definition import (
     ARRAY_TYPES,
     Exercise,
+    Mismatch,
     TestCase,
     TestResult,
     exercises_dir,
     load_exercise,
     load_exercises,
     run_case,
-    to_array_type,
 )
+from pruneedu.exercises.handin import hand_in
 from pruneedu.exercises.learner import CheckReport, check
+from pruneedu.exercises.store import check_states
 
 __all__ = [
     "ARRAY_TYPES",
     "CheckReport",
     "Exercise",
+    "HandInView",
+    "Mismatch",
     "TestCase",
     "TestResult",
     "check",
+    "check_states",
     "exercises_dir",
+    "hand_in",
     "load_exercise",
     "load_exercises",
     "run_case",
-    "to_array_type",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "HandInView":
+        from pruneedu.exercises.handin_view import HandInView
+
+        return HandInView
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from pruneedu import quiz
-from pruneedu.grading.codegrade import ExerciseResult, grade_code
+from pruneedu.grading.codegrade import ExerciseResult, grade_learner_code
 from pruneedu.grading.material import Material
 from pruneedu.grading.rejects import Reject
 from pruneedu.grading.submissions import discover
@@ -52,10 +52,12 @@ class ClassGrades:
     material: Material
     learners: dict[str, LearnerGrades]
     rejects: list[Reject]
+    isolation: str = "bwrap"
 
 
 def grade_class(folder: Path, material: Material, *, progress: bool | None = None,
-                ignore: tuple[Path, ...] = (), time_limit_s: float | None = None) -> ClassGrades:
+                ignore: tuple[Path, ...] = (), time_limit_s: float | None = None,
+                isolation: str = "bwrap") -> ClassGrades:
     """Grade every submission under ``folder``.
 
     Args:
@@ -64,6 +66,7 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
         progress: show a tqdm bar (None: only on a terminal).
         ignore: files in ``folder`` to pass over (the grader's own output).
         time_limit_s: overrides every exercise's time limit (tests use a short one).
+        isolation: how code runs (``"bwrap"``; ``"unsafe-none"`` only when asked for).
     """
     found = discover(folder, material, ignore=ignore)
     rejects = list(found.rejects)
@@ -73,9 +76,13 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
         return learners.setdefault(learner, LearnerGrades(learner))
 
     hide = (*material.key_folders, Path(folder).resolve(), *(Path(p).parent for p in ignore))
-    work = [("quiz", s) for s in found.quizzes] + [("code", c) for c in found.code]
+    # One learner's code runs in one sandbox: a work item is a quiz file or a learner's code.
+    code_by_learner: dict[str, list] = {}
+    for submission in found.code:
+        code_by_learner.setdefault(submission.learner_id, []).append(submission)
+    work = [("quiz", s) for s in found.quizzes] + [("code", c) for c in code_by_learner.items()]
     show = None if progress is None else not progress  # tqdm: None = only on a terminal
-    for kind, item in tqdm(work, desc="grading", unit="file", disable=show):
+    for kind, item in tqdm(work, desc="grading", unit="item", disable=show):
         if kind == "quiz":
             try:
                 grade = quiz.grade_responses(material.banks[item.quiz_id], item.responses)
@@ -93,10 +100,13 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
             record(item.learner_id).quizzes[item.quiz_id] = grade
             record(item.learner_id).answers[item.quiz_id] = dict(item.responses["answers"])
         else:
-            exercise = material.exercises[item.exercise_id]
-            result = grade_code(exercise, item.code, hide=hide, time_limit_s=time_limit_s)
-            record(item.learner_id).exercises[item.exercise_id] = result
+            learner, submissions = item
+            pairs = [(material.exercises[c.exercise_id], c.code) for c in submissions]
+            results = grade_learner_code(pairs, hide=hide, time_limit_s=time_limit_s,
+                                         isolation=isolation)
+            record(learner).exercises.update(results)
     for reject in rejects:
         if reject.learner_id:
             record(reject.learner_id)
-    return ClassGrades(material, dict(sorted(learners.items())), sorted(rejects))
+    return ClassGrades(material, dict(sorted(learners.items())), sorted(rejects),
+                       isolation)

@@ -9,6 +9,8 @@ Two kinds of file are graded (the folder may have sub-folders, e.g. one per lear
   gradebook against who handed in which file in your LMS.
 - ``<learner-id>.<exercise-id>.py``: the learner's code for a code exercise. Code lives in its own
   file rather than inside the responses JSON so it can be run, diffed and read as it is.
+- hand-in files, notebooks and notebook exports, and capstone model files: see
+  :mod:`pruneedu.grading.handin`.
 
 Rejected, with a reason: files over ``max_bytes``, non-UTF-8 text, malformed JSON, another
 format version or course, practice-mode answers, unknown quiz or exercise ids, a ``quiz_hash``
@@ -35,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pruneedu import quiz
+from pruneedu.grading import handin
 from pruneedu.grading.material import Material
 from pruneedu.grading.rejects import Reject
 
@@ -111,6 +114,8 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
         problem = _check_file(path, root, max_bytes)
         if problem:
             found.rejects.append(Reject(name, "", "", "", problem))
+        elif handin.handles(path.name):
+            handin.add(path, name, material, found, _add_responses)
         elif path.name.endswith(RESPONSES_SUFFIX):
             _add_responses(path, name, material, found)
         elif path.suffix == ".py":

@@ -1,5 +1,4 @@
-"""Pruning: weights (unstructured), n:m (semi-structured), neurons and channels (structured),
-activation-aware scores, schedules, tickets.
+"""Pruning: weights (unstructured), N:M, neurons and channels (structured), schedules, tickets.
 
 Every function wraps ``torch.nn.utils.prune`` or builds a new, smaller model; masking itself
 is torch's. Taught in notebooks 02-weight-vs-node and 03-challenges.
@@ -10,8 +9,14 @@ Example:
     >>> small = pruning.prune_nodes(net, amount=0.5)
 """
 
-from pruneedu.pruning.activation import input_norms, prune_within_rows
+from pruneedu.pruning.activation_aware import (
+    activation_aware_mask,
+    activation_aware_scores,
+    layer_inputs,
+)
+from pruneedu.pruning.budget import amounts_for_budget
 from pruneedu.pruning.channels import prune_channels
+from pruneedu.pruning.importance import input_channel_importance
 from pruneedu.pruning.iterative import prune_iteratively, rewind_to_init
 from pruneedu.pruning.masks import (
     copy_model,
@@ -20,8 +25,9 @@ from pruneedu.pruning.masks import (
     prunable_layers,
 )
 from pruneedu.pruning.nodes import prune_nodes
+from pruneedu.pruning.relative_index import relative_index_bytes, relative_index_entries
 from pruneedu.pruning.schedules import cubic_schedule, geometric_schedule
-from pruneedu.pruning.semi_structured import prune_n_of_m
+from pruneedu.pruning.semistructured import nm_mask, prune_nm
 from pruneedu.pruning.sensitivity import Sensitivity, sensitivity_scan
 from pruneedu.pruning.storage import STORAGES, load_compressed, save_compressed
 from pruneedu.pruning.weights import make_permanent, prune_weights
@@ -29,21 +35,27 @@ from pruneedu.pruning.weights import make_permanent, prune_weights
 __all__ = [
     "STORAGES",
     "Sensitivity",
+    "activation_aware_mask",
+    "activation_aware_scores",
+    "amounts_for_budget",
     "copy_model",
     "cubic_schedule",
     "effective_state_dict",
     "effective_weight",
     "geometric_schedule",
-    "input_norms",
+    "input_channel_importance",
+    "layer_inputs",
     "load_compressed",
     "make_permanent",
+    "nm_mask",
     "prunable_layers",
     "prune_channels",
     "prune_iteratively",
-    "prune_n_of_m",
+    "prune_nm",
     "prune_nodes",
     "prune_weights",
-    "prune_within_rows",
+    "relative_index_bytes",
+    "relative_index_entries",
     "rewind_to_init",
     "save_compressed",
     "sensitivity_scan",

@@ -2,10 +2,10 @@
 
 Both scores prune the same share of every output row, with no retraining: magnitude ranks
 weights by |W|, the activation-aware score by |W| x ||X_j||, the norm of the weight's input over
-the training digits (``pruning.input_norms``, as Wanda does). The slider sets the share. The
-pictures show why they differ on digits: pixels that are inked often have large input norms,
-so the activation-aware score keeps the weights on common strokes and drops weights on rarer
-pixels. Each amount is measured the first time you visit it and kept.
+the training digits (``pruning.activation_aware_scores``, as Wanda does). The slider sets the
+share. The pictures show why they differ on digits: pixels that are inked often have large
+input norms, so the activation-aware score keeps the weights on common strokes and drops
+weights on rarer pixels. Each amount is measured the first time you visit it and kept.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from pruneedu import pruning, training, viz
 from pruneedu.data import MNIST
 from pruneedu.models import check_model
 from pruneedu.pruning._checks import check_amount, check_amounts
-from pruneedu.pruning.activation import linear_layers, row_scores
 from pruneedu.widgets.readouts import (
     FigureView,
     amount_slider,
@@ -64,7 +63,7 @@ class ScoreExplorer(widgets.VBox):
 
     Attributes:
         slider; readouts: accuracy ({"magnitude"|"activation": readout}), agreement; norms
-        (``pruning.input_norms`` of ``net`` on the training digits); steps: {amount:
+        ({layer: norm of each input feature over the training digits}); steps: {amount:
         ``ScoreStep``} measured so far; current; reference (unpruned test accuracy);
         curve_figure, pixel_figure.
 
@@ -90,14 +89,18 @@ class ScoreExplorer(widgets.VBox):
         self._test = data.test
         self.reference = training.evaluate(net, data.test).accuracy
         self._model = pruning.make_permanent(pruning.copy_model(net))
-        self._layers = linear_layers(self._model)
+        self._layers = {name: m for name, m in self._model.named_modules()
+                        if isinstance(m, nn.Linear)}
         self._weights = {name: m.weight.detach().clone() for name, m in self._layers.items()}
-        self.norms = pruning.input_norms(self._model, data.train.tensors[0])
+        images = data.train.tensors[0]
+        inputs = {name: pruning.layer_inputs(self._model, name, images) for name in self._layers}
+        self.norms = {name: x.norm(p=2, dim=0) for name, x in inputs.items()}
+        scores = {"magnitude": {name: w.abs() for name, w in self._weights.items()},
+                  "activation": {name: pruning.activation_aware_scores(w, inputs[name])
+                                 for name, w in self._weights.items()}}
         # One sort per row and score, so any amount is an index operation.
-        self._orders = {
-            score: {name: row_scores(w, self.norms[name] if score == "activation" else None)
-                    .argsort(dim=1, stable=True) for name, w in self._weights.items()}
-            for score in SCORES}
+        self._orders = {score: {name: s.argsort(dim=1, stable=True) for name, s in by.items()}
+                        for score, by in scores.items()}
         self.steps: dict[float, ScoreStep] = {}
         for amount in measuring(amounts, "both scores"):
             self.measure(amount)

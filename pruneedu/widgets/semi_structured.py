@@ -9,6 +9,7 @@ speed only on GPUs with sparse tensor cores; on a CPU its zeros are ordinary zer
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -22,7 +23,6 @@ from torch import nn
 from pruneedu import metrics, pruning, training, viz
 from pruneedu.data import MNIST
 from pruneedu.models import check_model
-from pruneedu.pruning.semi_structured import n_of_m_storage_bytes
 from pruneedu.viz.palette import INK, PAPER
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
@@ -54,10 +54,29 @@ class PatternStep:
     sparsity: float
     accuracy: float               # n:m, no retraining
     free_accuracy: float          # global magnitude to the same sparsity, no retraining
-    storage: dict                 # pruning.semi_structured.n_of_m_storage_bytes
+    storage: dict                 # storage_bytes(): the n:m arithmetic
     sparse_file_bytes: int        # the course's sparse format, for comparison
     blocks: dict[str, np.ndarray]  # "semi"/"free" -> the pictured block of fc1's masks
     tuned: tuple[float, float] | None = None   # (n:m, free) after fine-tuning
+
+
+def storage_bytes(weights: int, n: int = 2, m: int = 4, value_bytes: int = 4) -> dict:
+    """The storage arithmetic of an n:m layout: each kept value plus its position in its group.
+
+    Returns {"kept", "value_bytes", "position_bits", "position_bytes", "total", "dense"} for
+    ``weights`` weights (biases not included).
+
+    Example:
+        >>> storage_bytes(266_200)["total"]  # 2:4 of LeNet-300-100's weights, as in lesson 2
+        565675
+    """
+    kept = weights * n // m
+    bits = math.ceil(math.log2(m)) if m > 1 else 0
+    values = kept * value_bytes
+    positions = math.ceil(kept * bits / 8)
+    return {"kept": kept, "value_bytes": values, "position_bits": bits,
+            "position_bytes": positions, "total": values + positions,
+            "dense": weights * value_bytes}
 
 
 class SemiStructuredExplorer(widgets.VBox):
@@ -132,7 +151,7 @@ class SemiStructuredExplorer(widgets.VBox):
 
     def models(self, n: int, m: int) -> tuple[nn.Module, nn.Module]:
         """Fresh copies: (n:m pruned, global magnitude pruned to the same sparsity)."""
-        return (pruning.prune_n_of_m(pruning.copy_model(self._net), n, m),
+        return (pruning.prune_nm(pruning.copy_model(self._net), n, m),
                 self._pruner.pruned_copy(1 - n / m))
 
     @one_thread
@@ -143,7 +162,7 @@ class SemiStructuredExplorer(widgets.VBox):
                 n=n, m=m, sparsity=metrics.sparsity(semi),
                 accuracy=training.evaluate(semi, self._data.test).accuracy,
                 free_accuracy=training.evaluate(free, self._data.test).accuracy,
-                storage=n_of_m_storage_bytes(self._weights, n, m),
+                storage=storage_bytes(self._weights, n, m),
                 sparse_file_bytes=metrics.model_size_bytes(semi, "sparse"),
                 blocks={name: (pruning.effective_weight(model.fc1) != 0)[:BLOCK_ROWS, BLOCK]
                         .float().numpy() for name, model in (("semi", semi), ("free", free))})

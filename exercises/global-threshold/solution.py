@@ -1,0 +1,28 @@
+import torch
+
+
+def global_magnitude_masks(weights: list[torch.Tensor], amount: float) -> list[torch.Tensor]:
+    """Return one mask per layer, pruning the smallest weights of ALL layers together.
+
+    Rank every weight of every tensor in ``weights`` by absolute value on one common scale and
+    prune the ``round(amount * total)`` smallest, where ``total`` counts the weights of all
+    layers. A layer with small weights may lose most of them; a layer with large weights may
+    lose none.
+
+    Args:
+        weights: the weight tensors of the layers, of any shapes.
+        amount: the fraction of all weights to prune, from 0.0 to 1.0.
+
+    Returns:
+        A list of masks, one per layer, each with that layer's shape: True where a weight is
+        kept, False where it is pruned.
+    """
+    everything = torch.cat([w.abs().flatten() for w in weights])
+    count_to_prune = round(amount * everything.numel())
+    keep = torch.ones(everything.numel(), dtype=torch.bool)
+    keep[torch.argsort(everything, stable=True)[:count_to_prune]] = False
+    masks, start = [], 0
+    for w in weights:
+        masks.append(keep[start:start + w.numel()].reshape(w.shape))
+        start += w.numel()
+    return masks
