@@ -140,6 +140,7 @@ def test_channel_pruning_shrinks_every_consumer(channels):
 def test_channel_marker_and_speedup_follow_the_slider(channels):
     channels.slider.value = 0.0
     assert readout_text(channels.accuracy) == f"{channels.reference * 100:.1f}%"
+    assert readout_text(channels.speedup) == "1.0x"
     channels.slider.value = 0.5
     assert list(viz.find_artist(channels.figure, "current").get_xdata()) == [0.5]
     # Each stop is timed side by side with the unpruned model.

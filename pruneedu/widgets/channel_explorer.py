@@ -122,7 +122,10 @@ class ChannelExplorer(widgets.VBox):
     def _measure(self, net: nn.Sequential, data: MNIST, amount: float) -> ChannelStep:
         model = pruning.prune_channels(net, amount=amount) if amount else pruning.copy_model(net)
         convs = [(name, m) for name, m in model.named_children() if isinstance(m, nn.Conv2d)]
-        unpruned_ms, model_ms = quick_latencies_ms([net, model], self._batch_size, runs=7)
+        if amount:
+            unpruned_ms, model_ms = quick_latencies_ms([net, model], self._batch_size, runs=7)
+        else:  # the unpruned model itself: one reading, or noise would show a "speed-up"
+            unpruned_ms = model_ms = quick_latencies_ms([model], self._batch_size, runs=7)[0]
         return ChannelStep(
             amount=amount,
             model=model,
