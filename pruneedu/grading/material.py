@@ -6,8 +6,8 @@ A bank is any ``*.yaml`` in the quizzes folder except ``glossary.yaml``.
 
 Example:
     >>> material = load_material()                 # the course's own quizzes/ and exercises/
-    >>> "01-introduction" in material.banks, sorted(material.exercises)
-    (True, ['magnitude-mask'])
+    >>> "01-introduction" in material.banks, "magnitude-mask" in material.exercises
+    (True, True)
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Material:
     exercises: dict[str, Exercise]
     quizzes_dir: Path
     exercises_dir: Path
+    # The class's variant seed (quiz.class_seed of the instructor's secret), None without one.
+    variant_seed: str | None = None
 
     @property
     def key_folders(self) -> tuple[Path, ...]:
