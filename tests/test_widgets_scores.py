@@ -115,6 +115,13 @@ def test_each_pattern_is_measured_against_the_same_sparsity_placed_freely(semi, 
     assert readout_text(semi.positions) == "66,550 x 2 bits = 16,638 bytes"
 
 
+def test_semi_structured_refuses_a_convolutional_model_and_unknown_options(net, digits):
+    with pytest.raises(TypeError, match="784 pixels"):
+        SemiStructuredExplorer(models.lenet5(seed=0), digits)
+    with pytest.raises(TypeError, match="'epoch'"):  # before any click, not inside one
+        SemiStructuredExplorer(net, digits, epoch=3)
+
+
 def test_the_storage_arithmetic_of_two_of_four():
     # The lesson's worked example: 266,200 weights of LeNet-300-100.
     s = storage_bytes(266_200, 2, 4)

@@ -81,7 +81,7 @@ def tile_indices(rows, states: Sequence[str], columns: int = COLUMNS) -> np.ndar
 
     Example:
         >>> tile_indices(np.ones((3, 784)), ["kept"] * 3, columns=2).shape
-        (67, 67)
+        (66, 66)
     """
     rows = as_array(rows).astype(np.float32)
     if rows.ndim != 2 or rows.shape[1] != SIDE * SIDE:
@@ -118,7 +118,7 @@ def neuron_tiles(rows, states: Sequence[str], columns: int = COLUMNS) -> np.ndar
     Example:
         >>> picture = neuron_tiles(np.ones((3, 784)), ["kept", "removed", "kept"], columns=2)
         >>> picture.shape, picture[0, 0].tolist() == list(_rgb(NEURON_COLORS["kept"]))
-        ((67, 67, 3), True)
+        ((66, 66, 3), True)
     """
     return PALETTE_RGB[tile_indices(rows, states, columns)]
 

@@ -74,7 +74,7 @@ class FineTuneDemo(widgets.VBox):
     def __init__(self, net: nn.Module, data: MNIST, amount: float = 0.98, **fine_tune_options: Any):
         check_model(net, "FineTuneDemo")
         check_splits(data, "FineTuneDemo", ("train", "test"))
-        _check_options(fine_tune_options)
+        check_fine_tune_options(fine_tune_options, "FineTuneDemo")
         check_amounts([amount], "amount")  # a fraction in [0, 1), with the usual message
         self._data, self._options = data, fine_tune_options
         self._pruner = MagnitudePruner(net)
@@ -168,14 +168,20 @@ class FineTuneDemo(widgets.VBox):
         self.view.redraw()
 
 
-def _check_options(options: dict[str, Any]) -> None:
-    """Refuse options ``training.fine_tune`` does not take now: a click would only log the error."""
+def check_fine_tune_options(options: dict[str, Any], widget: str) -> None:
+    """Refuse options ``training.fine_tune`` does not take now: a click would only log the error.
+
+    Example:
+        >>> check_fine_tune_options({"epoch": 3}, "FineTuneDemo")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        TypeError: FineTuneDemo does not know the option 'epoch'; ...
+    """
     taken = inspect.signature(training.fit).parameters  # fine_tune passes its options to fit
     fixed = ("net", "dataset", "epochs", "seed", "progress", "keep_zeros")  # set by the demo
     valid = [name for name in taken if name not in fixed]
     unknown = [name for name in options if name not in valid]
     if unknown:
         raise TypeError(
-            f"FineTuneDemo does not know the option {unknown[0]!r}; pass only fine-tuning "
+            f"{widget} does not know the option {unknown[0]!r}; pass only fine-tuning "
             f"options such as {', '.join(valid)}."
         )

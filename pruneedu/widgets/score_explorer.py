@@ -70,7 +70,7 @@ class ScoreExplorer(widgets.VBox):
     Example:
         >>> from pruneedu import data, models
         >>> view = ScoreExplorer(models.pretrained("lenet-300-100"), data.load_mnist(),
-        ...                      amounts=[0.0, 0.5])
+        ...                      amounts=[0.0, 0.9])
         >>> view.slider.value = 0.9
         >>> round(view.current.accuracy["activation"], 3)
         0.756

@@ -24,6 +24,7 @@ from pruneedu import metrics, pruning, training, viz
 from pruneedu.data import MNIST
 from pruneedu.models import check_model
 from pruneedu.viz.palette import INK, PAPER
+from pruneedu.widgets.fine_tune_demo import check_fine_tune_options
 from pruneedu.widgets.readouts import (
     LABEL_STYLE,
     FigureView,
@@ -104,6 +105,7 @@ class SemiStructuredExplorer(widgets.VBox):
     def __init__(self, net: nn.Module, data: MNIST, **fine_tune_options):
         check_model(net, "SemiStructuredExplorer")
         check_splits(data, "SemiStructuredExplorer", ("train", "test"))
+        check_fine_tune_options(fine_tune_options, "SemiStructuredExplorer")
         first = getattr(net, "fc1", None)
         if not isinstance(first, nn.Linear) or first.in_features != 28 * 28:
             raise TypeError("SemiStructuredExplorer needs an MLP whose fc1 reads the 784 pixels, "
