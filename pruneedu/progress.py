@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import warnings
 
 import ipywidgets as widgets
@@ -27,6 +26,7 @@ from matplotlib.figure import Figure
 
 from pruneedu import exercises, paths, quiz
 from pruneedu.flashcards.deck import Deck
+from pruneedu.viz.figures import figure_image
 
 MODES = ("practice", "graded")
 START_MESSAGE = (
@@ -266,9 +266,8 @@ class ProgressView(widgets.VBox):
         self.table = widgets.HTML(summary_html(self.data))
         self.chart: widgets.Image | None = None
         if not self.data["empty"]:
-            buffer = io.BytesIO()
-            progress_figure(self.data).savefig(buffer, format="png")
-            self.chart = widgets.Image(value=buffer.getvalue(), format="png")
+            # At its real size: a bare Image in a VBox is stretched to the output's width.
+            self.chart = figure_image(progress_figure(self.data))
         super().__init__([self.table] + ([self.chart] if self.chart is not None else []))
         self.add_class("pruneedu-progress")
 

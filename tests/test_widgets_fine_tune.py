@@ -57,6 +57,42 @@ def test_the_recovery_curve_grows_by_one_point_per_click(digits):
     assert demo.button.description and demo.figure.axes[0].get_title()
 
 
+def test_the_amount_slider_prunes_a_fresh_copy_and_keeps_each_amounts_run(digits):
+    net = models.lenet_300_100(seed=0)
+    demo = FineTuneDemo(net, digits, amount=0.9, batch_size=64)
+    assert (demo.amount.step, demo.amount.max, demo.amount.readout_format) == (0.01, 0.99, ".0%")
+    demo.button.click()
+    ninety = demo.runs[0.9]
+    demo.amount.value = 0.5
+    assert readout_text(demo.sparsity) == "50.0%" and readout_text(demo.epochs) == "0"
+    assert metrics.sparsity(demo.model) == 0.5 and len(demo.accuracies) == 1
+    # The 90% run stays, drawn in grey, and comes back with the slider.
+    grey = viz.find_artist(demo.figure, "other/90%")
+    assert list(grey.get_ydata()) == ninety.accuracies
+    demo.amount.value = 0.9
+    assert demo.runs[0.9] is ninety and readout_text(demo.epochs) == "1"
+    assert "pruned to 90%" in [t.get_text() for t in demo.figure.legends[0].get_texts()]
+
+
+def test_reset_starts_the_amount_over_from_the_freshly_pruned_model(digits):
+    demo = FineTuneDemo(models.lenet_300_100(seed=0), digits, amount=0.8, batch_size=64)
+    pruned = demo.accuracies[0]
+    demo.button.click()
+    tuned_weights = demo.model.fc1.weight.detach().clone()
+    demo.reset.click()
+    assert demo.accuracies == [pruned] and readout_text(demo.epochs) == "0"
+    assert not torch.equal(demo.model.fc1.weight, tuned_weights)
+    assert list(viz.find_artist(demo.figure, "recovery").get_ydata()) == [pruned]
+    assert "reset" in readout_text(demo.status)
+
+
+def test_a_click_at_a_new_amount_trains_that_amounts_model_only(digits):
+    demo = FineTuneDemo(models.lenet_300_100(seed=0), digits, amount=0.9, batch_size=64)
+    demo.amount.value = 0.95
+    demo.button.click()
+    assert len(demo.runs[0.95].accuracies) == 2 and len(demo.runs[0.9].accuracies) == 1
+
+
 def test_digit_browser_shows_the_chosen_image_and_label():
     images = torch.zeros(3, 1, 28, 28)
     images[2, 0, 3, 4] = 1.0

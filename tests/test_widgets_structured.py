@@ -1,15 +1,20 @@
 """WeightVsNodeExplorer and ChannelExplorer: readouts checked against hand-computed shapes."""
 
+import itertools
 from types import SimpleNamespace
 
+import ipywidgets
 import numpy as np
 import pytest
 import torch
+from matplotlib.colors import to_rgb
 from torch.utils.data import TensorDataset
 
 from pruneedu import metrics, models, pruning, viz
+from pruneedu.viz.masks import COLUMNS, PITCH
 from pruneedu.widgets import ChannelExplorer, WeightVsNodeExplorer
 from pruneedu.widgets.readouts import readout_text
+from pruneedu.widgets.weight_vs_node import LABELS
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +51,23 @@ def test_only_node_pruning_cuts_the_multiply_adds_and_the_file(comparison):
     assert readout_text(nodes["macs"]) == f"{784 * 150 + 150 * 50 + 50 * 10:,}"
     step = comparison.current
     assert step["nodes"].dense_bytes < 0.5 * step["weights"].dense_bytes
-    assert step["nodes"].model.fc1.out_features == 150
+    assert step["nodes"].widths == "784-150-50-10" and step["weights"].widths == "784-300-100-10"
+    models = comparison.pruned_models()
+    assert models["nodes"].fc1.out_features == 150
+    assert metrics.parameter_count(models["weights"], nonzero_only=True) == step["nodes"].parameters
+
+
+def test_the_slider_moves_in_even_one_percent_steps_measured_once(comparison):
+    slider = comparison.slider
+    assert (slider.min, slider.max, slider.step, slider.readout_format) == (0.0, 0.5, 0.01, ".0%")
+    assert not slider.continuous_update
+    comparison.slider.value = 0.37
+    pair = comparison.steps[0.37]
+    comparison.slider.value = 0.5
+    comparison.slider.value = 0.37
+    assert comparison.steps[0.37] is pair  # kept, not measured again
+    # 37% of 300 and of 100 neurons: round(111.0) and round(37.0) removed
+    assert pair["nodes"].widths == "784-189-63-10"
 
 
 def test_layer_bars_show_the_fraction_of_each_layer_removed(comparison):
@@ -56,28 +77,41 @@ def test_layer_bars_show_the_fraction_of_each_layer_removed(comparison):
     assert bar["Node pruning/fc1"] == pytest.approx(0.5)
     assert bar["Node pruning/fc2"] == pytest.approx(0.75)
     assert bar["Node pruning/fc3"] == pytest.approx(0.5)
-    sparse = comparison.current["weights"].model
+    sparse = comparison.pruned_models()["weights"]
     for layer, fraction in metrics.layer_sparsity(sparse).items():
         assert bar[f"Weight pruning/{layer}"] == pytest.approx(fraction)
 
 
-def test_node_masks_show_whole_neurons_kept_or_removed(comparison, mlp):
+def tile_states(comparison, method):
+    rows, states = comparison._tiles(comparison.slider.value)[method]
+    return rows, states
+
+
+def test_node_tiles_show_whole_neurons_kept_or_removed(comparison, mlp):
     comparison.slider.value = 0.5
     strength = mlp.fc1.weight.detach().abs().sum(dim=1)
     kept = set(strength.topk(150).indices.tolist())
-    assert 0 < len(kept & set(range(16))) < 16  # the picture shows both kinds
-    mosaic = viz.find_artist(comparison.mask_figure, "mask/Node pruning").get_array()
-    for neuron in range(16):
-        r, c = divmod(neuron, 8)
-        tile = np.asarray(mosaic[r * 29:r * 29 + 28, c * 29:c * 29 + 28])
-        assert tile.sum() == (784 if neuron in kept else 0), neuron
+    rows, states = tile_states(comparison, "Node pruning")
+    assert len(states) == 300  # every first-layer neuron has a tile
+    for neuron in range(300):
+        expected = "kept" if neuron in kept else "removed"
+        assert states[neuron] == expected, neuron
+        assert (rows[neuron] != 0).all() == (neuron in kept)
+    picture = viz.neuron_tiles(rows, states)
+    first_removed = min(set(range(300)) - kept)
+    r, c = divmod(first_removed, COLUMNS)
+    corner = picture[r * PITCH, c * PITCH].tolist()
+    assert corner == [round(v * 255) for v in to_rgb(viz.NEURON_COLORS["removed"])]
 
 
-def test_weight_masks_are_speckled_like_the_pruned_rows(comparison):
-    comparison.slider.value = 0.5
-    rows = comparison.current["weights"].model.fc1.weight.detach()[:16]
-    mosaic = viz.find_artist(comparison.mask_figure, "mask/Weight pruning").get_array()
-    assert np.nansum(mosaic) == int((rows != 0).sum())
+def test_weight_tiles_are_speckled_like_the_pruned_rows(comparison):
+    comparison.slider.value = 0.9
+    sparse = comparison.pruned_models()["weights"]
+    rows, states = tile_states(comparison, "Weight pruning")
+    assert np.array_equal(rows != 0, (sparse.fc1.weight != 0).numpy())
+    empty = [(sparse.fc1.weight[i] == 0).all().item() for i in range(300)]
+    assert states == ["cut off" if e else "kept" for e in empty]
+    assert comparison.tiles.images["Weight pruning"].value[:4] == b"\x89PNG"
 
 
 def test_at_zero_both_columns_show_the_unpruned_model(comparison, mlp):
@@ -105,17 +139,31 @@ def test_channel_pruning_shrinks_every_consumer(channels):
 
 def test_channel_marker_and_speedup_follow_the_slider(channels):
     channels.slider.value = 0.0
+    assert readout_text(channels.accuracy) == f"{channels.reference * 100:.1f}%"
     assert readout_text(channels.speedup) == "1.0x"
     channels.slider.value = 0.5
     assert list(viz.find_artist(channels.figure, "current").get_xdata()) == [0.5]
-    ratio = channels.steps[0].latency_ms / channels.current.latency_ms
+    # Each stop is timed side by side with the unpruned model.
+    ratio = channels.current.unpruned_ms / channels.current.latency_ms
     assert readout_text(channels.speedup) == f"{ratio:.1f}x"
+
+
+def test_channel_stops_are_even_by_default():
+    from pruneedu.widgets.channel_explorer import DEFAULT_CHANNEL_AMOUNTS
+
+    gaps = {round(b - a, 6) for a, b in itertools.pairwise(DEFAULT_CHANNEL_AMOUNTS)}
+    assert gaps == {0.1} and DEFAULT_CHANNEL_AMOUNTS[0] == 0.0
 
 
 def test_every_control_is_labelled(comparison, channels):
     assert comparison.slider.description and channels.slider.description
-    labels = [r.description for r in comparison.readouts["weights"].values()]
-    assert all(labels) and len(set(labels)) == len(labels)
+    # The readouts sit in a table: each row starts with its label, then both methods.
+    table = next(c for c in comparison.children[2].children if isinstance(c, ipywidgets.GridBox))
+    rows = [table.children[i:i + 3] for i in range(3, len(table.children), 3)]
+    labels = [label.value for label, _, _ in rows]
+    assert all(labels) and len(set(labels)) == len(labels) == len(LABELS)
+    assert [w for _, w, _ in rows] == list(comparison.readouts["weights"].values())
+    assert [n for _, _, n in rows] == list(comparison.readouts["nodes"].values())
 
 
 def test_empty_stops_are_a_clear_error(mlp, digits):

@@ -6,8 +6,6 @@ the same thing everywhere (blue = weight pruning, vermillion = node pruning, ...
 
 from __future__ import annotations
 
-from matplotlib.colors import ListedColormap
-
 # Okabe, M. & Ito, K. (2008), "Color Universal Design": distinguishable under the common
 # forms of colour-vision deficiency and in greyscale print.
 OKABE_ITO: dict[str, str] = {
@@ -34,7 +32,22 @@ ROLE_COLORS: dict[str, str] = {
     "channels": OKABE_ITO["bluish_green"],
     "current": OKABE_ITO["orange"],
     "baseline": OKABE_ITO["black"],
+    "one-shot": OKABE_ITO["blue"],
+    "iterative": OKABE_ITO["vermillion"],
+    "magnitude": OKABE_ITO["blue"],
+    "activation": OKABE_ITO["bluish_green"],
+    "semi-structured": OKABE_ITO["reddish_purple"],
+    "int8": OKABE_ITO["bluish_green"],
 }
 
-# Kept weights dark blue on a pale background; pruned weights take the background colour.
-MASK_CMAP = ListedColormap(["#F2F2F2", OKABE_ITO["blue"]], name="pruneedu-mask")
+# Frames of the neuron tiles (viz.neuron_tiles_figure): the state of a whole neuron. A removed
+# neuron is also crossed out, so the picture reads without colour too.
+NEURON_COLORS: dict[str, str] = {
+    "kept": OKABE_ITO["blue"],
+    "removed": OKABE_ITO["vermillion"],
+    "cut off": OKABE_ITO["orange"],    # still there, but every input weight is pruned
+}
+# Neutrals, not hues: curves shown only for comparison, ink and paper of the tiles.
+REFERENCE = "#8C8C8C"
+INK = "#1A1A1A"        # a kept weight inside a tile
+PAPER = "#FFFFFF"      # a pruned weight, and the gaps between tiles

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from torch.utils.data import TensorDataset
 
 from pruneedu.data import check_dataset
-from pruneedu.viz import new_figure
+from pruneedu.viz import course_style, frame_image, new_figure
 from pruneedu.widgets.readouts import FigureView, readout, show_value
 
 
@@ -32,16 +32,17 @@ class DigitBrowser(widgets.VBox):
         self.images, self.labels = check_dataset(dataset)
         self.slider = widgets.IntSlider(value=0, min=0, max=len(self.images) - 1,
                                         description="Image number", continuous_update=False,
-                                        style={"description_width": "initial"})
+                                        style={"description_width": "initial"},
+                                        layout=widgets.Layout(width="100%", max_width="44em"))
         self.label = readout("Label")
-        figure = new_figure(1.8, 2.0)
-        ax = figure.add_subplot()
-        self.picture = ax.imshow(self.images[0].reshape(28, 28).numpy(), cmap="gray_r",
-                                vmin=0, vmax=1)
-        ax.set_title("Test digit")
-        ax.set_xlabel("28 pixels wide")
-        ax.set_xticks([])
-        ax.set_yticks([])
+        with course_style():
+            figure = new_figure(2.8, 3.0)
+            ax = figure.add_subplot()
+            self.picture = ax.imshow(self.images[0].reshape(28, 28).numpy(), cmap="gray_r",
+                                    vmin=0, vmax=1, animated=True)
+            ax.set_title("Test digit")
+            ax.set_xlabel("28 pixels wide")
+            frame_image(ax)
         self.view = FigureView(figure)
         self.slider.observe(self._update, names="value")
         super().__init__([self.slider, self.label, self.view.image])

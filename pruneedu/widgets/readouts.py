@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from pruneedu.viz import figure_png
+from pruneedu.viz import BlitRenderer, figure_image
 
 # Wide enough that labels such as "Nonzero parameters" are not cut off.
 LABEL_STYLE = {"description_width": "initial"}
@@ -31,18 +31,18 @@ def measuring(items: Iterable, what: str) -> Iterable:
     return tqdm(items, desc=f"measuring {what}", leave=False)
 
 
-def readout(label: str) -> widgets.HTML:
+def readout(label: str | None) -> widgets.HTML:
     """A labelled, read-only value; set its text with :func:`show_value`.
 
     Every readout carries the CSS class ``pruneedu-readout``: browser tests (and custom CSS)
-    find them by it.
+    find them by it. ``label=None`` gives a bare value, for a table whose rows are labelled.
 
     Example:
         >>> r = readout("Accuracy"); show_value(r, "97.5%"); r.value
         '<b>97.5%</b>'
     """
-    widget = widgets.HTML(value="", description=f"{label}:", style=LABEL_STYLE,
-                          layout=widgets.Layout(margin="0 1.5em 0 0"))
+    widget = widgets.HTML(value="", description="" if label is None else f"{label}:",
+                          style=LABEL_STYLE, layout=widgets.Layout(margin="0 1.5em 0 0"))
     widget.add_class("pruneedu-readout")
     return widget
 
@@ -111,10 +111,12 @@ def format_bytes(size: int | float) -> str:
 
 
 class FigureView:
-    """A matplotlib ``Figure`` shown in an ``ipywidgets.Image`` that :meth:`refresh` redraws.
+    """A matplotlib ``Figure`` shown in an ``ipywidgets.Image`` at its real size.
 
-    The figure and its artists are made once; a slider callback changes their data and calls
-    ``refresh``, which only re-renders the PNG.
+    The figure and its artists are made once. A slider callback changes the data of the
+    animated artists (markers, bars, tiles) and calls :meth:`refresh`, which redraws only
+    those over the saved rest of the picture; :meth:`redraw` renders everything again, for
+    when curves, limits or titles changed.
 
     Example:
         >>> from pruneedu.viz import new_figure
@@ -124,13 +126,52 @@ class FigureView:
 
     def __init__(self, figure: Figure):
         self.figure = figure
-        width, _ = figure.get_size_inches() * figure.dpi
-        # Shown at the figure's own pixel size: a stretched PNG looks blurred.
-        self.image = widgets.Image(value=figure_png(figure), format="png",
-                                   layout=widgets.Layout(width=f"{int(width)}px", max_width="100%"))
-        # Freeze the layout found by that first draw: later redraws skip the layout solver
-        # (the slowest part of a redraw) and nothing on the picture jumps about.
-        figure.set_layout_engine("none")
+        self._renderer = BlitRenderer(figure)
+        self.image = figure_image(figure, self._renderer.full())
 
     def refresh(self) -> None:
-        self.image.value = figure_png(self.figure)
+        self.image.value = self._renderer.moved()
+
+    def redraw(self, relayout: bool = False) -> None:
+        self.image.value = self._renderer.full(relayout)
+
+
+def amount_slider(description: str, maximum: float, step: float = 0.005, value: float = 0.0,
+                  minimum: float = 0.0) -> widgets.FloatSlider:
+    """A slider over fractions that shows percent and moves in even ``step``s.
+
+    It reports a new value when the learner lets go (``continuous_update=False``), so a
+    drag costs one update, and stretches with the output area up to a comfortable width.
+
+    Example:
+        >>> slider = amount_slider("Weights pruned", 0.99)
+        >>> slider.readout_format, slider.step
+        ('.1%', 0.005)
+    """
+    decimals = 0 if round(step * 100, 6).is_integer() else 1
+    return widgets.FloatSlider(
+        value=value, min=minimum, max=maximum, step=step, description=description,
+        readout_format=f".{decimals}%", continuous_update=False, style=LABEL_STYLE,
+        layout=widgets.Layout(width="100%", max_width="44em"))
+
+
+def on_step(value: float, step: float) -> float:
+    """``value`` rounded to the slider's grid: the browser reports e.g. 0.9050000000000001.
+
+    Example:
+        >>> on_step(0.9050000000000001, 0.005)
+        0.905
+    """
+    return round(round(value / step) * step, 6)
+
+
+def readout_row(items: Sequence[widgets.Widget]) -> widgets.HBox:
+    """Readouts side by side that wrap onto the next line in a narrow output area."""
+    return widgets.HBox(list(items), layout=widgets.Layout(flex_flow="row wrap"))
+
+
+def note(text_html: str) -> widgets.HTML:
+    """A short explanatory paragraph under a view (trusted HTML written by the course)."""
+    # Reading line height: an HTML widget's own is the height of a control row (28 px).
+    return widgets.HTML(f"<p style='margin:0.3em 0 0.6em 0; max-width:52em; line-height:1.45'>"
+                        f"{text_html}</p>")
