@@ -1,7 +1,10 @@
 """Student copies of a bank without answer keys, and the hash that ties responses to a bank.
 
 The hash covers exactly what a learner sees, so a full bank and its released copy hash the
-same, while any change to a prompt, a choice or the points changes it.
+same, while any change to a prompt, a choice or the points changes it. The order of matching
+terms is not part of it: every learner sees the terms in their own shuffled order, and
+``pruneedu release`` shuffles them in the released copy so the order cannot give the pairing
+away.
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ def content_hash(bank: Bank) -> str:
         >>> content_hash(bank) == content_hash(bank_from_dict(release_bank(bank)))
         True
     """
-    canonical = json.dumps(release_bank(bank), sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    released = release_bank(bank)
+    for question in released["questions"]:
+        if "terms" in question:
+            question["terms"] = sorted(question["terms"])
+    canonical = json.dumps(released, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
