@@ -74,7 +74,7 @@ def test_the_released_exercise_works_with_check_and_has_no_key_files(released, c
 
 def test_the_readme_tells_learners_how_to_install_start_save_and_hand_in(released):
     readme = (released / "README.md").read_text()
-    for needed in ("pip install .", "jupyter lab notebooks/", "00-welcome.ipynb",
+    for needed in ("pip install .", "jupyter lab", "notebooks/00-welcome.ipynb",
                    "`demo-quiz`", "`zero-fraction`", ".responses.json", "PRUNEEDU_HOME",
                    "~/.local/share/pruneedu/responses/", "Handing in"):
         assert needed in readme, needed
