@@ -52,10 +52,12 @@ class ClassGrades:
     material: Material
     learners: dict[str, LearnerGrades]
     rejects: list[Reject]
+    isolation: str = "bwrap"
 
 
 def grade_class(folder: Path, material: Material, *, progress: bool | None = None,
-                ignore: tuple[Path, ...] = (), time_limit_s: float | None = None) -> ClassGrades:
+                ignore: tuple[Path, ...] = (), time_limit_s: float | None = None,
+                isolation: str = "bwrap") -> ClassGrades:
     """Grade every submission under ``folder``.
 
     Args:
@@ -64,6 +66,7 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
         progress: show a tqdm bar (None: only on a terminal).
         ignore: files in ``folder`` to pass over (the grader's own output).
         time_limit_s: overrides every exercise's time limit (tests use a short one).
+        isolation: how code runs (``"bwrap"``; ``"unsafe-none"`` only when asked for).
     """
     found = discover(folder, material, ignore=ignore)
     rejects = list(found.rejects)
@@ -94,9 +97,10 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
             record(item.learner_id).answers[item.quiz_id] = dict(item.responses["answers"])
         else:
             exercise = material.exercises[item.exercise_id]
-            result = grade_code(exercise, item.code, hide=hide, time_limit_s=time_limit_s)
+            result = grade_code(exercise, item.code, hide=hide, time_limit_s=time_limit_s,
+                                isolation=isolation)
             record(item.learner_id).exercises[item.exercise_id] = result
     for reject in rejects:
         if reject.learner_id:
             record(reject.learner_id)
-    return ClassGrades(material, dict(sorted(learners.items())), sorted(rejects))
+    return ClassGrades(material, dict(sorted(learners.items())), sorted(rejects), isolation)

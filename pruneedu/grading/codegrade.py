@@ -33,6 +33,7 @@ class ExerciseResult:
     public: list[TestResult] = field(default_factory=list)
     hidden: list[TestResult] = field(default_factory=list)
     error: str = ""
+    isolation: str = ""
 
     @property
     def passed(self) -> int:
@@ -44,7 +45,7 @@ class ExerciseResult:
 
 
 def grade_code(exercise: Exercise, code: str, hide: Sequence[Path] = (),
-               time_limit_s: float | None = None) -> ExerciseResult:
+               time_limit_s: float | None = None, isolation: str = "bwrap") -> ExerciseResult:
     """Run ``code`` against the exercise's public and hidden tests in one sandboxed process.
 
     Args:
@@ -52,13 +53,15 @@ def grade_code(exercise: Exercise, code: str, hide: Sequence[Path] = (),
         code: the learner's source text.
         hide: folders the sandbox covers (quiz keys, exercises, submissions).
         time_limit_s: overrides the exercise's own limit (tests use a short one).
+        isolation: ``"bwrap"`` or ``"unsafe-none"`` (see :mod:`pruneedu.grading.sandbox`).
     """
     public, hidden = exercise.public_cases(), exercise.hidden_cases()
     cases = public + hidden
     run = run_calls(code, exercise.function, [case.args for case in cases],
                     array_type=exercise.array_type,
                     time_limit_s=time_limit_s or exercise.time_limit_s,
-                    memory_limit_mb=exercise.memory_limit_mb, hide=hide)
+                    memory_limit_mb=exercise.memory_limit_mb, hide=hide,
+                    hidden_from=len(public), isolation=isolation)
     results = []
     for case, outcome in zip(cases, run.outcomes, strict=True):
         if outcome.ok:
@@ -68,4 +71,4 @@ def grade_code(exercise: Exercise, code: str, hide: Sequence[Path] = (),
     passed = sum(result.passed for result in results)
     score = exercise.points * passed / len(cases) if cases else 0.0
     return ExerciseResult(exercise.id, score, exercise.points, results[: len(public)],
-                          results[len(public):], run.error)
+                          results[len(public):], run.error, run.isolation)

@@ -51,8 +51,13 @@ def run_grading_command(command: str, args: argparse.Namespace, ignore: tuple[Pa
     """
     try:
         material = load_material(args.quizzes, args.exercises)
+        unsafe = getattr(args, "unsafe_no_isolation", False)
+        if unsafe:
+            print(f"pruneedu {command}: WARNING: learners' code runs without isolation "
+                  "(--unsafe-no-isolation); it can read and change your files.", file=sys.stderr)
         grades = grade_class(args.submissions, material, ignore=ignore,
-                             progress=False if args.no_progress else None)
+                             progress=False if args.no_progress else None,
+                             isolation="unsafe-none" if unsafe else "bwrap")
     except (ValueError, SandboxError) as error:
         print(f"pruneedu {command}: {error}", file=sys.stderr)
         return 2

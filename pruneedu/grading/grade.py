@@ -24,6 +24,9 @@ from pruneedu.grading.rejects import write_rejects
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_grading_arguments(parser, "the gradebook CSV to write (its .json copy and "
                                   ".rejects.csv go beside it)")
+    parser.add_argument("--unsafe-no-isolation", action="store_true",
+                        help="run learners' code WITHOUT bubblewrap isolation (only for code "
+                             "you trust; see docs/grading-guarantees.md)")
 
 
 def output_paths(out: Path) -> tuple[Path, Path, Path]:
@@ -71,6 +74,7 @@ def gradebook_data(grades: ClassGrades) -> dict:
         }
     return {
         "format_version": 1,
+        "isolation": grades.isolation,
         "quizzes": {b.id: {"title": b.title, "max_score": float(b.max_score)}
                     for b in material.banks.values()},
         "exercises": {e.id: {"title": e.title, "max_score": e.points}
