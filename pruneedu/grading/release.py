@@ -149,6 +149,11 @@ def _write_manifest(out: Path, data: dict) -> None:
                                      encoding="utf-8")
 
 
+def _count(items: list, noun: str) -> str:
+    plural = noun + ("zes" if noun.endswith("quiz") else "s")
+    return f"{len(items)} {noun if len(items) == 1 else plural}"
+
+
 def _print_leaks(out: Path, leaks: list[Leak]) -> None:
     print(f"pruneedu release: KEY TEXT FOUND in the released course; nothing was written to "
           f"{out}:", file=sys.stderr)
@@ -174,10 +179,10 @@ def _release_course(source: CourseSource, out: Path, staging: Path) -> int:
           f"{' and the files below, which the release does not list' if unlisted else ''}).")
     for name in unlisted:
         print(f"  kept back: {name}")
-    print(f"Released the course to {out}: {len(data['graded_banks'])} graded quizzes without "
-          f"keys, {len(data['practice_banks'])} practice quizzes, {len(data['exercises'])} "
-          f"exercises; checked {len(staged.files)} files: no key text found. "
-          f"Learners install it with `pip install {out}`.")
+    print(f"Released the course to {out}: {_count(data['graded_banks'], 'graded quiz')} "
+          f"without keys, {_count(data['practice_banks'], 'practice quiz')}, "
+          f"{_count(data['exercises'], 'exercise')}; checked {len(staged.files)} files: no key "
+          f"text found. Learners install it with `pip install {out}`.")
     return 0
 
 
@@ -193,7 +198,8 @@ def _release_solutions(source: CourseSource, out: Path, staging: Path,
     old["solutions"] = {**old.get("solutions", {}),
                         **{name: sha256_of(out / name) for name in staged.files}}
     _write_manifest(out, old)
-    print(f"Added {len(staged.files) - 1} solution files to {out / 'solutions'}.")
+    added = [name for name in staged.files if not name.endswith("README.md")]
+    print(f"Added {_count(added, 'solution file')} to {out / 'solutions'}.")
     return 0
 
 

@@ -77,8 +77,14 @@ def stage_solutions(material: Material, folder: Path, only: list[str] | None,
         if exercise.id in wanted:
             staged.copy(exercise.solution_path, f"{FOLDER}/exercises/{exercise.id}/solution.py")
     listed = sorted({*already, *staged.files} - {f"{FOLDER}/README.md"})
-    rows = [f"| {'quiz' if '/quizzes/' in name else 'exercise'} "
-            f"`{Path(name).stem if '/quizzes/' in name else Path(name).parent.name}` | "
-            f"`{name.removeprefix(FOLDER + '/')}` |" for name in listed]
-    staged.write(f"{FOLDER}/README.md", README.replace("{rows}", "\n".join(rows)))
+    rows = "\n".join(_readme_row(name) for name in listed)
+    staged.write(f"{FOLDER}/README.md", README.replace("{rows}", rows))
     return staged
+
+
+def _readme_row(name: str) -> str:
+    """``solutions/quizzes/<id>.yaml`` or ``solutions/exercises/<id>/solution.py`` as a row."""
+    path = Path(name)
+    kind, item = ("quiz", path.stem) if path.parent.name == "quizzes" else (
+        "exercise", path.parent.name)
+    return f"| {kind} `{item}` | `{name.removeprefix(FOLDER + '/')}` |"
