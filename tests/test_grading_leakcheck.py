@@ -101,7 +101,8 @@ def test_a_hidden_test_copied_into_the_public_tests_is_found(course, previous_re
          f"CASES = [\n{case.replace('hidden-square-matrix', 'renamed-square')}")
     err = refused(previous_release, capsys)
     # Found twice: its inputs written out, and the same inputs loaded as a public test.
-    assert "exercises/zero-fraction/public_tests.py: a line of zero-fraction/hidden_tests.py" in err
+    assert ("exercises/zero-fraction/public_tests.py: the written-out inputs of a hidden test "
+            "of zero-fraction") in err
     assert "the inputs of hidden test 'hidden-square-matrix' in public test 'renamed-square'" in err
 
 
@@ -260,8 +261,31 @@ def test_an_explanation_left_in_a_released_bank_is_found():
 
 
 def test_short_feedback_is_too_common_to_count_as_key_text():
-    material = load_material()
-    keys = key_texts(material)
+    keys = key_texts(load_material())
     assert all(len(key.split()) >= 4 for key, what in keys.items()
                if what.startswith(("explanation", "feedback")))
-    assert "import numpy as np" not in keys and "def magnitude_mask(" not in " ".join(keys)
+
+
+def test_a_single_shared_reference_line_is_no_leak_but_a_pasted_solution_is(course, tmp_path):
+    # A public checker may recompute one line of the reference on purpose; a notebook that
+    # repeats three lines of the solution holds the solution.
+    solution = course / "exercises" / "zero-fraction" / "solution.py"
+    solution.write_text(
+        "import numpy as np\n\n\ndef zero_fraction(weights):\n"
+        '    """Return the fraction of entries of ``weights`` that are exactly zero."""\n'
+        "    flat = np.asarray(weights).ravel()\n"
+        "    zero_count = int(np.count_nonzero(flat == 0))\n"
+        "    return zero_count / max(flat.size, 1)\n")
+    lab = course / "notebooks" / "04-lab.ipynb"
+    notebook = json.loads(lab.read_text())
+    notebook["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
+                              "execution_count": None,
+                              "source": ["flat = np.asarray(weights).ravel()\n"]})
+    lab.write_text(json.dumps(notebook))
+    out = tmp_path / "handout"
+    assert main(["release", str(out)]) == 0
+    notebook["cells"][-1]["source"] = [
+        "flat = np.asarray(weights).ravel()\n", "zero_count = int(np.count_nonzero(flat == 0))\n",
+        "return zero_count / max(flat.size, 1)\n"]
+    lab.write_text(json.dumps(notebook))
+    assert main(["release", str(out), "--force"]) == 1

@@ -4,11 +4,10 @@ check each released graded bank's structure and order.
 Key text is everything a learner must not see before the deadline:
 
 - each graded question's explanation and choice feedback (texts of four words or more: "No."
-  appears everywhere and proves nothing);
-- every file of an exercise folder that is not released (solution, hidden tests, wrong
-  variants, notes): its code lines (imports, signatures and docstrings left out, since the
-  stub shares them) and the names of the hidden tests. These are taken from the instructor's
-  files alone, never from the released ones, so a solution pasted into a stub is still found;
+  appears everywhere and proves nothing), searched in every released file;
+- each exercise's solution, wrong variants, hidden test names and inputs (what counts and
+  where is in :mod:`pruneedu.grading.exercise_leaks`). These come from the instructor's files
+  alone, never from the released ones, so a solution pasted into a stub is still found;
 - accepted text answers, searched in the released copy of their own question (a one-word
   answer such as "sparsity" is all over a pruning course, so finding it elsewhere proves
   nothing, while finding it in its own question gives the answer away).
@@ -25,25 +24,26 @@ Example:
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from pruneedu import quiz
+from pruneedu.grading.exercise_leaks import (
+    code_leaks,
+    hidden_inputs_in_public_tests,
+    hidden_test_texts,
+    instructor_code,
+    library_lines,
+)
 from pruneedu.grading.material import Material
-from pruneedu.grading.student_package import pairs_aligned, released_exercise_files
+from pruneedu.grading.student_package import pairs_aligned
 from pruneedu.yamlfile import parse_yaml
 
 KEY_FIELDS = {"answer", "explanation", "feedback", "accept", "pairs"}
-MIN_LINE_CHARS = 10  # shorter code lines ("x = 1") are too common to prove a leak
 MIN_KEY_WORDS = 4
-# Lines too common to prove anything however long the name: `return mask`, `else:`.
-GENERIC_LINE = re.compile(r"^(return|yield|pass|break|continue|else:|try:|finally:)"
-                          r"(\s+[A-Za-z_]\w*)?$")
 PATTERN_ALPHA = 0.01  # chance that a bank with keys placed at random is refused
 BINARY_SUFFIXES = {".pt", ".npy", ".npz", ".png", ".jpg", ".gif", ".mp3", ".ogg", ".wav",
                    ".opus", ".flac", ".zip", ".gz", ".whl"}
@@ -62,91 +62,9 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _code_lines(source: str) -> list[str]:
-    """The lines of a Python file that are its own work: no imports, no ``def``/``class``
-    lines or decorators, no docstrings; plus the inputs of each ``TestCase(...)`` written
-    out, so a hidden test copied under another name is still found. Falls back to every
-    line if the file does not parse."""
-    lines = source.splitlines()
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return [line.strip() for line in lines]
-    skipped: set[int] = set()
-    inputs = []
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id == "TestCase" and len(node.args) >= 2):
-            inputs.append(ast.get_source_segment(source, node.args[1]) or "")
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            skipped.update(range(node.lineno, node.end_lineno + 1))
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
-            body = node.body
-            if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                    and isinstance(body[0].value.value, str)):
-                skipped.update(range(body[0].lineno, body[0].end_lineno + 1))
-            if not isinstance(node, ast.Module):
-                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-                skipped.update(range(first, body[0].lineno))
-    kept = [line.strip() for number, line in enumerate(lines, 1) if number not in skipped]
-    return kept + [_squash(text) for text in inputs]
-
-
-def _is_key_line(line: str) -> bool:
-    return len(line) >= MIN_LINE_CHARS and not GENERIC_LINE.match(line)
-
-
-def exercise_key_texts(exercise) -> dict[str, str]:
-    """Key strings of one exercise, from the files of its folder that are never released."""
-    keys: dict[str, str] = {}
-    released = set(released_exercise_files(exercise))
-    for path in sorted(p for p in exercise.folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(exercise.folder).as_posix()
-        if relative in released or "__pycache__" in path.parts or path.suffix in BINARY_SUFFIXES:
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            continue
-        lines = _code_lines(text) if path.suffix == ".py" else [s.strip() for s in
-                                                                 text.splitlines()]
-        for line in lines:
-            if _is_key_line(line):
-                keys.setdefault(line, f"a line of {exercise.id}/{relative}")
-    if exercise.hidden_tests_path.is_file():
-        public_names = {case.name for case in exercise.public_cases()}
-        for case in exercise.hidden_cases():
-            if case.name not in public_names:
-                keys[case.name] = f"a hidden test name of {exercise.id}"
-    return keys
-
-
-def _value_key(value: object) -> object:
-    """A hashable stand-in for a test input, equal for equal arrays and values."""
-    if hasattr(value, "tobytes") and hasattr(value, "shape"):
-        return ("array", str(getattr(value, "dtype", "")), tuple(value.shape), value.tobytes())
-    if isinstance(value, (list, tuple)):
-        return (type(value).__name__, *map(_value_key, value))
-    if isinstance(value, dict):
-        return ("dict", *sorted((repr(k), _value_key(v)) for k, v in value.items()))
-    return ("value", repr(value))
-
-
-def hidden_inputs_leaks(exercise) -> list[Leak]:
-    """Hidden tests whose inputs are also a public test's, however the copy was written:
-    learners run the public tests, so those inputs are no longer hidden."""
-    if not exercise.hidden_tests_path.is_file():
-        return []
-    public = {_value_key(case.args): case.name for case in exercise.public_cases()}
-    return [Leak(f"exercises/{exercise.id}/public_tests.py",
-                 f"the inputs of hidden test {case.name!r} in public test "
-                 f"{public[_value_key(case.args)]!r}", case.name)
-            for case in exercise.hidden_cases()
-            if _value_key(case.args) in public and case.name != public[_value_key(case.args)]]
-
-
 def key_texts(material: Material) -> dict[str, str]:
-    """Every searchable key string, mapped to a description of what it is."""
+    """Every key string searched for anywhere in a release, mapped to what it is: graded
+    explanations and choice feedback, hidden test names and written-out inputs."""
     keys: dict[str, str] = {}
     for bank in material.banks.values():
         for question in bank.questions:
@@ -158,8 +76,21 @@ def key_texts(material: Material) -> dict[str, str]:
                 if len(text.split()) >= MIN_KEY_WORDS:
                     keys[text] = what
     for exercise in material.exercises.values():
-        keys.update(exercise_key_texts(exercise))
+        keys.update(hidden_test_texts(exercise))
     return keys
+
+
+def exercise_leaks(files: dict[str, str], material: Material) -> list[Leak]:
+    """Instructor code of the exercises repeated in released files (name -> text), and hidden
+    inputs among the public tests (see :mod:`pruneedu.grading.exercise_leaks`)."""
+    library = library_lines(files)
+    code = [item for exercise in material.exercises.values()
+            for item in instructor_code(exercise, library)]
+    stubs = {f"exercises/{exercise_id}/stub.py" for exercise_id in material.exercises}
+    found = code_leaks(files, code, stubs)
+    for exercise in material.exercises.values():
+        found += hidden_inputs_in_public_tests(exercise)
+    return sorted(Leak(*item) for item in found)
 
 
 def _strings(node: object) -> list[str]:

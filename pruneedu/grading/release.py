@@ -40,8 +40,8 @@ from pruneedu import paths
 from pruneedu.grading.command import add_material_arguments
 from pruneedu.grading.leakcheck import (
     Leak,
+    exercise_leaks,
     find_leaks,
-    hidden_inputs_leaks,
     key_texts,
     practice_repeat_leaks,
     released_bank_leaks,
@@ -49,7 +49,7 @@ from pruneedu.grading.leakcheck import (
 )
 from pruneedu.grading.material import load_material
 from pruneedu.grading.solutions import stage_solutions
-from pruneedu.grading.stubcheck import StubCheckError, hidden_tests_passed_by_stub
+from pruneedu.grading.stubcheck import StubCheckError, hidden_tests_passed_by_stubs
 from pruneedu.grading.student_package import (
     MANIFEST_NAME,
     CourseSource,
@@ -103,16 +103,15 @@ def check_release(source: CourseSource, staged: StagedRelease) -> list[Leak]:
         text = searchable_text(staged.folder / name)
         if text is not None:
             texts[name] = text
-    leaks = find_leaks(texts, key_texts(material))
+    leaks = find_leaks(texts, key_texts(material)) + exercise_leaks(texts, material)
     for bank in material.banks.values():
         name = f"quizzes/{bank.id}.yaml"
         leaks += released_bank_leaks(name, (staged.folder / name).read_text("utf-8"), material)
     for bank_id, bank in staged.practice_banks.items():
         leaks += practice_repeat_leaks(f"quizzes/practice/{bank_id}.yaml", bank, material)
-    for exercise in material.exercises.values():
-        leaks += hidden_inputs_leaks(exercise)
-        leaks += [Leak(f"exercises/{exercise.id}/stub.py", "the stub passes a hidden test", name)
-                   for name in hidden_tests_passed_by_stub(exercise)]
+    passed = hidden_tests_passed_by_stubs(list(material.exercises.values()))
+    leaks += [Leak(f"exercises/{exercise_id}/stub.py", "the stub passes a hidden test", name)
+              for exercise_id, names in passed.items() for name in names]
     return sorted(set(leaks))
 
 
@@ -149,6 +148,12 @@ def _write_manifest(out: Path, data: dict) -> None:
                                      encoding="utf-8")
 
 
+def _expected_instructor_file(name: str) -> bool:
+    path = Path(name)
+    return (path.name in ("solution.py", "hidden_tests.py") or path.name.startswith("wrong")
+            or any(part.startswith("wrong") for part in path.parts[2:-1]))
+
+
 def _count(items: list, noun: str) -> str:
     plural = noun + ("zes" if noun.endswith("quiz") else "s")
     return f"{len(items)} {noun if len(items) == 1 else plural}"
@@ -173,10 +178,9 @@ def _release_course(source: CourseSource, out: Path, staging: Path) -> int:
     _move_in(staged, out)
     _remove_stale(out, old, set(staged.files))
     _write_manifest(out, data)
-    expected = ("solution.py", "hidden_tests.py")
-    unlisted = [name for name in staged.not_released if Path(name).name not in expected]
-    print(f"Kept back {len(staged.not_released)} instructor files (solutions, hidden tests"
-          f"{' and the files below, which the release does not list' if unlisted else ''}).")
+    unlisted = [name for name in staged.not_released if not _expected_instructor_file(name)]
+    print(f"Kept back {len(staged.not_released)} instructor files (solutions, hidden tests, "
+          f"wrong variants{' and the files below, which no rule names' if unlisted else ''}).")
     for name in unlisted:
         print(f"  kept back: {name}")
     print(f"Released the course to {out}: {_count(data['graded_banks'], 'graded quiz')} "
