@@ -31,7 +31,8 @@ from pathlib import Path
 import yaml
 
 from pruneedu import quiz
-from pruneedu.grading.exercise_leaks import (
+from pruneedu.grading.exercise_leaks import (  # MIN_LINE_CHARS: shared with feedback's tests
+    MIN_LINE_CHARS,  # noqa: F401
     code_leaks,
     hidden_inputs_in_public_tests,
     hidden_test_texts,
