@@ -10,7 +10,6 @@ from release_support import make_course, tree_digest
 from pruneedu import quiz
 from pruneedu.cli import main
 from pruneedu.grading.leakcheck import (
-    _tail_probability,
     answer_pattern_leaks,
     find_leaks,
     key_texts,
@@ -18,6 +17,7 @@ from pruneedu.grading.leakcheck import (
 )
 from pruneedu.grading.material import load_material
 from pruneedu.grading.student_package import pairs_aligned, released_bank
+from pruneedu.quiz.cues import tail_probability
 
 SOLUTION_LINE = "return float(np.count_nonzero(weights == 0)) / weights.size"
 RAISE_LINE = 'raise NotImplementedError("write zero_fraction")'
@@ -213,8 +213,8 @@ def test_the_pattern_test_needs_evidence_not_a_coincidence():
     material.banks[bank.id] = bank
     # Four keys in one place happen by chance too often (4 x 0.25^4 per place) to refuse.
     assert answer_pattern_leaks("x.yaml", quiz.release_bank(bank), material) == []
-    assert _tail_probability([0.25] * 4, 4) == pytest.approx(0.25 ** 4)
-    assert _tail_probability([0.5, 0.5], 1) == pytest.approx(0.75)
+    assert tail_probability([0.25] * 4, 4) == pytest.approx(0.25 ** 4)
+    assert tail_probability([0.5, 0.5], 1) == pytest.approx(0.75)
 
 
 def matching_bank(pairs):

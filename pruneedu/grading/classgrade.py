@@ -81,7 +81,8 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
     for kind, item in tqdm(work, desc="grading", unit="file", disable=show):
         if kind == "quiz":
             try:
-                grade = quiz.grade_responses(material.banks[item.quiz_id], item.responses)
+                grade = quiz.grade_responses(material.banks[item.quiz_id], item.responses,
+                                             variant_seed=material.variant_seed)
             except (ArithmeticError, TypeError, ValueError) as error:
                 # A grading bug on one file must not stop the class: report it, grade the rest.
                 rejects.append(Reject(item.name, item.learner_id, item.quiz_id, "",
@@ -90,6 +91,9 @@ def grade_class(folder: Path, material: Material, *, progress: bool | None = Non
             for qid in grade.unknown_ids:
                 rejects.append(Reject(item.name, item.learner_id, item.quiz_id, qid,
                                       "no such question in this quiz; the answer was ignored"))
+            for qid in grade.not_asked:
+                rejects.append(Reject(item.name, item.learner_id, item.quiz_id, qid,
+                                      "not one of this learner's drawn questions; ignored"))
             for qid, message in sorted(grade.invalid.items()):
                 rejects.append(Reject(item.name, item.learner_id, item.quiz_id, qid,
                                       f"answer of the wrong type, scored 0 ({message})"))

@@ -15,23 +15,64 @@ differ only in the files they write. Their exit status means the same for all th
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from pruneedu import quiz
 from pruneedu.grading.classgrade import ClassGrades, grade_class
-from pruneedu.grading.material import load_material
+from pruneedu.grading.material import Material, load_material
 from pruneedu.grading.rejects import report
 from pruneedu.grading.sandbox import SandboxError
 
+MIN_SECRET_CHARS = 16
+
 
 def add_material_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--quizzes`` and ``--exercises``: where the instructor's full material is."""
+    """``--quizzes``, ``--exercises`` (where the instructor's full material is) and
+    ``--secret-file`` (the instructor's secret behind each class's per-learner numbers)."""
     parser.add_argument("--quizzes", type=Path, default=None, metavar="DIR",
                         help="folder of the full quiz banks, with answer keys "
                              "(default: the course's quizzes/)")
     parser.add_argument("--exercises", type=Path, default=None, metavar="DIR",
                         help="folder of the code exercises (default: the course's exercises/)")
+    parser.add_argument("--secret-file", type=Path, default=None, metavar="FILE",
+                        help="file holding the instructor's secret, from which each class's "
+                             "per-learner numbers are derived (use the same file to release "
+                             "and to grade; never hand it out)")
+
+
+def read_secret(path: Path | None) -> str | None:
+    """The instructor's secret from ``--secret-file`` (None without one); ValueError when the
+    file cannot be read or is too short to be a secret.
+
+    Example:
+        >>> read_secret(None) is None
+        True
+    """
+    if path is None:
+        return None
+    try:
+        secret = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"--secret-file {path} cannot be read ({error}); give the file that "
+                         "holds the instructor's secret.") from None
+    if len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(f"--secret-file {path} holds {len(secret)} characters; write a random "
+                         f"secret of at least {MIN_SECRET_CHARS} into it (e.g. "
+                         "`python -c 'import secrets; print(secrets.token_hex(32))'`).")
+    return secret
+
+
+def material_from_args(args: argparse.Namespace) -> Material:
+    """The banks and exercises of ``--quizzes``/``--exercises``, with the class's variant seed
+    derived from ``--secret-file`` (ValueError on bad material or secret)."""
+    material = load_material(args.quizzes, args.exercises)
+    secret = read_secret(getattr(args, "secret_file", None))
+    if secret is None:
+        return material
+    return dataclasses.replace(material, variant_seed=quiz.class_seed(secret))
 
 
 def add_grading_arguments(parser: argparse.ArgumentParser, out_help: str) -> None:
@@ -50,7 +91,7 @@ def run_grading_command(command: str, args: argparse.Namespace, ignore: tuple[Pa
     files (it returns the line saying what it wrote), print the rejects: the exit status.
     """
     try:
-        material = load_material(args.quizzes, args.exercises)
+        material = material_from_args(args)
         unsafe = getattr(args, "unsafe_no_isolation", False)
         if unsafe:
             print(f"pruneedu {command}: WARNING: learners' code runs without isolation "
@@ -68,4 +109,8 @@ def run_grading_command(command: str, args: argparse.Namespace, ignore: tuple[Pa
               "you can write to.", file=sys.stderr)
         return 2
     print(done)
+    pending = sum(len(g.pending) for r in grades.learners.values() for g in r.quizzes.values())
+    if pending:
+        print(f"{pending} written answer{'s' if pending != 1 else ''} await a person's score "
+              "(scored 0 until then).")
     return report(grades.rejects)

@@ -40,6 +40,10 @@ def describe_key(question: quiz.Question) -> str:
         'true'
     """
     key = question.answer
+    if question.type == "written":
+        return "none: a person scores it against its rubric"
+    if question.type in ("numeric", "truefalse") and isinstance(key, dict) and "formula" in key:
+        return "it depends on numbers your notebook records, which your file does not hold"
     if question.type == "single":
         return f"{key}) {question.choice(key).text}"
     if question.type == "multiple":
@@ -62,8 +66,13 @@ def _quiz_section(bank: quiz.Bank, record: LearnerGrades, reveal: bool) -> list[
     lines = [f"## {bank.title} ({bank.id}): {format_points(grade.score)} of "
              f"{format_points(grade.max_score)} points", ""]
     for question in bank.questions:
-        result = grade.results[question.id]
+        result = grade.results.get(question.id)
+        if result is None:  # a pool did not ask this learner this question
+            continue
+        question = grade.questions.get(question.id, question)  # with the learner's own numbers
         mark = "right" if result.correct else "wrong" if result.score == 0 else "partly right"
+        if result.pending:
+            mark = "waiting for a person's score"
         lines.append(f"- **{mark}** ({format_points(result.score)} of "
                      f"{format_points(result.max_score)}): {question.prompt}")
         if not result.correct:

@@ -41,9 +41,13 @@ from pruneedu.grading.exercise_leaks import (  # MIN_LINE_CHARS: shared with fee
 )
 from pruneedu.grading.material import Material
 from pruneedu.grading.student_package import pairs_aligned
+from pruneedu.quiz.cues import tail_probability
+from pruneedu.quiz.schema import KEY_FIELDS as BANK_KEY_FIELDS
 from pruneedu.yamlfile import parse_yaml
 
-KEY_FIELDS = {"answer", "explanation", "feedback", "accept", "pairs"}
+# Every key field of a bank (quiz.schema.KEY_FIELDS) and the parts of keys and choices that
+# hold one: choice feedback, accepted answers, matching pairs, formulas.
+KEY_FIELDS = {*BANK_KEY_FIELDS, "feedback", "accept", "pairs", "formula"}
 MIN_KEY_WORDS = 4
 PATTERN_ALPHA = 0.01  # chance that a bank with keys placed at random is refused
 BINARY_SUFFIXES = {".pt", ".npy", ".npz", ".png", ".jpg", ".gif", ".mp3", ".ogg", ".wav",
@@ -70,7 +74,10 @@ def key_texts(material: Material) -> dict[str, str]:
     for bank in material.banks.values():
         for question in bank.questions:
             where = f"{bank.id}/{question.id}"
-            texts = [(question.explanation, f"explanation of {where}")]
+            texts = [(question.explanation, f"explanation of {where}"),
+                     (question.hint, f"hint of {where}"),
+                     (question.model_answer, f"model answer of {where}")]
+            texts += [(m.hint, f"a known mistake's hint of {where}") for m in question.mistakes]
             texts += [(c.feedback, f"feedback on choice {c.id} of {where}")
                       for c in question.choices]
             for text, what in texts:
@@ -199,18 +206,6 @@ def matching_order_leaks(name: str, released: object, material: Material) -> lis
     return leaks
 
 
-def _tail_probability(chances: list[float], observed: int) -> float:
-    """P(at least ``observed`` successes) for independent trials with these chances."""
-    distribution = [1.0]
-    for p in chances:
-        grown = [0.0] * (len(distribution) + 1)
-        for k, mass in enumerate(distribution):
-            grown[k] += mass * (1 - p)
-            grown[k + 1] += mass * p
-        distribution = grown
-    return sum(distribution[observed:])
-
-
 def answer_pattern_leaks(name: str, released: object, material: Material) -> list[Leak]:
     """Answer positions or choice ids that hold the key far more often than chance.
 
@@ -248,7 +243,7 @@ def answer_pattern_leaks(name: str, released: object, material: Material) -> lis
     leaks = []
     for place, trials in sorted(places.items()):
         hits = sum(hit for _, hit in trials)
-        if hits and _tail_probability([p for p, _ in trials], hits) < threshold:
+        if hits and tail_probability([p for p, _ in trials], hits) < threshold:
             leaks.append(Leak(name, f"answer pattern: {place} in {hits} of {len(trials)} "
                                     "questions", bank.id))
     return leaks

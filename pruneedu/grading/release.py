@@ -37,7 +37,7 @@ import tempfile
 from pathlib import Path
 
 from pruneedu import paths
-from pruneedu.grading.command import add_material_arguments
+from pruneedu.grading.command import add_material_arguments, material_from_args, read_secret
 from pruneedu.grading.leakcheck import (
     Leak,
     exercise_leaks,
@@ -47,7 +47,6 @@ from pruneedu.grading.leakcheck import (
     released_bank_leaks,
     searchable_text,
 )
-from pruneedu.grading.material import load_material
 from pruneedu.grading.solutions import stage_solutions
 from pruneedu.grading.stubcheck import StubCheckError, hidden_tests_passed_by_stubs
 from pruneedu.grading.student_package import (
@@ -58,6 +57,8 @@ from pruneedu.grading.student_package import (
     sha256_of,
     stage_course,
 )
+
+SECRET = "the instructor's secret (--secret-file)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -103,7 +104,12 @@ def check_release(source: CourseSource, staged: StagedRelease) -> list[Leak]:
         text = searchable_text(staged.folder / name)
         if text is not None:
             texts[name] = text
-    leaks = find_leaks(texts, key_texts(material)) + exercise_leaks(texts, material)
+    keys = key_texts(material)
+    if source.secret:
+        keys[source.secret] = SECRET
+    leaks = find_leaks(texts, keys) + exercise_leaks(texts, material)
+    leaks = [Leak(leak.file, leak.what, "(not shown)") if leak.what == SECRET else leak
+             for leak in leaks]
     for bank in material.banks.values():
         name = f"quizzes/{bank.id}.yaml"
         leaks += released_bank_leaks(name, (staged.folder / name).read_text("utf-8"), material)
@@ -213,8 +219,8 @@ def run(args: argparse.Namespace) -> int:
         print("pruneedu release: --only goes with --solutions.", file=sys.stderr)
         return 2
     try:
-        source = CourseSource(paths.course_root().resolve(),
-                              load_material(args.quizzes, args.exercises))
+        source = CourseSource(paths.course_root().resolve(), material_from_args(args),
+                              secret=read_secret(args.secret_file))
     except ValueError as error:
         print(f"pruneedu release: {error}", file=sys.stderr)
         return 2

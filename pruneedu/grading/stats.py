@@ -20,7 +20,8 @@ from pruneedu.grading.command import add_grading_arguments, run_grading_command
 from pruneedu.grading.gradebook import write_csv
 from pruneedu.grading.itemstats import ItemStats, item_analysis
 
-COLUMNS = ("quiz", "question", "type", "learners", "difficulty", "discrimination", "distractors")
+COLUMNS = ("quiz", "question", "type", "learners", "difficulty", "discrimination", "distractors",
+           "cue")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,10 +37,11 @@ def table_rows(analysis: list[ItemStats]) -> list[list[str]]:
 
     Example:
         >>> table_rows([ItemStats("q", "q1", "single", 4, 0.5, None, {"a": 2, "b": 2})])
-        [['q', 'q1', 'single', '4', '0.500', '', 'a:2 b:2']]
+        [['q', 'q1', 'single', '4', '0.500', '', 'a:2 b:2', '']]
     """
     return [[s.quiz_id, s.question_id, s.type, str(s.learners), _number(s.difficulty),
-             _number(s.discrimination), " ".join(f"{k}:{v}" for k, v in s.distractors.items())]
+             _number(s.discrimination), " ".join(f"{k}:{v}" for k, v in s.distractors.items()),
+             s.cue]
             for s in analysis]
 
 

@@ -75,6 +75,7 @@ class CourseSource:
     root: Path
     material: Material
     package: Path = Path(pruneedu.__file__).resolve().parent
+    secret: str | None = None  # the instructor's --secret-file text: searched for, never shipped
 
     @property
     def practice_dir(self) -> Path:
@@ -171,7 +172,7 @@ def shuffled_terms(bank: quiz.Bank, question: quiz.Question) -> list[str]:
                           "give it distinct definitions.")
 
 
-def released_bank(bank: quiz.Bank) -> dict:
+def released_bank(bank: quiz.Bank, variant_seed: str | None = None) -> dict:
     """The learner copy of a graded bank (:func:`quiz.release_bank`) with matching terms
     shuffled. The content hash ignores term order, so responses still match the key.
 
@@ -181,7 +182,7 @@ def released_bank(bank: quiz.Bank) -> dict:
         >>> quiz.content_hash(quiz.bank_from_dict(copy)) == quiz.content_hash(bank)
         True
     """
-    data = quiz.release_bank(bank)
+    data = quiz.release_bank(bank, variant_seed)
     for shown, question in zip(data["questions"], bank.questions, strict=True):
         if question.type == "matching":
             shown["terms"] = shuffled_terms(bank, question)
@@ -307,7 +308,8 @@ def _stage_quizzes(source: CourseSource, staged: StagedRelease) -> None:
         staged.write(f"quizzes/{PRACTICE_FOLDER}/{bank_id}.yaml", yaml_text(read_yaml(path)))
         released.add(f"{PRACTICE_FOLDER}/{path.name}")
     for bank in source.material.banks.values():
-        staged.write(f"quizzes/{bank.id}.yaml", yaml_text(released_bank(bank)))
+        staged.write(f"quizzes/{bank.id}.yaml",
+                     yaml_text(released_bank(bank, source.material.variant_seed)))
         released.add(f"{bank.id}.yaml")
     for relative in _files_under(quizzes):
         name = relative.as_posix()
