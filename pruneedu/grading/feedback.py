@@ -21,7 +21,7 @@ from collections import Counter
 from pruneedu import quiz
 from pruneedu.atomic import write_atomic
 from pruneedu.grading.classgrade import ClassGrades, LearnerGrades
-from pruneedu.grading.codegrade import ExerciseResult
+from pruneedu.grading.codegrade import WITHHELD, ExerciseResult
 from pruneedu.grading.command import add_grading_arguments, run_grading_command
 from pruneedu.grading.gradebook import format_points
 
@@ -90,8 +90,9 @@ def _exercise_section(title: str, exercise_id: str, result: ExerciseResult | Non
         return [f"## {title} ({exercise_id})", "", "No code handed in.", ""]
     lines = [f"## {title} ({exercise_id}): {format_points(result.score)} of "
              f"{format_points(result.max_score)} points", ""]
-    if result.error:
-        lines.append(f"Your code did not finish: {result.error}.")
+    if result.error:  # text from after hidden inputs may encode them: never quoted
+        lines.append(f"Your code did not finish: "
+                     f"{result.error if result.error_quotable else WITHHELD}.")
     for test in result.public:
         lines.append(f"- PASS {test.name}" if test.passed else f"- FAIL {test.name}: {test.reason}")
     hidden_passed = sum(test.passed for test in result.hidden)
