@@ -50,11 +50,11 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
                "  1  the material breaks the course's rules (listed); nothing was written\n"
                "  2  usage error: an unreadable source, or --out exists (add --force)"),
     "release": ("pruneedu.grading.release",
-                "write learners' copies of the quiz banks and exercises, without answer keys",
-                "  0  released: every copy was checked and holds no key text\n"
-                "  1  key text found in the copies (listed); nothing was written\n"
-                "  2  usage or set-up error: a non-empty OUT_DIR without --force, broken "
-                "material"),
+                "write the installable course for learners, without keys; later, its solutions",
+                "  0  released: every file was checked and holds no key text\n"
+                "  1  key text or a key pattern found (listed); nothing was written\n"
+                "  2  usage or set-up error: OUT overlaps the course, a non-empty OUT without "
+                "--force,\n     broken material, a stub that cannot be run here"),
     "grade": ("pruneedu.grading.grade",
               "grade a folder of learners' submissions into a gradebook for your LMS",
               GRADING_STATUS),

@@ -10,6 +10,9 @@ formula, explanation, hint, known mistakes, model answer, run-after code) and ch
 The hash covers exactly what a learner sees, so a full bank and its released copy hash the
 same, while any change to a prompt, a choice, the points or the declarations changes it. The
 class's ``variant_seed`` is not part of it: the same bank released to two classes hashes alike.
+Nor is the order of matching terms: every learner sees them in their own order, and
+``pruneedu release`` shuffles them in the released copy so the order cannot give the pairing
+away.
 """
 
 from __future__ import annotations
@@ -114,5 +117,8 @@ def content_hash(bank: Bank) -> str:
     """
     released = release_bank(bank)
     released.pop("variant_seed", None)
+    for question in released["questions"]:
+        if "terms" in question:
+            question["terms"] = sorted(question["terms"])
     canonical = json.dumps(released, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
