@@ -33,9 +33,12 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
+from pruneedu.grading.lms import parse_origin
 from pruneedu.grading.rejects import Reject
 from pruneedu.grading.roster import Roster, RosterEntry
 from pruneedu.grading.safe_text import quote
@@ -98,6 +101,20 @@ def _lms_entry(submission: Submission, roster: Roster) -> tuple[RosterEntry | No
                   "rename one in the roster as in Moodle, or grade this file by hand")
 
 
+def owner_of_reject(reject: Reject, roster: Roster | None) -> Reject:
+    """A rejected file counts against the learner its LMS name shows, where the roster says
+    who that is (its own ``learner_id`` says nothing reliable)."""
+    origin = parse_origin(reject.file)
+    if origin is None or roster is None:
+        return reject
+    probe = Submission(reject.file, "", reject.item, reject.learner_id,
+                       datetime.min.replace(tzinfo=timezone.utc), origin, origin.source)
+    entry, _ = _lms_entry(probe, roster)
+    if entry is None:
+        return reject
+    return dataclasses.replace(reject, learner_id=entry.learner_id)
+
+
 def attribute(submissions: list[Submission], roster: Roster | None
               ) -> tuple[list[Attributed], list[Reject], list[Conflict]]:
     """Decide whose each file is: the files to grade, the rejects and the conflicts."""
@@ -112,7 +129,7 @@ def attribute(submissions: list[Submission], roster: Roster | None
             conflicts.append(Conflict("unknown-learner", "", sub.item_id, sub.name, problem))
         elif entry is not None:
             placed.append(Attributed(sub, entry.learner_id, True))
-            if claimed != entry.learner_id:
+            if claimed and claimed != entry.learner_id:
                 kind = "shared-id" if generic_learner_id(claimed) else "claims-other-id"
                 conflicts.append(Conflict(kind, entry.learner_id, sub.item_id, sub.name,
                                           f"the file names learner {quote(claimed, 40)} but "

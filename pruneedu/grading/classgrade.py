@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from pruneedu import quiz
 from pruneedu.grading.assignments import Assignment
-from pruneedu.grading.attribution import Attributed, Conflict, attribute
+from pruneedu.grading.attribution import Attributed, Conflict, attribute, owner_of_reject
 from pruneedu.grading.codegrade import ExerciseResult, grade_code
 from pruneedu.grading.late import Lateness, LatePolicy, judge
 from pruneedu.grading.material import Material
@@ -157,7 +157,7 @@ def grade_class(folder: Path, material: Material, *, setup: GradingSetup | None 
     setup = setup or GradingSetup()
     found = discover(folder, material, ignore=ignore, accepted_versions=setup.accepted_versions)
     kept, attribution_rejects, conflicts = attribute(found.submissions, setup.roster)
-    rejects = found.rejects + attribution_rejects
+    rejects = [owner_of_reject(r, setup.roster) for r in found.rejects] + attribution_rejects
     learners: dict[str, LearnerGrades] = {}
     for entry in setup.roster.entries if setup.roster else []:
         learners[entry.learner_id] = LearnerGrades(entry.learner_id, entry)

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-CANVAS_NAME = re.compile(r"^(?:(?P<name>\w*?)_)?(?:(?P<late>LATE)_)?"
+CANVAS_NAME = re.compile(r"^(?:(?!LATE_)(?P<name>\w*?)_)?(?:(?P<late>LATE)_)?"
                          r"(?P<user>\d+|anon_[A-Za-z0-9]+)_(?P<file>\d+)_(?P<original>.+)$")
 MOODLE_PART = re.compile(r"^(?P<name>[^_/]+)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_"
                          r"(?P<rest>.*)$")

@@ -5,7 +5,8 @@ Each submission is parsed (never run) and its syntax tree is printed with every 
 learner chose (variables, arguments, functions, classes) replaced by its order of first use,
 docstrings removed and constants kept. Two learners whose trees print the same handed in the
 same program, whatever they renamed or reformatted; library names (attributes such as
-``torch.topk``, and imported modules) are kept, since they are the program's substance.
+``torch.topk``, and imported modules, whatever alias they were imported under) are kept,
+since they are the program's substance.
 Files that equal the handed-out stub are not compared (everyone starts from it), nor are
 files that do not parse.
 
@@ -30,29 +31,35 @@ from dataclasses import dataclass
 
 
 class _Renamer(ast.NodeTransformer):
-    """Learner-chosen names -> n0, n1, ... in order of first appearance."""
+    """Learner-chosen names -> n0, n1, ... in order of first appearance; imported names ->
+    what they import (``import numpy as xp`` reads as ``numpy``)."""
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
-        self.imported: set[str] = set()
+        self.imported: dict[str, str] = {}
 
     def _new(self, name: str) -> str:
         if name in self.imported:
-            return name
+            return self.imported[name]
         return self.names.setdefault(name, f"n{len(self.names)}")
 
     def visit_Import(self, node: ast.Import) -> ast.AST:
         for alias in node.names:
-            self.imported.add((alias.asname or alias.name).split(".")[0])
+            if alias.asname:
+                self.imported[alias.asname] = alias.name
+            else:
+                self.imported[alias.name.split(".")[0]] = alias.name.split(".")[0]
+            alias.asname = None
         return node
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST:
         for alias in node.names:
-            self.imported.add(alias.asname or alias.name)
+            self.imported[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            alias.asname = None
         return node
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id in self.imported or node.id in _BUILTINS:
+        if node.id in _BUILTINS and node.id not in self.imported:
             return node
         return ast.copy_location(ast.Name(self._new(node.id), node.ctx), node)
 
