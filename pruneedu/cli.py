@@ -14,6 +14,7 @@ import importlib
 import sys
 
 from pruneedu import __version__
+from pruneedu.grading.safe_text import say
 
 DESCRIPTION = """\
 PruneEdu's command for learners and teachers: read a lesson in the terminal; check, import
@@ -94,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except (OSError, ValueError) as error:
         # Files a command needs are missing or unreadable: a set-up error, not a crash.
-        print(f"pruneedu {args.command}: {error}", file=sys.stderr)
+        # The message can quote a file name a learner chose: printed without control codes.
+        say(f"pruneedu {args.command}: {error}", file=sys.stderr)
         return 2
 
 
