@@ -30,9 +30,11 @@ Run `pruneedu COMMAND --help` for a command's options, e.g. `pruneedu grade --he
 
 GRADING_STATUS = """\
   0  every submission was graded in full and the files were written
-  1  some files or answers were rejected (listed); the rest was graded, the files written
-  2  usage or set-up error (a missing folder, a broken bank, a sandbox that cannot start,
-     an --out you cannot write to): do not use the output"""
+  1  some files or answers were rejected, or learners' ids are in conflict (listed); the
+     rest was graded and the files written
+  2  usage or set-up error (a missing folder, a broken bank, roster or overrides file, a
+     sandbox that cannot start, an --out you cannot write to or that another command is
+     writing): nothing was written, the previous output is left as it was"""
 
 # name -> (module, what it does, what each exit status means for it)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {

@@ -10,9 +10,9 @@ rows in roster order (else sorted by learner id), sorted keys, no time of gradin
 - ``canvas`` (Grades > Import): ``Student, ID, SIS User ID, SIS Login ID, Section``, then one
   column per assignment of the ``--assignments`` file, titled as in Canvas, a ``Points
   Possible`` row, and one row per roster learner with a Canvas id. Missing and rejected
-  work are both left empty, which Canvas imports as "no change": Canvas itself then shows
-  missing work as missing and a rejected hand-in as submitted but not graded (the rejects
-  report says why). No total column (Canvas would import it as a new assignment).
+  work are both left empty ("no score", never 0): Canvas itself then shows missing work as
+  missing and a rejected hand-in as submitted but not graded (the rejects report says why).
+  No total column (Canvas would import it as a new assignment).
 - ``moodle`` (Grades > Import > CSV file): one identity column (``Username``, ``ID number``
   or ``Email address``), ``Full name``, then one column per assignment named as the Moodle
   grade item. Empty cells are "no grade" in Moodle. Only roster learners with the identity
@@ -64,7 +64,7 @@ def plain_table(grades: ClassGrades) -> tuple[list[str], list[list[str]]]:
         >>> header[:4], header[-2:]
         (['learner_id', 'name', 'section', '01-introduction'], ['total', 'late'])
         >>> [row[:4] for row in rows]
-        [['ada', '', '', '8'], ['ben', '', '', '0']]
+        [['ada', '', '', '13'], ['ben', '', '', '0']]
     """
     items = grades.item_ids
     rows = []

@@ -87,7 +87,7 @@ def table_rows(grades: ClassGrades, analysis: list[ItemStats]) -> list[list[str]
         >>> from pruneedu.grading.material import load_material
         >>> grades = grade_class(class_folder, load_material(), progress=False)
         >>> table_rows(grades, item_analysis(grades))[0][:5]
-        ['01-introduction', 'intro-why-edge', 'single', '2', '0.500']
+        ['01-introduction', 'intro-what-is-pruning', 'single', '2', '0.500']
     """
     rows = []
     for item in analysis:
