@@ -5,14 +5,13 @@ import importlib.util
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from fresh_python import heavy_imports
 from torch.nn.utils import prune
 
+from pruneedu import wire
 from pruneedu.exercises import check, load_exercise, run_case
-from pruneedu.grading import wire
 from pruneedu.grading.codegrade import grade_code
 
 EXERCISES = Path(__file__).parent.parent / "exercises"
@@ -164,16 +163,6 @@ def test_load_exercise_explains_bad_definitions(tmp_path):
                                           "points: 5\n")
     with pytest.raises(ValueError, match="'points' appears twice"):
         load_exercise(folder)
-
-
-def test_wire_round_trip_keeps_values_and_refuses_objects():
-    array = np.arange(6, dtype=np.int16).reshape(2, 3)
-    back = wire.decode(wire.encode([array, 1.5, "x", None, (True,), np.float32(2.5)]))
-    assert back[0].dtype == np.int16 and back[0].tolist() == array.tolist()
-    assert back[1:] == [1.5, "x", None, [True], 2.5]
-    assert wire.decode(wire.encode(torch.tensor([[True, False]]))).tolist() == [[True, False]]
-    with pytest.raises(TypeError, match="cannot be checked"):
-        wire.encode(object())
 
 
 def test_the_lab_notebook_hands_out_the_exercise_stub(exercise):

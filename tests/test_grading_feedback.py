@@ -2,6 +2,7 @@
 they saw, never hidden tests, and no key unless asked."""
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,23 @@ def test_ids_that_differ_only_in_case_get_separate_feedback_files():
     assert names["ben"] == "ben.md"
     assert len({n.casefold() for n in names.values()}) == 3
     assert names["Ada"].startswith("Ada-") and names["ada"].startswith("ada-")
+
+
+def test_text_the_code_wrote_after_hidden_inputs_is_never_quoted(tmp_path):
+    import dataclasses
+
+    from pruneedu.grading.classgrade import grade_class
+    from pruneedu.grading.feedback import learner_feedback
+    from pruneedu.grading.material import load_material
+
+    shutil.copy(FIXTURE / "submissions" / "ada.zero-fraction.py", tmp_path)
+    grades = grade_class(tmp_path, load_material(FIXTURE / "quizzes", FIXTURE / "exercises"))
+    record = grades.learners["ada"]
+    result = record.exercises["zero-fraction"]
+    record.exercises["zero-fraction"] = dataclasses.replace(
+        result, error="hidden input was [0.0, 1.0, 2.0]", error_quotable=False)
+    text = learner_feedback(grades, "ada")
+    assert "hidden input was" not in text
+    assert "did not finish while running the hidden tests" in text
+    record.exercises["zero-fraction"] = dataclasses.replace(result, error="timed out")
+    assert "Your code did not finish: timed out" in learner_feedback(grades, "ada")

@@ -165,7 +165,7 @@ def test_json_copy_agrees_with_the_csv(graded):
     assert data["learners"]["fay"]["items"]["demo-quiz"]["status"] == "rejected"
     assert "demo-quiz" not in data["learners"]["dan"]["items"]  # nothing gradable under dan's id
     assert len(data["rejects"]) == len(EXPECTED_REJECTS)
-    assert data["isolation"] == "default"
+    assert data["isolation"] == "bwrap"
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pruneedu import wire
 from pruneedu.exercises.definition import (
     Exercise,
     TestResult,
@@ -19,7 +20,6 @@ from pruneedu.exercises.definition import (
     run_case,
     to_array_type,
 )
-from pruneedu.grading import wire
 
 NOT_WRITTEN = "not written yet"
 

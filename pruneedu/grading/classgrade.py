@@ -63,7 +63,7 @@ class GradingSetup:
     overrides: tuple[Override, ...] = ()
     accepted_versions: frozenset[str] = frozenset()
     run_code: bool = True
-    isolation: str = "default"
+    isolation: str = "bwrap"
     time_limit_s: float | None = None
 
     def deadline(self, item_id: str) -> datetime | None:
@@ -118,7 +118,8 @@ class ClassGrades:
 
     @property
     def isolation(self) -> str:
-        """How learners' code ran (recorded in gradebook.json)."""
+        """How learners' code ran (``bwrap``, or ``unsafe-none`` when asked for; recorded in
+        gradebook.json)."""
         return self.setup.isolation
 
     @property
@@ -218,7 +219,8 @@ def _grade_one(item: Attributed, material: Material, setup: GradingSetup, record
         record(learner).answers[sub.item_id] = dict(sub.responses["answers"])
     else:
         exercise = material.exercises[sub.item_id]
-        result = grade_code(exercise, sub.code, hide=hide, time_limit_s=setup.time_limit_s)
+        result = grade_code(exercise, sub.code, hide=hide, time_limit_s=setup.time_limit_s,
+                            isolation=setup.isolation)
         record(learner).exercises[sub.item_id] = _scrubbed(result, roots)
     record(learner).handed_in[sub.item_id] = sub
 

@@ -33,6 +33,8 @@ class ExerciseResult:
     public: list[TestResult] = field(default_factory=list)
     hidden: list[TestResult] = field(default_factory=list)
     error: str = ""
+    isolation: str = ""
+    error_quotable: bool = True  # False: ``error`` is child text from after hidden inputs
 
     @property
     def passed(self) -> int:
@@ -44,7 +46,7 @@ class ExerciseResult:
 
 
 def grade_code(exercise: Exercise, code: str, hide: Sequence[Path] = (),
-               time_limit_s: float | None = None) -> ExerciseResult:
+               time_limit_s: float | None = None, isolation: str = "bwrap") -> ExerciseResult:
     """Run ``code`` against the exercise's public and hidden tests in one sandboxed process.
 
     Args:
@@ -52,20 +54,24 @@ def grade_code(exercise: Exercise, code: str, hide: Sequence[Path] = (),
         code: the learner's source text.
         hide: folders the sandbox covers (quiz keys, exercises, submissions).
         time_limit_s: overrides the exercise's own limit (tests use a short one).
+        isolation: ``"bwrap"`` or ``"unsafe-none"`` (see :mod:`pruneedu.grading.sandbox`).
     """
     public, hidden = exercise.public_cases(), exercise.hidden_cases()
     cases = public + hidden
     run = run_calls(code, exercise.function, [case.args for case in cases],
                     array_type=exercise.array_type,
                     time_limit_s=time_limit_s or exercise.time_limit_s,
-                    memory_limit_mb=exercise.memory_limit_mb, hide=hide)
+                    memory_limit_mb=exercise.memory_limit_mb, hide=hide,
+                    hidden_from=len(public), isolation=isolation)
     results = []
-    for case, outcome in zip(cases, run.outcomes, strict=True):
+    for index, (case, outcome) in enumerate(zip(cases, run.outcomes, strict=True)):
         if outcome.ok:
             results.append(run_case(case, outcome.value))
-        else:
+        elif outcome.quotable or index >= len(public):
             results.append(TestResult(case.name, False, outcome.error))
+        else:  # a public reason the child wrote after hidden inputs reached it may echo them
+            results.append(TestResult(case.name, False, "failed after the hidden tests began"))
     passed = sum(result.passed for result in results)
     score = exercise.points * passed / len(cases) if cases else 0.0
     return ExerciseResult(exercise.id, score, exercise.points, results[: len(public)],
-                          results[len(public):], run.error)
+                          results[len(public):], run.error, run.isolation, run.error_quotable)

@@ -101,8 +101,15 @@ def build_setup(args: argparse.Namespace, known_items: set[str],
         overrides=tuple(load_overrides(args.overrides)) if args.overrides else (),
         accepted_versions=frozenset(args.accept_version),
         run_code=run_code,
-        isolation=getattr(args, "isolation", "default"),
+        isolation="unsafe-none" if getattr(args, "unsafe_no_isolation", False) else "bwrap",
     )
+
+
+def add_isolation_argument(parser: argparse.ArgumentParser) -> None:
+    """``--unsafe-no-isolation`` for the commands that run learners' code."""
+    parser.add_argument("--unsafe-no-isolation", action="store_true",
+                        help="run learners' code WITHOUT bubblewrap isolation (only for code "
+                             "you trust; see docs/grading-guarantees.md)")
 
 
 def conflicts_summary(grades: ClassGrades, shown: int = SHOWN_CONFLICTS) -> str:
@@ -136,6 +143,9 @@ def run_grading_command(command: str, args: argparse.Namespace,
     try:
         material = load_material(args.quizzes, args.exercises)
         setup = build_setup(args, set(material.banks) | set(material.exercises), run_code)
+        if run_code and setup.isolation == "unsafe-none":
+            say(f"pruneedu {command}: WARNING: learners' code runs without isolation "
+                "(--unsafe-no-isolation); it can read and change your files.", file=sys.stderr)
         with OutputSet(args.out) as output:
             ignore = (output.out, output.store, output.lock_path)
             grades = grade_class(args.submissions, material, setup=setup, ignore=ignore,

@@ -40,7 +40,11 @@ from collections import Counter
 from pruneedu import quiz
 from pruneedu.grading.classgrade import GRADED, REJECTED, ClassGrades, LearnerGrades
 from pruneedu.grading.codegrade import ExerciseResult
-from pruneedu.grading.command import add_grading_arguments, run_grading_command
+from pruneedu.grading.command import (
+    add_grading_arguments,
+    add_isolation_argument,
+    run_grading_command,
+)
 from pruneedu.grading.gradebook import FORMATS
 from pruneedu.grading.outputset import OutputSet
 from pruneedu.grading.safe_text import md
@@ -51,6 +55,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # a fixed time stamp: the same feedback gives 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_isolation_argument(parser)
     add_grading_arguments(parser, "folder for the feedback files (replaced as a whole)")
     parser.add_argument("--reveal-answers", action="store_true",
                         help="show the right answer and the explanation for each question a "
@@ -183,7 +188,7 @@ def _exercise_section(grades: ClassGrades, exercise_id: str, record: LearnerGrad
     lines += _late_lines(record, exercise_id)
     # The sandbox marks an error text written after hidden inputs reached the code as not
     # quotable: it could echo those inputs.
-    if result.error and getattr(result, "error_quotable", True):
+    if result.error and result.error_quotable:
         lines.append(f"Your code did not finish: {md(result.error)}.")
     elif result.error:
         lines.append("Your code did not finish while running the hidden tests.")

@@ -30,7 +30,11 @@ from dataclasses import astuple
 
 from pruneedu.grading.attribution import CONFLICT_COLUMNS
 from pruneedu.grading.classgrade import ClassGrades
-from pruneedu.grading.command import add_grading_arguments, run_grading_command
+from pruneedu.grading.command import (
+    add_grading_arguments,
+    add_isolation_argument,
+    run_grading_command,
+)
 from pruneedu.grading.gradebook import (
     FORMATS,
     MOODLE_FIELDS,
@@ -52,6 +56,7 @@ SIMILAR_COLUMNS = ("exercise", "learner_a", "learner_b", "fingerprint")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_isolation_argument(parser)
     add_grading_arguments(parser, "folder for gradebook.csv, gradebook.json and the reports "
                                   "(replaced as a whole)")
     parser.add_argument("--format", choices=FORMATS, default="plain",

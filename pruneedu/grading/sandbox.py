@@ -1,46 +1,32 @@
-"""Run a student's function in a separate, limited Python process and collect its outputs.
+"""Run learners' functions in an isolated process and bring back their outputs, never a verdict.
 
-What is guaranteed, whatever the student's code does:
+Isolation modes (:data:`ISOLATION_MODES`):
 
-- **Nothing secret enters the process.** Only the student's file (copied alone into a fresh
-  temporary folder, which is the working directory) and the test inputs go in. Expected values,
-  checkers, hidden test sources and quiz keys stay in the grader, which judges every output.
-- **The grader survives.** The process runs in its own session with ``python -I`` and a
-  scrubbed environment; it gets ``time_limit_s`` of wall-clock time for loading the module and
-  answering every call, then the whole process group is killed. ``RLIMIT_AS`` caps its
-  memory: ``preexec_fn`` sets a generous cap for start-up, and once numpy/torch are imported
-  the bootstrap lowers it to the process's size plus ``memory_limit_mb`` (what the student's
-  code may add; torch alone maps about 650 MB, and more on some builds). A crash, hang,
-  exception or memory blow-up becomes a reason string in :class:`SandboxRun`, never an
-  exception in the grader. Only a sandbox that cannot start at all (before any student code
-  runs) raises :class:`SandboxError`: that is a set-up problem, not a student's. (Code that
-  switches the audit hook off, see below, could still signal the grader: it runs as the same
-  user.)
+- ``"bwrap"`` (the default): each sandbox is a bubblewrap container, see
+  :mod:`pruneedu.grading.bwrap` for what it sees (an allow-list, read-only, with no course,
+  keys, submissions or output in it) and :mod:`pruneedu.grading.seccomp` for the system calls
+  it may not make (no new processes, no exec, no mounts or namespaces, no ptrace, no sockets
+  but Unix ones). Where it cannot be set up, every call raises :class:`IsolationUnavailable`
+  with one sentence saying why and what to install: grading fails closed.
+- ``"unsafe-none"``: an explicit opt-out for machines without it. The code runs as the
+  teacher's user, seen only by an audit hook (which hostile code can switch off), resource
+  limits, and the seccomp filter where libseccomp loads. Nothing here stops such code from
+  reading the teacher's files once past the hook.
 
-What is done on top, as defence in depth (not a boundary against a determined attacker):
+Whatever the mode: one sandbox serves ONE learner (:func:`run_jobs` takes that learner's jobs);
+each job has its own deadline, and a job that hangs, crashes or garbles the channel is ended
+by killing the sandbox, which then restarts for the remaining jobs. The sandbox receives
+inputs and returns values over a pipe; expected values and checkers stay here. Replies are
+parsed within caps (:data:`MAX_REPLY_BYTES` a reply, :data:`MAX_SESSION_BYTES` in all, and
+:class:`pruneedu.wire.Limits`), NaN/infinity are refused unless a job allows them, and every
+error text from the child is cleaned (control and bidi characters removed) and cut to
+:data:`MAX_ERROR_CHARS`. Public calls of all jobs run before any hidden call, and every
+outcome records whether hidden inputs had already entered its process (``after_hidden``):
+feedback quotes nothing of such outcomes. An interrupted grader (exception, SIGINT, SIGTERM,
+SIGKILL) takes its sandboxes with it, and nothing of them stays in ``/tmp``.
 
-- Where ``unshare -rnm`` works (Linux with unprivileged user namespaces), the process gets no
-  network interfaces at all; Python, its packages, this course and the home folder are mounted
-  read-only; and the folders in ``hide`` (exercises, quiz keys, submissions, the output) are
-  covered by empty tmpfs mounts, so they are not in its view of the filesystem.
-- Inside the process, a trusted bootstrap replaces ``socket.socket``/``create_connection``,
-  stubs out ``_posixsubprocess`` (its ``fork_exec`` raises no audit event) and installs an
-  audit hook (before the student's module is imported) that refuses sockets, subprocesses,
-  signals to other processes, ``chdir``, ctypes, frame/gc introspection, writes outside the
-  working folder, reads outside it and the Python installation (in ``/proc`` only the
-  process's own entries), and handles on folders outside it (``dir_fd`` would sidestep the
-  path checks). ``RLIMIT_FSIZE`` caps each file it writes at ``MAX_FILE_MB``.
-- Whatever it writes to the protocol pipe is parsed defensively: a forged, deeply nested or
-  huge reply fails that submission, never the grader.
-
-What is NOT guaranteed: the process runs as the teacher's own user, and an audit hook is not
-a security boundary. Code that can corrupt its own interpreter's memory (numpy's
-``__array_interface__`` accepts any address) can switch the hook off; it then reads whatever
-the teacher's user can read outside the hidden folders and, without namespaces, inside them
-too, and it can write wherever that user can outside the read-only mounts. Grading also takes
-the student's word for ``learner_id`` and code file names. Run code from people you do not
-trust in a container or VM as well; these layers keep honest mistakes and casual cheating
-away from the keys and the grader.
+The API is safe to call from several threads or processes at once (no ``preexec_fn``, no
+shared state but cached probes).
 
 Example:
     >>> run = run_calls("def f(x):\\n    return x + 1\\n", "f", [(1,), (2,)])  # doctest: +SKIP
@@ -50,238 +36,437 @@ Example:
 
 from __future__ import annotations
 
-import functools
+import base64
 import json
 import os
-import resource
 import select
-import shlex
 import shutil
 import signal
-import site
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pruneedu.grading import wire
+from pruneedu import wire
+from pruneedu.grading import bwrap, seccomp
 
-STARTUP_LIMIT_S = 60.0  # importing numpy/torch is not the student's time
-STARTUP_MEMORY_MB = 8192  # cap while the trusted imports run; tightened before student code
-MAX_REPLY_BYTES = 64 * 1024 * 1024
-MAX_FILE_MB = 64  # RLIMIT_FSIZE: no file the student's code writes grows past this
+ISOLATION_MODES = ("bwrap", "unsafe-none")
+STARTUP_LIMIT_S = 90.0  # importing numpy/torch is not the learner's time
+MAX_FILE_MB = 64
+MAX_REPLY_BYTES = 16 * 2**20
+MAX_SESSION_BYTES = 64 * 2**20
+MAX_ERROR_CHARS = 300
+SCRATCH_PREFIX = "pruneedu-sandbox-"  # unsafe-none only: bubblewrap's scratch is a tmpfs
+NPROC_IN_SANDBOX = 64  # threads included; numpy and torch need a few
+_PROBE_LOCK = threading.Lock()
 
 
 class SandboxError(RuntimeError):
-    """The sandboxed Python could not start (before any student code ran)."""
+    """A sandbox could not start (before any learner code ran): a set-up problem."""
+
+
+class IsolationUnavailable(SandboxError):
+    """The requested isolation mode does not work on this machine."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One exercise of one learner: load ``code``, then call ``function(*args)`` per call.
+
+    ``calls[hidden_from:]`` are the hidden tests' inputs (None: all public). ``time_limit_s``
+    covers loading and every call; ``memory_limit_mb`` is what the code may add to Python
+    with its imports; ``array_type`` (``"numpy"`` or ``"torch"``) is how arrays arrive.
+    """
+
+    code: str
+    function: str
+    calls: Sequence[tuple]
+    hidden_from: int | None = None
+    array_type: str = "numpy"
+    time_limit_s: float = 10.0
+    memory_limit_mb: int = 1024
+    allow_nonfinite: bool = False
+
+    def is_hidden(self, index: int) -> bool:
+        return self.hidden_from is not None and index >= self.hidden_from
 
 
 @dataclass(frozen=True)
 class CallOutcome:
-    """One call's result: ``value`` (decoded, arrays as numpy) when ``ok``, else ``error``."""
+    """One call's result: ``value`` (decoded: numpy arrays, ModuleDescription...) when ``ok``,
+    else ``error`` (cleaned). ``after_hidden``: hidden inputs had entered the process before
+    this outcome was produced, so neither its value nor its error may be shown to a learner."""
 
     ok: bool
     value: Any = None
     error: str = ""
+    hidden: bool = False
+    after_hidden: bool = False
+
+    @property
+    def quotable(self) -> bool:
+        return not self.after_hidden
 
 
 @dataclass
 class SandboxRun:
-    """Everything a sandboxed run produced. ``error`` is set when the run as a whole failed
-    (the module would not load, a timeout, a crash); calls it never answered carry that reason."""
+    """Everything one job produced. ``error`` is set when the job failed as a whole (its code
+    would not load, a timeout, a crash); calls it never answered carry that reason.
+    ``error_quotable`` is False when ``error`` holds child text produced after hidden inputs."""
 
     outcomes: list[CallOutcome] = field(default_factory=list)
     error: str = ""
+    error_quotable: bool = True
     isolation: str = ""
 
 
-@functools.cache
-def namespaces_available() -> bool:
-    """Whether ``unshare -rnm`` works here (user, network and mount namespaces)."""
-    if shutil.which("unshare") is None:
-        return False
-    try:
-        probe = subprocess.run(["unshare", "-rnm", "true"], capture_output=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return probe.returncode == 0
+def clean_text(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """Child text made safe to store and show: control, format (bidi, zero-width), private and
+    unassigned characters dropped, line breaks made spaces, at most ``limit`` characters.
+
+    Example:
+        >>> clean_text("bad\\u202e\\x1b[2Jthing\\nhere")
+        'bad[2Jthing here'
+    """
+    kept = []
+    for char in str(text):
+        kind = unicodedata.category(char)
+        if char in "\t\n\r" or kind in ("Zl", "Zp"):
+            kept.append(" ")
+        elif kind[0] != "C":
+            kept.append(char)
+    cleaned = "".join(kept).strip()
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
-def _command(hide: Sequence[Path], workdir: Path) -> tuple[list[str], str]:
-    python = [sys.executable, "-I", "-m", "pruneedu.grading.sandbox_child"]
-    if not namespaces_available():
-        return python, "audit hook"
-    keep = [Path(sys.prefix).resolve(), workdir.resolve(), Path(__file__).resolve().parent]
-    mounts = []
-    # Read-only first, so that even code past the audit hook cannot plant a module or a .pth
-    # file that the grader (or the teacher's shell) would run later. Never the working folder.
-    for folder in _protected_folders():
-        folder = Path(folder).resolve()
-        if folder.is_dir() and folder != workdir.resolve() and folder not in workdir.parents:
-            quoted = shlex.quote(str(folder))
-            mounts.append(f"mount --rbind {quoted} {quoted} 2>/dev/null && "
-                          f"mount -o remount,bind,ro {quoted} 2>/dev/null;")
-    for folder in hide:
-        folder = Path(folder).resolve()
-        # Never cover the Python installation, this package or the working folder.
-        if folder.is_dir() and not any(k == folder or folder in k.parents for k in keep):
-            mounts.append(f"mount -t tmpfs -o size=16k tmpfs {shlex.quote(str(folder))} "
-                          "2>/dev/null;")
-    script = " ".join(mounts) + ' exec "$@"'
-    return ["unshare", "-rnm", "sh", "-c", script, "sandbox", *python], "namespaces + audit hook"
+def isolation_modes() -> dict[str, str]:
+    """Each mode and why it does not work here (empty when it does).
+
+    Example:
+        >>> isolation_modes()["unsafe-none"]
+        ''
+    """
+    with _PROBE_LOCK:
+        return {"bwrap": bwrap.unavailable_reason(), "unsafe-none": ""}
 
 
-def _protected_folders() -> list[str]:
-    """Folders made read-only in the sandbox: Python, its packages, this course, the home."""
-    course = Path(__file__).resolve().parents[2]
-    return sorted({sys.prefix, sys.base_prefix, *site.getsitepackages(), str(course),
-                   str(Path.home())})
+def require_isolation(isolation: str) -> None:
+    """Raise :class:`IsolationUnavailable` (one sentence: why, what to do) unless it works."""
+    if isolation not in ISOLATION_MODES:
+        raise ValueError(f"unknown isolation {isolation!r}; use one of {ISOLATION_MODES}.")
+    reason = isolation_modes()[isolation]
+    if reason:
+        raise IsolationUnavailable(
+            f"Code grading needs bubblewrap isolation, which cannot start here: {reason}; "
+            "or grade without isolation, at your own risk, with --unsafe-no-isolation.")
 
 
-def _limit_resources(megabytes: int, file_mb: int) -> None:
-    limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb * 1024 * 1024,) * 2)
+class _Broken(Exception):
+    """The sandbox stopped answering properly; the session must end."""
 
 
-def _read_roots() -> list[str]:
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
-             str(Path(__file__).resolve().parent.parent), "/proc", "/sys", "/dev"}
-    return sorted(roots)
+class _Session:
+    """One running sandbox process and its request/reply channel."""
 
-
-class _Channel:
-    """Line-based JSON reading from the child's stdout under a deadline."""
-
-    def __init__(self, process: subprocess.Popen) -> None:
-        self.process = process
+    def __init__(self, isolation: str, jobs: Sequence[Job], forbidden: Sequence[Path]) -> None:
+        self.isolation = isolation
+        self.hidden_seen = False
+        self.loaded: set[int] = set()
+        self.received = 0
+        self.number = 0
         self.buffer = b""
+        self.scratch: tempfile.TemporaryDirectory | None = None
+        torch = any(job.array_type == "torch" for job in jobs)
+        config = {"site": bwrap.site_folders(), "preload": ["numpy"] + ["torch"] * torch,
+                  "memory_mb": max(job.memory_limit_mb for job in jobs),
+                  "cpu_s": int(sum(job.time_limit_s for job in jobs)) + 5,
+                  "file_mb": MAX_FILE_MB, "nproc": None, "seccomp": [], "parent_pid": None}
+        try:
+            bwrap.check_exposure(forbidden)
+        except bwrap.ExposureError as error:
+            raise SandboxError(str(error)) from None
+        roots = [*bwrap.read_only_folders(), "/dev/null", "/dev/urandom", "/dev/zero"]
+        if isolation == "bwrap":
+            fd = bwrap.seccomp_pipe()
+            try:
+                argv = bwrap.command(bwrap.runner_argv(bwrap.python_executable(),
+                                                       bwrap.RUNNER_ROOT), fd, torch)
+                self.process = self._spawn(argv, env={"PATH": "/usr/bin:/bin"},
+                                           pass_fds=(fd,))
+            finally:
+                os.close(fd)
+            config["nproc"] = NPROC_IN_SANDBOX  # counted inside its own user namespace
+            config["seccomp"] = [base64.b64encode(seccomp.exec_filter()).decode()]
+            roots.append(bwrap.RUNNER_ROOT)
+            self.workdir = "/tmp"
+        else:
+            _remove_stale_scratch()
+            self.scratch = tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+            root = Path(self.scratch.name)
+            (root / "work").mkdir()
+            for relative in bwrap.runner_files(torch):
+                target = root / "runner" / "pruneedu" / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(bwrap.PACKAGE / relative, target)
+            self.workdir = str(root / "work")
+            if seccomp.available() == "":  # where libseccomp loads, the filters hold here too
+                config["seccomp"] = [base64.b64encode(p).decode()
+                                     for p in (seccomp.base_filter(), seccomp.exec_filter())]
+            config["parent_pid"] = os.getpid()
+            roots.append(str(root / "runner"))
+            env = dict(bwrap.ENVIRONMENT, HOME=self.workdir, TMPDIR=self.workdir)
+            self.process = self._spawn(bwrap.runner_argv(sys.executable, str(root / "runner")),
+                                       cwd=self.workdir, env=env)
+        config["read_roots"] = roots
+        try:
+            self._send(config)
+            ready = self._receive(time.monotonic() + STARTUP_LIMIT_S)
+            if ready.get("ready") is not True:
+                raise _Broken("no ready message")
+        except (_Broken, TimeoutError) as error:
+            self.close()
+            raise SandboxError(
+                f"the sandboxed Python could not start ({error or type(error).__name__}); "
+                f"check that `{sys.executable} -I -c 'import numpy, torch'` works here."
+            ) from None
 
-    def receive(self, deadline: float) -> dict:
+    def _spawn(self, argv: list[str], **options: Any) -> subprocess.Popen:
+        try:
+            return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, start_new_session=True, **options)
+        except OSError as error:
+            if self.scratch is not None:
+                _remove_tree(self.scratch.name)
+            raise SandboxError(f"the sandbox could not be started ({error.strerror or error}); "
+                               f"check that {argv[0]} runs on this machine.") from None
+
+    def _send(self, message: dict) -> None:
+        try:
+            self.process.stdin.write(json.dumps(message).encode() + b"\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise _Broken("the process stopped") from None
+
+    def _receive(self, deadline: float) -> dict:
         fd = self.process.stdout.fileno()
         while b"\n" not in self.buffer:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if not ready:
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
                 raise TimeoutError
             chunk = os.read(fd, 1 << 20)
             if not chunk:
-                raise EOFError
+                raise _Broken(self._exit_reason())
             self.buffer += chunk
-            if len(self.buffer) > MAX_REPLY_BYTES:
-                raise ValueError("the output was too large")
+            self.received += len(chunk)
+            if len(self.buffer) > MAX_REPLY_BYTES or self.received > MAX_SESSION_BYTES:
+                raise _Broken("the process sent more output than the grader accepts "
+                              f"({MAX_REPLY_BYTES // 2**20} MB a result, "
+                              f"{MAX_SESSION_BYTES // 2**20} MB in all)")
         line, self.buffer = self.buffer.split(b"\n", 1)
-        return json.loads(line)
+        try:
+            message = wire.parse(line, wire.Limits(max_bytes=MAX_REPLY_BYTES,
+                                                   allow_nonfinite=True))
+        except wire.WireError as error:
+            raise _Broken(f"the process sent an answer the grader cannot read ({error})") from None
+        if not isinstance(message, dict):
+            raise _Broken("the process sent an answer the grader cannot read (not an object)")
+        return message
 
-    def send(self, message: dict) -> None:
-        self.process.stdin.write((json.dumps(message) + "\n").encode("utf-8"))
-        self.process.stdin.flush()
+    def _exit_reason(self) -> str:
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "the process stopped answering"
+        if code < 0 or code > 128:
+            number = -code if code < 0 else code - 128
+            name = signal.Signals(number).name if number in signal.Signals._value2member_map_ \
+                else str(number)
+            return f"the process was killed ({name}; a time, memory or file-size limit?)"
+        return f"the process exited with status {code}"
+
+    def request(self, message: dict, deadline: float) -> dict:
+        self.number += 1
+        message["n"] = self.number
+        self._send(message)
+        reply = self._receive(deadline)
+        if reply.get("n") != self.number:
+            raise _Broken("the process sent an answer the grader cannot read (out of order)")
+        return reply
+
+    def close(self) -> None:
+        process = self.process
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for stream in (process.stdin, process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        process.wait()
+        if self.scratch is not None:
+            _remove_tree(self.scratch.name)
+            self.scratch = None
+
+    def clean(self, text: Any) -> str:
+        text = str(text)
+        if self.scratch is not None:  # random per run: two gradings must write the same text
+            text = text.replace(self.workdir, "<work>")
+        return clean_text(text)
+
+
+def _remove_stale_scratch() -> None:
+    """Scratch folders of unsafe-none graders that were killed (SIGKILL leaves no ``finally``):
+    the grader's pid is in the name, and a folder whose grader is gone is removed."""
+    folder = tempfile.gettempdir()
+    for name in os.listdir(folder):
+        if not name.startswith(SCRATCH_PREFIX):
+            continue
+        pid = name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            _remove_tree(os.path.join(folder, name))
+        except PermissionError:
+            pass  # alive, another user's
+
+
+def _remove_tree(path: str) -> None:
+    def unlock(_function, failed_path, _error):
+        for target in (os.path.dirname(failed_path), failed_path):
+            try:
+                os.chmod(target, 0o700)
+            except OSError:
+                pass
+        if os.path.isdir(failed_path) and not os.path.islink(failed_path):
+            shutil.rmtree(failed_path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(failed_path)
+            except OSError:
+                pass
+
+    shutil.rmtree(path, onerror=unlock)
+
+
+def _plan(jobs: Sequence[Job]) -> list[tuple[int, int | None]]:
+    """Loads and public calls of every job first, then the hidden calls."""
+    public = [(j, None) for j in range(len(jobs))]
+    public += [(j, i) for j, job in enumerate(jobs) for i in range(len(job.calls))
+               if not job.is_hidden(i)]
+    hidden = [(j, i) for j, job in enumerate(jobs) for i in range(len(job.calls))
+              if job.is_hidden(i)]
+    return public + hidden
+
+
+def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
+             forbidden: Sequence[Path] = ()) -> list[SandboxRun]:
+    """Run one learner's jobs in one sandbox (restarted after a job that fails it).
+
+    Args:
+        jobs: ONE learner's exercises; never mix learners in one call.
+        isolation: ``"bwrap"`` or ``"unsafe-none"`` (see the module docstring).
+        forbidden: folders that must never be visible (keys, submissions, output): the call
+            refuses to start a sandbox whose mounts would contain one.
+
+    Returns:
+        One :class:`SandboxRun` per job, with one :class:`CallOutcome` per call.
+
+    Raises:
+        IsolationUnavailable: ``isolation`` does not work here.
+        SandboxError: a sandbox could not start (no learner code had run yet).
+
+    Example:
+        >>> runs = run_jobs([Job("def f(x):\\n    return -x\\n", "f", [(1,)])])  # doctest: +SKIP
+        >>> runs[0].outcomes[0].value                                           # doctest: +SKIP
+        -1
+    """
+    require_isolation(isolation)
+    runs = [SandboxRun([None] * len(job.calls), isolation=isolation) for job in jobs]
+    spent = [0.0] * len(jobs)
+    session: _Session | None = None
+    try:
+        for j, i in _plan(jobs):
+            job, run = jobs[j], runs[j]
+            if run.error:
+                continue
+            if session is None:
+                session = _Session(isolation, jobs, forbidden)
+            stage = "loading" if i is None or j not in session.loaded else "running"
+            started = time.monotonic()
+            deadline = started + max(0.0, job.time_limit_s - spent[j])
+            try:
+                if j not in session.loaded:
+                    reply = session.request({"load": j, "code": job.code,
+                                             "function": job.function,
+                                             "array_type": job.array_type}, deadline)
+                    session.loaded.add(j)
+                    if reply.get("loaded") is not True:
+                        run.error = ("the code could not be loaded: "
+                                     + session.clean(reply.get("error", "unknown error")))
+                        run.error_quotable = not session.hidden_seen
+                        continue
+                if i is not None:
+                    stage = "running"
+                    if job.is_hidden(i):
+                        session.hidden_seen = True
+                    reply = session.request({"call": j, "args": wire.encode(list(job.calls[i]))},
+                                            deadline)
+                    run.outcomes[i] = _outcome(reply, job, i, session)
+            except TimeoutError:
+                run.error = (f"timed out while {stage} (limit {job.time_limit_s:g} s): look for "
+                             "an endless loop or very slow code")
+                session.close()
+                session = None
+            except _Broken as error:
+                run.error = f"{clean_text(str(error))} while {stage}"
+                session.close()
+                session = None
+            finally:
+                spent[j] += time.monotonic() - started
+    finally:
+        if session is not None:
+            session.close()
+    for job, run in zip(jobs, runs, strict=True):
+        for i, outcome in enumerate(run.outcomes):
+            if outcome is None:
+                run.outcomes[i] = CallOutcome(False, error=run.error or "not run",
+                                              hidden=job.is_hidden(i),
+                                              after_hidden=not run.error_quotable)
+    return runs
+
+
+def _outcome(reply: dict, job: Job, index: int, session: _Session) -> CallOutcome:
+    hidden, after = job.is_hidden(index), session.hidden_seen
+    if reply.get("ok") is True:
+        limits = wire.Limits(max_bytes=MAX_REPLY_BYTES, allow_nonfinite=job.allow_nonfinite)
+        try:
+            value = wire.decode(reply.get("value"), limits)
+        except wire.WireError as error:
+            return CallOutcome(False, error=f"the result cannot be accepted: {error}",
+                               hidden=hidden, after_hidden=after)
+        return CallOutcome(True, value=value, hidden=hidden, after_hidden=after)
+    return CallOutcome(False, error=session.clean(reply.get("error", "unknown error")),
+                       hidden=hidden, after_hidden=after)
 
 
 def run_calls(code: str, function: str, calls: Sequence[tuple], *, array_type: str = "numpy",
               time_limit_s: float = 10.0, memory_limit_mb: int = 1024,
-              hide: Sequence[Path] = ()) -> SandboxRun:
-    """Load ``code`` in a sandboxed process and call ``function(*args)`` for each of ``calls``.
+              hide: Sequence[Path] = (), hidden_from: int | None = None,
+              allow_nonfinite: bool = False, isolation: str = "bwrap") -> SandboxRun:
+    """One job in its own sandbox: :func:`run_jobs` for a single exercise.
 
-    Args:
-        code: the student's source text.
-        function: the name to call.
-        calls: argument tuples (numpy arrays and plain values).
-        array_type: ``"torch"`` hands arrays over as tensors.
-        time_limit_s: wall-clock seconds for loading the module and answering every call.
-        memory_limit_mb: the memory the student's code may use on top of the interpreter
-            with its trusted imports.
-        hide: folders to cover with empty mounts where namespaces work (keys, tests, ...).
-
-    Returns:
-        A :class:`SandboxRun` with one :class:`CallOutcome` per call.
+    ``hide``: folders that must not be visible (see ``forbidden`` in :func:`run_jobs`).
     """
-    with tempfile.TemporaryDirectory(prefix="pruneedu-sandbox-") as tmp:
-        workdir = Path(tmp)
-        (workdir / "submission.py").write_text(code, encoding="utf-8")
-        command, isolation = _command(hide, workdir)
-        env = {"PATH": "/usr/bin:/bin", "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8",
-               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        process = subprocess.Popen(
-            command, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, start_new_session=True,
-            preexec_fn=functools.partial(_limit_resources, STARTUP_MEMORY_MB + memory_limit_mb,
-                                         MAX_FILE_MB),
-        )
-        run = SandboxRun(isolation=isolation)
-        try:
-            _converse(process, run, function, calls, array_type, time_limit_s, memory_limit_mb)
-        finally:
-            _kill(process)
-        while len(run.outcomes) < len(calls):
-            run.outcomes.append(CallOutcome(False, error=run.error or "not run"))
-        return run
-
-
-def _converse(process: subprocess.Popen, run: SandboxRun, function: str,
-              calls: Sequence[tuple], array_type: str, time_limit_s: float,
-              memory_limit_mb: int) -> None:
-    channel = _Channel(process)
-    try:
-        channel.send({"function": function, "array_type": array_type,
-                      "memory_limit_mb": memory_limit_mb, "read_roots": _read_roots()})
-        channel.receive(time.monotonic() + STARTUP_LIMIT_S)
-    except (TimeoutError, EOFError, BrokenPipeError, ValueError) as error:
-        raise SandboxError(
-            f"the sandboxed Python could not start ({type(error).__name__}); check that "
-            f"`{sys.executable} -I -c 'import numpy, torch'` works on this machine."
-        ) from None
-    stage = "loading"
-    try:
-        deadline = time.monotonic() + time_limit_s
-        loaded = channel.receive(deadline)
-        if not loaded.get("loaded"):
-            run.error = f"the code could not be loaded: {loaded.get('error', 'unknown error')}"
-            return
-        stage = "running"
-        for args in calls:
-            channel.send({"args": wire.encode(list(args))})
-            reply = channel.receive(deadline)
-            if reply.get("ok"):
-                run.outcomes.append(CallOutcome(True, value=wire.decode(reply.get("value"))))
-            else:
-                run.outcomes.append(CallOutcome(False, error=str(reply.get("error"))))
-    except TimeoutError:
-        run.error = (f"timed out while {stage} (limit {time_limit_s:g} s): "
-                     "look for an endless loop or very slow code")
-    except (EOFError, BrokenPipeError):
-        try:
-            code = process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            code = None  # it closed its output but lives on; _kill ends it
-        if code is None:
-            run.error = f"the process stopped answering while {stage}"
-        elif code < 0:
-            run.error = f"the process was killed (signal {-code}) while {stage}"
-        else:
-            run.error = f"the process exited with status {code} while {stage}"
-    except (ValueError, TypeError, KeyError, RecursionError, MemoryError) as error:
-        # The student's code can write to the protocol pipe itself: whatever arrives there,
-        # however deep or large, is that submission's failure, never the grader's crash.
-        run.error = ("the process sent an answer the grader cannot read "
-                     f"({type(error).__name__}: {str(error)[:200]})")
-
-
-def _kill(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    for stream in (process.stdin, process.stdout):
-        try:
-            stream.close()
-        except OSError:
-            pass
-    process.wait()
+    job = Job(code, function, list(calls), hidden_from, array_type, time_limit_s,
+              memory_limit_mb, allow_nonfinite)
+    return run_jobs([job], isolation=isolation, forbidden=hide)[0]

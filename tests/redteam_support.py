@@ -1,0 +1,138 @@
+"""Shared pieces of the red-team suites (tests/test_redteam_*.py).
+
+Every attack goes through :func:`attack`, and most run under each isolation mode this machine
+supports (the ``mode`` fixture). Under ``unsafe-none`` some attacks are EXPECTED to succeed:
+those tests call :func:`unsafe_none_cannot_stop`, which marks them xfail (strict) with the
+reason, so the table of what the opt-out mode does not protect stays honest and checked.
+
+bubblewrap being unavailable is a loud skip here, and a failure where
+``PRUNEEDU_REQUIRE_BWRAP=1`` (CI sets it: there bubblewrap is installed).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+from pruneedu.grading import sandbox
+
+COURSE = Path(__file__).resolve().parents[1]
+SECRET_DIR = COURSE / "tests" / "fixtures" / "class" / "exercises" / "zero-fraction"
+SECRET = SECRET_DIR / "hidden_tests.py"
+SECRET_WORDS = "hidden-five-weights"  # text inside SECRET
+
+# Switches the in-process audit hook off from pure Python (its checks read module globals
+# and os.path at run time); everything after it tests the kernel-enforced layers alone.
+DISARM = """
+import os, sys
+for _module in list(sys.modules.values()):
+    if hasattr(_module, "_BLOCKED_EVENTS"):
+        _module._BLOCKED_EVENTS = ("\\0never",)
+        _module._PATH_EVENTS = ("\\0never",)
+        if hasattr(_module, "_STUBBED_MODULES"):
+            _module._STUBBED_MODULES = ()
+_cwd = os.getcwd()
+os.path.realpath = lambda path, *args, **kwargs: _cwd
+os.path.isdir = lambda path: False
+"""
+
+
+# Switches the audit hook off for real, through memory: numpy's __array_interface__ accepts any
+# address, so the code finds the interpreter's list of audit hooks and empties it.
+NUMPY_DISARM = """import sys, numpy as np
+
+def _mem(address, count):
+    holder = type("Raw", (), {})()
+    holder.__array_interface__ = {"data": (address, False), "shape": (count,),
+                                  "typestr": "<u8", "version": 3}
+    return np.asarray(holder)
+
+def _disarm_with_numpy():
+    def mine(event, args):
+        pass
+    sys.addaudithook(mine)
+    ranges, data = [], []
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            parts = line.split()
+            low, high = (int(x, 16) for x in parts[0].split("-"))
+            if parts[1].startswith("r"):
+                ranges.append((low, high))
+            if parts[1].startswith("rw") and len(parts) > 5 and "python" in parts[5]:
+                data.append((low, high))
+    lows = np.array([r[0] for r in ranges], dtype=np.uint64)
+    highs = np.array([r[1] for r in ranges], dtype=np.uint64)
+    list_type, target = id(list), id(mine)
+    def readable(values):
+        index = np.searchsorted(lows, values, side="right") - 1
+        ok = index >= 0
+        ok[ok] &= values[ok] + np.uint64(32) <= highs[index[ok]]
+        return ok
+    for low, high in data:
+        words = _mem(low, (high - low) // 8).copy()
+        candidates = np.unique(words[(words % 8 == 0) & (words > 4096)])
+        candidates = candidates[readable(candidates)]
+        for pointer in candidates.tolist():
+            head = _mem(pointer, 4)
+            if int(head[1]) != list_type or int(head[2]) != 2:
+                continue
+            items = int(head[3])
+            if not readable(np.array([items], dtype=np.uint64))[0]:
+                continue
+            if int(_mem(items, 2)[1]) == target:
+                _mem(pointer, 4)[2] = 0  # ob_size: the interpreter's audit hooks, emptied
+                return True
+    return False
+
+DISARMED = _disarm_with_numpy()
+"""
+
+
+def bwrap_reason() -> str:
+    return sandbox.isolation_modes()["bwrap"]
+
+
+def require_bwrap() -> None:
+    """Skip loudly (or fail in CI) when bubblewrap isolation does not work here."""
+    reason = bwrap_reason()
+    if not reason:
+        return
+    message = f"bubblewrap isolation is unavailable on this machine, test NOT run: {reason}"
+    if os.environ.get("PRUNEEDU_REQUIRE_BWRAP") == "1":
+        pytest.fail(message)
+    warnings.warn(message, stacklevel=2)
+    pytest.skip(message)
+
+
+@pytest.fixture(params=sandbox.ISOLATION_MODES)
+def mode(request) -> str:
+    if request.param == "bwrap":
+        require_bwrap()
+    return request.param
+
+
+def unsafe_none_cannot_stop(mode: str, why: str, request) -> None:
+    """Mark this attack as one the unsafe-none mode is known not to stop."""
+    if mode == "unsafe-none":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=f"unsafe-none: {why}"))
+
+
+def attack(code: str, mode: str, calls=((1,),), *, time_limit_s: float = 5,
+           memory_limit_mb: int = 512, hide=(SECRET_DIR,), hidden_from=None,
+           allow_nonfinite=False, array_type="numpy") -> sandbox.SandboxRun:
+    """Run the submission ``code`` (defining ``f``) on ``calls`` under ``mode``."""
+    return sandbox.run_calls(code, "f", list(calls), time_limit_s=time_limit_s,
+                             memory_limit_mb=memory_limit_mb, hide=list(hide),
+                             hidden_from=hidden_from, allow_nonfinite=allow_nonfinite,
+                             array_type=array_type, isolation=mode)
+
+
+def texts(run: sandbox.SandboxRun) -> str:
+    """Everything the run brought back, as one string, to search for leaked secrets."""
+    parts = [run.error]
+    for outcome in run.outcomes:
+        parts += [repr(outcome.value), outcome.error]
+    return "\n".join(parts)
