@@ -61,10 +61,10 @@ def attacked(tmp_path_factory):
     roster = root / "roster.csv"
     with open(roster, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["learner_id", "name", "section", "canvas_user_id"])
-        writer.writerow(["ada", FORMULA, "@SUM(1)", "1001"])
-        writer.writerow(["ben", "\u202eevil" + SCRIPT, "-1+2" + ESCAPES, "1002"])
-        writer.writerow(["cal", "+cmd|' /C calc'!A0", "\tA", "1003"])
+        writer.writerow(["learner_id", "name", "section", "canvas_user_id", "moodle_username"])
+        writer.writerow(["ada", FORMULA, "@SUM(1)", "1001", "ada"])
+        writer.writerow(["ben", "\u202eevil" + SCRIPT, "-1+2" + ESCAPES, "1002", "=ben"])
+        writer.writerow(["cal", "+cmd|' /C calc'!A0", "\tA", "1003", "cal"])
     (root / "assignments.csv").write_text(
         f"item_id,lms_name\ndemo-quiz,{FORMULA.replace(',', ' ')}\nzero-fraction,Lab\n",
         encoding="utf-8")
@@ -138,3 +138,24 @@ def test_json_stays_valid_and_keeps_what_happened(attacked):
     data = json.loads((attacked["root"] / "plain" / "gradebook.json").read_text())
     assert data["learners"]["ada"]["name"] == FORMULA  # data, not a cell: kept as it was
     assert os.path.islink(attacked["root"] / "plain")
+
+
+def test_an_lms_id_that_would_need_escaping_is_left_out_not_mangled(attacked):
+    # "'=ben" would match no Moodle user, and Moodle stops the whole import at such a row.
+    rows = list(csv.reader((attacked["root"] / "moodle" / "gradebook.csv").open()))
+    assert [row[0] for row in rows[1:]] == ["ada", "cal"]
+    data = json.loads((attacked["root"] / "moodle" / "gradebook.json").read_text())
+    assert data["not_in_lms_file"] == ["ben"]
+
+
+def test_a_moodle_name_that_could_climb_out_of_a_folder_gets_no_page_in_the_zip(tmp_path):
+    subs = tmp_path / "subs"
+    for folder, learner in [("x\\..\\..\\evil_77_assignsubmission_file_", "eve"),
+                            ("Ada Lovelace_78_assignsubmission_file_", "ada")]:
+        (subs / folder).mkdir(parents=True)
+        (subs / folder / "demo-quiz.responses.json").write_text(responses(learner))
+    assert main(["feedback", str(subs), *MATERIAL, "--out", str(tmp_path / "fb"),
+                 "--format", "moodle", "--no-progress"]) == 0
+    with zipfile.ZipFile(tmp_path / "fb" / "moodle" / "demo-quiz.zip") as archive:
+        assert archive.namelist() == ["Ada Lovelace_78_assignfeedback_file_feedback-demo-quiz.html"]
+    assert (tmp_path / "fb" / "eve.md").exists()  # still gets the Markdown

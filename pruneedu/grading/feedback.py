@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import re
 import string
 import zipfile
 from collections import Counter
@@ -52,6 +53,10 @@ from pruneedu.grading.textfiles import format_points
 from pruneedu.markdown_html import to_html
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # a fixed time stamp: the same feedback gives the same zip
+MAX_QUOTED, MAX_PAIRS = 200, 20  # a learner's answer is quoted this short
+# A name in a zip must not climb out of a folder or trouble a file system, whatever an LMS
+# user's name was (Canvas squeezes names to word characters; Moodle keeps spaces).
+SAFE_ZIP_NAME = re.compile(r"[\w .'-]{1,200}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -96,9 +101,11 @@ def describe_value(question: quiz.Question, value: object, seen_by: str) -> str:
     if question.type == "truefalse" and isinstance(value, bool):
         return "true" if value else "false"
     if question.type == "matching" and isinstance(value, dict):
-        return "; ".join(f"{md(term)} → {md(definition)}" for term, definition in value.items())
+        pairs = [(t, d) for t, d in value.items() if t in question.terms][:MAX_PAIRS]
+        return "; ".join(f"{md(term)} → {md(str(definition)[:MAX_QUOTED])}"
+                         for term, definition in pairs) or "an answer the grader could not read"
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return md(str(value)[:200])
+        return md(str(value)[:MAX_QUOTED])
     return "an answer the grader could not read"
 
 
@@ -266,7 +273,8 @@ def lms_zips(grades: ClassGrades, lms: str, reveal: bool) -> tuple[dict[str, byt
     unnamed = 0
     for learner, record in grades.learners.items():
         for item_id, sub in record.handed_in.items():
-            if sub.origin is None or sub.origin.lms != lms or sub.origin.anonymous:
+            if (sub.origin is None or sub.origin.lms != lms or sub.origin.anonymous
+                    or not SAFE_ZIP_NAME.fullmatch(sub.origin.prefix)):
                 unnamed += 1
                 continue
             text = "\n".join([f"# {md(item_id)}: feedback for {md(learner)}", "",

@@ -114,7 +114,7 @@ def moodle_table(grades: ClassGrades, field: str = "username"
     for learner, record in grades.learners.items():
         entry = record.entry
         identity = getattr(entry, attribute) if entry else ""
-        if not identity:
+        if not identity or csv_cell(identity) != identity:  # escaped, Moodle would not find it
             left_out.append(learner)
             continue
         rows.append([csv_cell(identity), csv_cell(entry.name or learner),

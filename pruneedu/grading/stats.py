@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pruneedu import quiz
 from pruneedu.grading.classgrade import ClassGrades
 from pruneedu.grading.command import add_grading_arguments, run_grading_command
 from pruneedu.grading.itemstats import ItemStats, item_analysis
@@ -67,16 +68,26 @@ def flags(item: ItemStats) -> list[str]:
     return found
 
 
-def distractor_text(item: ItemStats, key: object) -> str:
-    """Choice counts with the key marked ``*``.
+def distractor_text(item: ItemStats, question: quiz.Question) -> str:
+    """Choice counts with the key marked ``*``; answers naming no choice count as
+    ``(invalid)`` (they are the learner's own text, which stays out of the report).
 
     Example:
-        >>> distractor_text(ItemStats("q", "q1", "single", 4, 0.5, None, {"a": 2, "b": 2}), "b")
-        'a:2 b*:2'
+        >>> q = quiz.Question("q1", "single", "?", "c", choices=(quiz.Choice("a", "A"),
+        ...                   quiz.Choice("b", "B")), answer="b")
+        >>> distractor_text(ItemStats("q", "q1", "single", 5, 0.4, None,
+        ...                           {"a": 2, "b": 2, "=cmd": 1}), q)
+        'a:2 b*:2 (invalid):1'
     """
+    key = question.answer
     keys = set(key) if isinstance(key, (list, tuple)) else {key} if isinstance(key, str) else set()
+    shown = {choice.id for choice in question.choices} | {"(blank)", "(invalid)"}
+    counts: dict[str, int] = {}
+    for choice, count in item.distractors.items():
+        name = choice if choice in shown else "(invalid)"
+        counts[name] = counts.get(name, 0) + count
     return " ".join(f"{choice}{'*' if choice in keys else ''}:{count}"
-                    for choice, count in item.distractors.items())
+                    for choice, count in counts.items())
 
 
 def table_rows(grades: ClassGrades, analysis: list[ItemStats]) -> list[list[str]]:
@@ -94,7 +105,7 @@ def table_rows(grades: ClassGrades, analysis: list[ItemStats]) -> list[list[str]
         question = grades.material.banks[item.quiz_id].question(item.question_id)
         rows.append([item.quiz_id, item.question_id, item.type, str(item.learners),
                      _number(item.difficulty), _number(item.discrimination),
-                     csv_cell(distractor_text(item, question.answer)),
+                     csv_cell(distractor_text(item, question)),
                      "; ".join(flags(item))])
     return rows
 
