@@ -65,6 +65,7 @@ def attacked(tmp_path_factory):
         writer.writerow(["ada", FORMULA, "@SUM(1)", "1001", "ada"])
         writer.writerow(["ben", "\u202eevil" + SCRIPT, "-1+2" + ESCAPES, "1002", "=ben"])
         writer.writerow(["cal", "+cmd|' /C calc'!A0", "\tA", "1003", "cal"])
+        writer.writerow(["dan", "    Points Possible", "A", "1004", "dan"])
     (root / "assignments.csv").write_text(
         f"item_id,lms_name\ndemo-quiz,{FORMULA.replace(',', ' ')}\nzero-fraction,Lab\n",
         encoding="utf-8")
@@ -143,7 +144,7 @@ def test_json_stays_valid_and_keeps_what_happened(attacked):
 def test_an_lms_id_that_would_need_escaping_is_left_out_not_mangled(attacked):
     # "'=ben" would match no Moodle user, and Moodle stops the whole import at such a row.
     rows = list(csv.reader((attacked["root"] / "moodle" / "gradebook.csv").open()))
-    assert [row[0] for row in rows[1:]] == ["ada", "cal"]
+    assert [row[0] for row in rows[1:]] == ["ada", "cal", "dan"]
     data = json.loads((attacked["root"] / "moodle" / "gradebook.json").read_text())
     assert data["not_in_lms_file"] == ["ben"]
 
@@ -159,3 +160,10 @@ def test_a_moodle_name_that_could_climb_out_of_a_folder_gets_no_page_in_the_zip(
     with zipfile.ZipFile(tmp_path / "fb" / "moodle" / "demo-quiz.zip") as archive:
         assert archive.namelist() == ["Ada Lovelace_78_assignfeedback_file_feedback-demo-quiz.html"]
     assert (tmp_path / "fb" / "eve.md").exists()  # still gets the Markdown
+
+
+def test_a_learner_named_points_possible_cannot_set_canvas_points(attacked):
+    # Canvas reads every row whose first cell contains "Points Possible" as the points row.
+    rows = list(csv.reader((attacked["root"] / "canvas" / "gradebook.csv").open()))
+    assert [row[0] for row in rows if "Points Possible" in row[0]] == ["Points Possible"]
+    assert ["dan", "1004"] in [row[:2] for row in rows]

@@ -115,3 +115,20 @@ def test_assignments_in_file_order_with_canvas_headers_and_deadlines():
 def test_bad_assignments_files_say_which_line(text, fragment):
     with pytest.raises(ValueError, match=fragment):
         read_assignments(io.StringIO(text), known={"quiz", "lab"})
+
+
+def test_a_canvas_column_canvas_would_skip_is_refused(tmp_path):
+    from pathlib import Path
+
+    from pruneedu.grading.classgrade import ClassGrades, GradingSetup
+    from pruneedu.grading.gradebook import canvas_table
+    from pruneedu.grading.material import load_material
+
+    fixture = Path(__file__).parent / "fixtures" / "class"
+    material = load_material(fixture / "quizzes", fixture / "exercises")
+    assignments = read_assignments(io.StringIO("item_id,lms_name\ndemo-quiz,Quiz: Final Grade "
+                                               "practice\n"), known={"demo-quiz"})
+    grades = ClassGrades(material, {}, [], setup=GradingSetup(
+        roster=read_roster(io.StringIO("learner_id\nada\n")), assignments=assignments))
+    with pytest.raises(ValueError, match="'Final Grade'"):
+        canvas_table(grades)

@@ -23,6 +23,7 @@ See docs/lms.md for the import steps.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 from pruneedu.grading.classgrade import GRADED, REJECTED, ClassGrades, LearnerGrades
@@ -32,6 +33,10 @@ from pruneedu.grading.textfiles import format_points
 FORMATS = ("plain", "canvas", "moodle")
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_POINTS_ROW = "Points Possible"
+# Canvas's GradebookImporter drops columns whose title matches this (NON_ASSIGNMENT_COLUMN_HEADERS).
+CANVAS_NOT_ASSIGNMENTS = re.compile("Current Score|Current Points|Current Grade|Final Score|"
+                                    "Final Points|Final Grade|Override Score|Override Grade|"
+                                    "Override Status")
 MOODLE_FIELDS = {"username": ("Username", "moodle_username"),
                  "idnumber": ("ID number", "moodle_idnumber"),
                  "email": ("Email address", "email")}
@@ -83,10 +88,30 @@ def _require(grades: ClassGrades, lms: str) -> None:
                          "and --assignments (the assignment names); see docs/lms.md.")
 
 
+def canvas_student(name: str, learner: str) -> str:
+    """The ``Student`` cell: Canvas reads any row whose first cell contains "Points Possible"
+    as the points row, so a learner who named themselves that would set every assignment's
+    points; such a name is replaced by the learner id (Canvas finds the row by ``ID``).
+
+    Example:
+        >>> canvas_student("Lovelace, Ada", "ada"), canvas_student("Points Possible", "eve")
+        ('Lovelace, Ada', 'eve')
+    """
+    if not name or CANVAS_POINTS_ROW in name:
+        return csv_cell(learner)
+    return csv_cell(name)
+
+
 def canvas_table(grades: ClassGrades) -> tuple[list[str], list[list[str]], list[str]]:
     """Header, rows (the Points Possible row first) and the learners left out (no Canvas id)."""
     _require(grades, "canvas")
     assignments = list(grades.setup.assignments.values())
+    for assignment in assignments:
+        if CANVAS_NOT_ASSIGNMENTS.search(assignment.lms_name):
+            raise ValueError(f"Canvas skips any column whose title contains "
+                             f"{CANVAS_NOT_ASSIGNMENTS.search(assignment.lms_name).group()!r}, "
+                             f"so {assignment.lms_name!r} would not be imported; rename the "
+                             "assignment (in Canvas and in --assignments).")
     header = [*CANVAS_IDENTITY, *(csv_cell(a.canvas_header) for a in assignments)]
     rows = [[CANVAS_POINTS_ROW, "", "", "", "",
              *(format_points(grades.points(a.item_id)) for a in assignments)]]
@@ -96,7 +121,7 @@ def canvas_table(grades: ClassGrades) -> tuple[list[str], list[list[str]], list[
         if entry is None or not (entry.canvas_user_id or entry.sis_user_id or entry.sis_login_id):
             left_out.append(learner)
             continue
-        rows.append([csv_cell(entry.name or learner), entry.canvas_user_id,
+        rows.append([canvas_student(entry.name, learner), entry.canvas_user_id,
                      csv_cell(entry.sis_user_id), csv_cell(entry.sis_login_id),
                      csv_cell(entry.section),
                      *(_cell(record, a.item_id, "") for a in assignments)])
