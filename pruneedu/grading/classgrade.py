@@ -272,7 +272,10 @@ def _finish_scores(grades: ClassGrades) -> None:
         if grade is None:  # hand-grading a rejected or missing quiz question by question
             grade = quiz.grade_responses(material.banks[override.item], {"answers": {}})
             record.rejected.discard(override.item)
-        result = grade.results[override.question]
+        result = grade.results.get(override.question)
+        if result is None:
+            raise ValueError(f"overrides line {override.line}: question {override.question!r} "
+                             f"was not one of {override.learner_id}'s questions.")
         grades.automatic[override.key] = result.score
         results = dict(grade.results)
         results[override.question] = dataclasses.replace(

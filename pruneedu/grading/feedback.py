@@ -162,9 +162,15 @@ def _quiz_section(grades: ClassGrades, bank: quiz.Bank, record: LearnerGrades,
     if bank.id in record.overridden:
         lines += ["Your instructor set this score by hand.", ""]
     answers = record.answers.get(bank.id, {})
+    scored_by_hand = {o.question for o in grades.setup.overrides
+                      if (o.learner_id, o.item) == (record.learner_id, bank.id)}
     for question in bank.questions:
-        result = grade.results[question.id]
+        result = grade.results.get(question.id)
+        if result is None:  # a question pool did not ask this learner this question
+            continue
         mark = "right" if result.correct else "wrong" if result.score == 0 else "partly right"
+        if question.type == "written" and question.id not in scored_by_hand:
+            mark = "to be scored by your instructor"
         entry = answers.get(question.id)
         value = entry.get("value") if isinstance(entry, dict) else None
         lines.append(f"- **{mark}** ({format_points(result.score)} of "
@@ -172,7 +178,7 @@ def _quiz_section(grades: ClassGrades, bank: quiz.Bank, record: LearnerGrades,
         lines.append(f"  - Your answer: {describe_value(question, value, seen_by)}")
         if not result.correct and result.feedback and value is not None:
             lines.append(f"  - On your answer: {md(result.feedback)}")
-        if reveal and not result.correct:
+        if reveal and not result.correct and question.type != "written":
             if question.explanation:
                 lines.append(f"  - Why: {question.explanation}")
             lines.append(f"  - The answer: {describe_key(question, seen_by)}")

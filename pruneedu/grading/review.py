@@ -77,7 +77,9 @@ def review_queue(grades: ClassGrades) -> list[ReviewItem]:
                     continue
                 entry = answers.get(question.id)
                 value = entry.get("value") if isinstance(entry, dict) else None
-                result = grade.results[question.id]
+                result = grade.results.get(question.id)
+                if result is None:  # not one of this learner's questions
+                    continue
                 item = _review(question, value, result.score)
                 if item is not None:
                     kind, expected = item
