@@ -29,9 +29,7 @@ CANVAS_NOT_ASSIGNMENTS = re.compile("Current Score|Current Points|Current Grade|
                                     "Override Status")
 
 
-@pytest.fixture(scope="module", params=["canvas", "moodle"])
-def graded(request, tmp_path_factory):
-    lms = request.param
+def grade_lms_class(tmp_path_factory, lms: str) -> dict:
     root = tmp_path_factory.mktemp(lms)
     made = build(root, lms)
     codes = {"grade": main(["grade", *made.args(), "--out", str(root / "grades"),
@@ -40,6 +38,22 @@ def graded(request, tmp_path_factory):
                                "--format", lms])}
     return {"made": made, "codes": codes, "grades": root / "grades",
             "feedback": root / "feedback", "root": root}
+
+
+@pytest.fixture(scope="module")
+def canvas(tmp_path_factory):
+    return grade_lms_class(tmp_path_factory, "canvas")
+
+
+@pytest.fixture(scope="module")
+def moodle(tmp_path_factory):
+    return grade_lms_class(tmp_path_factory, "moodle")
+
+
+@pytest.fixture(params=["canvas", "moodle"])
+def graded(request):
+    """Each test below runs on both classes."""
+    return request.getfixturevalue(request.param)
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -53,10 +67,8 @@ def test_the_lms_file_is_exactly_the_expected_one(graded):
     assert text == graded["made"].expected_gradebook
 
 
-def test_canvas_file_passes_canvas_importer_header_rules(graded):
-    if graded["made"].lms != "canvas":
-        pytest.skip("Canvas only")
-    table = list(csv.reader(io.StringIO((graded["grades"] / "gradebook.csv").read_text())))
+def test_canvas_file_passes_canvas_importer_header_rules(canvas):
+    table = list(csv.reader(io.StringIO((canvas["grades"] / "gradebook.csv").read_text())))
     header = table[0]
     # GradebookImporter#header?: Student, ID, then SIS User ID + SIS Login ID, and the last
     # student-information column must be Section; everything after is an assignment.
@@ -73,14 +85,12 @@ def test_canvas_file_passes_canvas_importer_header_rules(graded):
     assert ids == [str(7000 + n) for n in range(1, 121)]  # the roster's order
 
 
-def test_moodle_file_has_only_known_users_and_no_points_row(graded):
-    if graded["made"].lms != "moodle":
-        pytest.skip("Moodle only")
-    table = list(csv.reader(io.StringIO((graded["grades"] / "gradebook.csv").read_text())))
+def test_moodle_file_has_only_known_users_and_no_points_row(moodle):
+    table = list(csv.reader(io.StringIO((moodle["grades"] / "gradebook.csv").read_text())))
     assert table[0][:2] == ["Username", "Full name"]
     # Moodle stops the whole import at a row whose user it cannot find: every row must be a
     # roster learner's username (a "Points Possible" row would be one such unknown user).
-    usernames = {e.moodle_username for e in load_roster(graded["made"].roster).entries}
+    usernames = {e.moodle_username for e in load_roster(moodle["made"].roster).entries}
     assert all(row[0] in usernames for row in table[1:]) and len(table) == 121
 
 

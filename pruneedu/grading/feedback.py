@@ -267,7 +267,12 @@ def feedback_file_names(learners: list[str]) -> dict[str, str]:
 
 
 def html_page(markdown: str) -> str:
-    """A whole HTML page from feedback Markdown (rendered with raw HTML escaped)."""
+    """A whole HTML page from feedback Markdown (rendered with raw HTML escaped).
+
+    Example:
+        >>> "<p>&lt;b&gt;</p>" in html_page("<b>")
+        True
+    """
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Feedback</title>"
             f"</head>\n<body>\n{to_html(markdown)}\n</body></html>\n")
 

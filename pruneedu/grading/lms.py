@@ -142,5 +142,12 @@ def parse_moodle(relative: str) -> LmsOrigin | None:
 
 
 def parse_origin(relative: str) -> LmsOrigin | None:
-    """The LMS origin of a file at ``relative`` (posix path inside the submissions folder)."""
+    """The LMS origin of a file at ``relative`` (posix path inside the submissions folder).
+
+    Example:
+        >>> parse_origin("quiz1/lovelaceada_1001_7_q.responses.json").source
+        'canvas:1001'
+        >>> parse_origin("jupyter-ada/q.responses.json") is None
+        True
+    """
     return parse_moodle(relative) or parse_canvas(PurePosixPath(relative).name)

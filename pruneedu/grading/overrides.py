@@ -114,7 +114,12 @@ def load_overrides(path: Path) -> list[Override]:
 
 
 def audit_path(overrides: Path) -> Path:
-    """``overrides.csv`` -> ``overrides.audit.csv`` beside it."""
+    """``overrides.csv`` -> ``overrides.audit.csv`` beside it.
+
+    Example:
+        >>> audit_path(Path("course/overrides.csv")).as_posix()
+        'course/overrides.audit.csv'
+    """
     return overrides.with_name(overrides.stem + ".audit.csv")
 
 

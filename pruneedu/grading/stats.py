@@ -129,8 +129,10 @@ def plot_quiz(title: str, items: list[ItemStats], path: Path) -> Path:
     colours = ["tab:orange" if flags(item) else "tab:blue" for item in items]
     positions = range(len(items))
     left.barh(positions, [item.difficulty or 0.0 for item in items], color=colours)
+    for limit in (HARD, EASY):
+        left.axvline(limit, color="grey", linestyle="--", linewidth=0.8)
     left.set_xlim(0, 1)
-    left.set_xlabel("difficulty (share of points earned; 1 = all right)")
+    left.set_xlabel(f"difficulty (share of points earned); flagged outside {HARD}-{EASY}")
     left.set_yticks(list(positions), labels, fontsize=8)
     left.invert_yaxis()
     right.barh(positions, [item.discrimination or 0.0 for item in items], color=colours)
@@ -140,10 +142,12 @@ def plot_quiz(title: str, items: list[ItemStats], path: Path) -> Path:
     right.axvline(LOW_DISCRIMINATION, color="grey", linestyle="--", linewidth=0.8)
     right.axvline(0.0, color="black", linewidth=0.8)
     right.set_xlim(-1, 1)
-    right.set_xlabel("discrimination (r with the rest of the quiz)")
+    right.set_xlabel(f"discrimination (r with the rest of the quiz); flagged below "
+                     f"{LOW_DISCRIMINATION}")
     learners = max((item.learners for item in items), default=0)
     small = " (few: rough numbers)" if learners < SMALL_CLASS else ""
-    figure.suptitle(f"{title}: {learners} learners{small}; orange = flagged", fontsize=10)
+    noun = "learner" if learners == 1 else "learners"
+    figure.suptitle(f"{title}: {learners} {noun}{small}; orange = flagged", fontsize=10)
     figure.savefig(path, dpi=100, metadata={"Software": None})
     return path
 
@@ -158,9 +162,10 @@ def write_stats(grades: ClassGrades, output: OutputSet) -> str:
         items = [item for item in analysis if item.quiz_id == bank.id]
         quiz_rows = [row for row in rows if row[0] == bank.id]
         learners = max((item.learners for item in items), default=0)
-        report += ["", f"{bank.title} ({bank.id}): {learners} learners", format_table(quiz_rows)]
+        noun = "learner" if learners == 1 else "learners"
+        report += ["", f"{bank.title} ({bank.id}): {learners} {noun}", format_table(quiz_rows)]
         if 0 < learners < SMALL_CLASS:
-            report.append(f"Warning: only {learners} learners; one learner moves a question's "
+            report.append(f"Warning: only {learners} {noun}; one learner moves a question's "
                           f"difficulty by {1 / learners:.3f}, so read these numbers as rough.")
         flagged = [f"  {row[1]}: {row[7]}" for row in quiz_rows if row[7]]
         report += ["Flagged:", *flagged] if flagged else ["Flagged: none."]
