@@ -170,10 +170,20 @@ def grade_class(folder: Path, material: Material, *, setup: GradingSetup | None 
              "<exercises>": material.exercises_dir}
     hide = (*material.key_folders, Path(folder).resolve(),
             *(p.resolve() for p in ignore if p.is_dir()))
-    work = [a for a in kept if a.submission.kind == "quiz" or setup.run_code]
+    # A work item is one quiz file, or all of one learner's code (run together, one sandbox).
+    work: list[list[Attributed]] = [[a] for a in kept if a.submission.kind == "quiz"]
+    if setup.run_code:
+        code: dict[str, list[Attributed]] = {}
+        for attributed in kept:
+            if attributed.submission.kind == "code":
+                code.setdefault(attributed.learner_id, []).append(attributed)
+        work += list(code.values())
     show = None if progress is None else not progress  # tqdm: None = only on a terminal
-    for item in tqdm(work, desc="grading", unit="file", disable=show):
-        _grade_one(item, material, setup, record, rejects, hide, roots)
+    for items in tqdm(work, desc="grading", unit="item", disable=show):
+        if items[0].submission.kind == "quiz":
+            _grade_quiz(items[0], material, record, rejects)
+        else:
+            _grade_code(items, material, setup, record, hide, roots)
     for reject in rejects:
         if (safe_learner_id(reject.learner_id) and not generic_learner_id(reject.learner_id)
                 and (setup.roster is None or reject.learner_id in setup.roster)):
@@ -198,31 +208,35 @@ def _read_stub(exercise: object) -> str:
         return ""
 
 
-def _grade_one(item: Attributed, material: Material, setup: GradingSetup, record, rejects,
-               hide: tuple[Path, ...], roots: dict[str, Path]) -> None:
+def _grade_quiz(item: Attributed, material: Material, record, rejects: list[Reject]) -> None:
     sub, learner = item.submission, item.learner_id
-    if sub.kind == "quiz":
-        try:
-            grade = quiz.grade_responses(material.banks[sub.item_id], sub.responses)
-        except (ArithmeticError, TypeError, ValueError) as error:
-            # A grading bug on one file must not stop the class: report it, grade the rest.
-            rejects.append(Reject(sub.name, learner, sub.item_id, "",
-                                  f"could not be graded ({type(error).__name__}: {error})"))
-            return
-        for qid in grade.unknown_ids:
-            rejects.append(Reject(sub.name, learner, sub.item_id, qid,
-                                  "no such question in this quiz; the answer was ignored"))
-        for qid, message in sorted(grade.invalid.items()):
-            rejects.append(Reject(sub.name, learner, sub.item_id, qid,
-                                  f"answer of the wrong type, scored 0 ({message})"))
-        record(learner).quizzes[sub.item_id] = grade
-        record(learner).answers[sub.item_id] = dict(sub.responses["answers"])
-    else:
-        exercise = material.exercises[sub.item_id]
-        result = grade_code(exercise, sub.code, hide=hide, time_limit_s=setup.time_limit_s,
-                            isolation=setup.isolation)
-        record(learner).exercises[sub.item_id] = _scrubbed(result, roots)
+    try:
+        grade = quiz.grade_responses(material.banks[sub.item_id], sub.responses)
+    except (ArithmeticError, TypeError, ValueError) as error:
+        # A grading bug on one file must not stop the class: report it, grade the rest.
+        rejects.append(Reject(sub.name, learner, sub.item_id, "",
+                              f"could not be graded ({type(error).__name__}: {error})"))
+        return
+    for qid in grade.unknown_ids:
+        rejects.append(Reject(sub.name, learner, sub.item_id, qid,
+                              "no such question in this quiz; the answer was ignored"))
+    for qid, message in sorted(grade.invalid.items()):
+        rejects.append(Reject(sub.name, learner, sub.item_id, qid,
+                              f"answer of the wrong type, scored 0 ({message})"))
+    record(learner).quizzes[sub.item_id] = grade
+    record(learner).answers[sub.item_id] = dict(sub.responses["answers"])
     record(learner).handed_in[sub.item_id] = sub
+
+
+def _grade_code(items: list[Attributed], material: Material, setup: GradingSetup, record,
+                hide: tuple[Path, ...], roots: dict[str, Path]) -> None:
+    """All of one learner's code files."""
+    for item in items:
+        sub = item.submission
+        result = grade_code(material.exercises[sub.item_id], sub.code, hide=hide,
+                            time_limit_s=setup.time_limit_s, isolation=setup.isolation)
+        record(item.learner_id).exercises[sub.item_id] = _scrubbed(result, roots)
+        record(item.learner_id).handed_in[sub.item_id] = sub
 
 
 def _scrubbed(result: ExerciseResult, roots: dict[str, Path]) -> ExerciseResult:
