@@ -12,7 +12,6 @@ Environment variables override the defaults, which tests and instructors use:
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 
@@ -80,8 +79,13 @@ def cache_dir() -> Path:
 
 
 def default_learner_id() -> str:
-    """The learner's name for saved files: ``PRUNEEDU_LEARNER`` if set, else the login name."""
-    try:
-        return os.environ.get("PRUNEEDU_LEARNER") or getpass.getuser() or "learner"
-    except (KeyError, OSError):  # some containers have no login name
-        return "learner"
+    """The id written into a learner's files: :func:`pruneedu.identity.learner_id`, else
+    ``"anonymous"`` (practice answers and flashcards only: a graded quiz asks for an id first).
+
+    Example:
+        >>> default_learner_id()                                     # doctest: +SKIP
+        'ada'
+    """
+    from pruneedu import identity  # identity reads user_data_dir() from this module
+
+    return identity.learner_id() or identity.ANONYMOUS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from pruneedu import identity
 from pruneedu.flashcards import sm2, store
 from pruneedu.flashcards.glossary import Term, card_back_html, load_glossary
 from pruneedu.paths import default_learner_id
@@ -52,7 +53,9 @@ class Deck:
         today = today or dt.date.today()
         terms = load_glossary(glossary)
         states, learner = store.load_schedule(state_path)
-        return cls(terms, states, learner or default_learner_id(), today, state_path)
+        # The current id wins over the saved one, which is "anonymous" if cards came first.
+        known = identity.learner_id()
+        return cls(terms, states, known or learner or default_learner_id(), today, state_path)
 
     def term(self, card_id: str) -> Term:
         try:

@@ -46,6 +46,7 @@ from pruneedu.quiz.responses import (
 from pruneedu.quiz.schema import Problem, check_bank, check_glossary
 
 if TYPE_CHECKING:
+    from pruneedu.identity_prompt import IdentityPrompt
     from pruneedu.quiz.widget import QuizView
 
 __all__ = [
@@ -58,7 +59,7 @@ __all__ = [
 
 
 def show(source: str | Path, mode: str = "practice", learner_id: str | None = None,
-         path: str | Path | None = None) -> QuizView:
+         path: str | Path | None = None) -> QuizView | IdentityPrompt:
     """Show a quiz as widgets in the notebook; see :func:`pruneedu.quiz.widget.show`.
 
     ipywidgets is imported only here, so grading scripts never load it.

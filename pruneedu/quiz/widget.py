@@ -13,6 +13,8 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from pruneedu import identity
+from pruneedu.identity_prompt import IdentityPrompt
 from pruneedu.paths import default_learner_id
 from pruneedu.quiz.bank import (
     Bank,
@@ -124,6 +126,9 @@ class QuizView(widgets.VBox):
                 saved, reason = None, str(error)
             else:
                 reason = "it was answered against another version of this quiz"
+            if saved is not None and self.mode == "practice" and (
+                    saved["learner_id"] == identity.ANONYMOUS):
+                saved["learner_id"] = self.learner_id  # practised before giving an id
             if saved is not None and (saved["quiz_id"], saved["quiz_hash"], saved["mode"],
                                       saved["learner_id"]) == (
                     self.bank.id, quiz_hash, self.mode, self.learner_id):
@@ -225,15 +230,17 @@ class QuizView(widgets.VBox):
 
 
 def show(source: str | Path, mode: str = "practice", learner_id: str | None = None,
-         path: str | Path | None = None) -> QuizView:
+         path: str | Path | None = None) -> QuizView | IdentityPrompt:
     """Show a quiz in the notebook and return the :class:`QuizView` (displayed when last).
 
     ``source`` is a quiz id or a bank file (a released copy works in graded mode). Answers
-    go to ``path``, by default :func:`responses_path` for the quiz and mode.
+    go to ``path``, by default :func:`responses_path` for the quiz and mode. A graded quiz
+    opened before the learner has an id (:mod:`pruneedu.identity`) first asks for one and
+    returns that :class:`~pruneedu.identity_prompt.IdentityPrompt`; its ``result`` is the quiz.
 
     Example:
         >>> from pruneedu import quiz
-        >>> view = quiz.show("01-introduction", mode="graded")   # a cell's last line shows it
+        >>> view = quiz.show("01-introduction", mode="graded", learner_id="ada")  # shows it
         >>> view.bank.has_key, view.path.name       # graded mode shows the keyless copy
         (False, '01-introduction.responses.json')
     """
@@ -246,6 +253,8 @@ def show(source: str | Path, mode: str = "practice", learner_id: str | None = No
     elif not bank.has_key:
         raise ValueError(f"{source} is a released copy without answers; "
                          "use mode='graded' or the full bank for practice.")
-    learner = learner_id or default_learner_id()
     target = Path(path) if path is not None else responses_path(bank.id, mode)
-    return QuizView(bank, mode, learner, target)
+    if learner_id is None and mode == "graded" and identity.learner_id() is None:
+        # Nothing is recorded under a made-up name: the learner says who they are first.
+        return identity.ask(then=lambda given: QuizView(bank, mode, given, target))
+    return QuizView(bank, mode, learner_id or default_learner_id(), target)
