@@ -43,16 +43,12 @@ from pruneedu.grading.lms import LmsOrigin, parse_origin
 from pruneedu.grading.material import Material
 from pruneedu.grading.rejects import Reject
 from pruneedu.grading.safe_text import quote
+from pruneedu.identity import GENERIC_IDS
 
 MAX_BYTES = 1_000_000
 RESPONSES_SUFFIX = ".responses.json"
 # Learner ids become feedback file names: no separators, no leading dot, no "..".
 LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_@+-]*(\.[A-Za-z0-9_@+-]+)*$")
-# Account names many people share (container and cloud defaults): never one learner's id.
-GENERIC_IDS = frozenset({
-    "root", "jovyan", "user", "ubuntu", "admin", "administrator", "learner", "student",
-    "guest", "nobody", "anonymous", "pi", "vagrant", "ec2-user", "colab",
-})
 QUIZ_HASH = re.compile(r"sha256:[0-9a-f]{64}")
 
 
@@ -109,7 +105,7 @@ def generic_learner_id(value: object) -> bool:
         >>> generic_learner_id("Jovyan"), generic_learner_id("ada")
         (True, False)
     """
-    return isinstance(value, str) and value.strip().lower() in GENERIC_IDS
+    return isinstance(value, str) and value.strip().lower() in GENERIC_IDS  # the widget's list
 
 
 def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
