@@ -126,3 +126,11 @@ def test_out_must_not_be_a_file_or_a_folder_of_other_files(tmp_path):
         output.write_text("x", "1")
         output.commit()
     assert (tmp_path / "empty" / "x").read_text() == "1"
+
+
+def test_an_out_that_names_a_file_says_out_is_a_folder(tmp_path, capsys):
+    (tmp_path / "subs").mkdir()
+    assert main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "gradebook.csv"),
+                 *MATERIAL]) == 2
+    assert "--out is the folder the files go in" in capsys.readouterr().err
+    assert not (tmp_path / "gradebook.csv").exists()

@@ -110,3 +110,13 @@ def test_stats_never_run_learners_code(quiz_class, tmp_path, monkeypatch):
                         setup=GradingSetup(run_code=True))
     finally:
         (quiz_class / "ada.zero-fraction.py").unlink()
+
+
+def test_a_cue_found_by_the_item_analysis_is_a_flag():
+    from types import SimpleNamespace
+
+    from pruneedu.grading.stats import flags
+
+    item = SimpleNamespace(difficulty=0.5, discrimination=0.4, cue="position")
+    assert flags(item) == ["position cue"]
+    assert flags(SimpleNamespace(difficulty=0.5, discrimination=0.4)) == []

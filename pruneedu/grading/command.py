@@ -140,6 +140,9 @@ def run_grading_command(command: str, args: argparse.Namespace,
         say(f"pruneedu {command}: {scrub_paths(str(message))}", file=sys.stderr)
         return 2
 
+    if args.out.suffix.lower() in (".csv", ".json", ".md", ".png"):
+        return fail(f"--out {args.out} names a file, but --out is the folder the files go in "
+                    f"(e.g. --out {args.out.with_suffix('')}/)")
     try:
         material = load_material(args.quizzes, args.exercises)
         setup = build_setup(args, set(material.banks) | set(material.exercises), run_code)

@@ -14,7 +14,8 @@ a warning that one learner moves the difficulty by ``1/n``. The measures are def
 :mod:`pruneedu.grading.itemstats`. A question is flagged when nearly everyone or nearly no
 one got it (difficulty above :data:`EASY` or below :data:`HARD`), when it separates stronger
 from weaker learners weakly or backwards (discrimination below :data:`LOW_DISCRIMINATION`),
-or when the item analysis itself flags it. Exit status as for ``pruneedu grade``.
+or when the item analysis finds it answered by a test-taking cue (``cue``, where the item
+analysis has one). Exit status as for ``pruneedu grade``.
 
 Example:
     $ pruneedu stats submissions/ --out stats/
@@ -64,7 +65,9 @@ def flags(item: ItemStats) -> list[str]:
         found.append("negative discrimination")
     elif item.discrimination is not None and item.discrimination < LOW_DISCRIMINATION:
         found.append("weak discrimination")
-    found += list(getattr(item, "flags", ()))  # the item analysis's own flags, if it has any
+    cue = getattr(item, "cue", "")  # the item analysis's own flag: answered by a test cue
+    if cue:
+        found.append(f"{cue} cue")
     return found
 
 
