@@ -33,7 +33,7 @@ from pruneedu.grading.outputset import OutputError, OutputSet
 from pruneedu.grading.overrides import append_audit, audit_path, load_overrides
 from pruneedu.grading.rejects import summary
 from pruneedu.grading.roster import load_roster
-from pruneedu.grading.safe_text import clean, say, scrub_paths
+from pruneedu.grading.safe_text import clean, say
 from pruneedu.grading.sandbox import SandboxError
 
 SHOWN_CONFLICTS = 20
@@ -137,7 +137,7 @@ def run_grading_command(command: str, args: argparse.Namespace,
     log, print the problems: the exit status.
     """
     def fail(message: object) -> int:
-        say(f"pruneedu {command}: {scrub_paths(str(message))}", file=sys.stderr)
+        say(f"pruneedu {command}: {message}", file=sys.stderr)
         return 2
 
     if args.out.suffix.lower() in (".csv", ".json", ".md", ".png"):
