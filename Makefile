@@ -11,7 +11,7 @@ PORT   ?= 8888
 # JupyterLab refuses to start as root (containers, some lab machines) unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help lab test lint unit notebooks browser bench wheel clean-venv
+.PHONY: help lab test lint unit notebooks browser bench wheel audio clean-venv
 
 help:
 	@echo "make help        - this list (also what a bare make prints)"
@@ -23,6 +23,7 @@ help:
 	@echo "make browser     - open each notebook in headless Chromium through JupyterLab"
 	@echo "make bench       - run the benchmarks in benchmarks/ and print their tables"
 	@echo "make wheel       - build the installable wheel (the library and the whole course) into dist/"
+	@echo "make audio       - speak again every lesson recording whose text changed (installs the TTS engines)"
 	@echo "make clean-venv  - delete .venv (the next make recreates it)"
 	@echo "make $(STAMP) - only set up .venv (what every target above does first)"
 
@@ -70,6 +71,18 @@ bench: $(STAMP)
 wheel: $(STAMP)
 	@echo "==> Building the wheel into dist/ (setup.py copies lessons, quizzes, exercises, notebooks in)"
 	$(BIN)/python -m pip wheel --disable-pip-version-check --no-deps --no-build-isolation -w dist .
+
+# The text-to-speech engines (the [audio] extra, about 100 MB) come only with this target:
+# learners never need them. Reinstalled when pyproject.toml changes.
+AUDIO_STAMP := $(VENV)/.pruneedu-audio-installed
+audio: $(STAMP)
+	@if [ ! -f $(AUDIO_STAMP) ] || [ pyproject.toml -nt $(AUDIO_STAMP) ]; then \
+		echo "==> Installing the offline text-to-speech engines (the [audio] extra)"; \
+		$(BIN)/python -m pip install --disable-pip-version-check --quiet -e ".[dev,audio]" \
+			&& touch $(AUDIO_STAMP); \
+	fi
+	@echo "==> Speaking every lesson recording whose text changed (audio/)"
+	$(BIN)/pruneedu audio build
 
 clean-venv:
 	rm -rf $(VENV)

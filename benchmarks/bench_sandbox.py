@@ -46,8 +46,8 @@ def _python(code: str, isolated: bool) -> None:
     if isolated:
         fd = bwrap.seccomp_pipe()
         try:
-            subprocess.run(bwrap.command(argv, fd, torch=True), pass_fds=(fd,), check=True,
-                           env={"PATH": "/usr/bin:/bin"})
+            subprocess.run(bwrap.command(argv, fd, torch=True, uid=bwrap.host_uid()),
+                           pass_fds=(fd,), check=True, env={"PATH": "/usr/bin:/bin"})
         finally:
             os.close(fd)
     else:

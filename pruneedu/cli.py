@@ -66,6 +66,11 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "stats": ("pruneedu.grading.stats",
               "item analysis: how hard each question was and how well it separated learners",
               GRADING_STATUS),
+    "audio": ("pruneedu.audio.command",
+              "build, check or export the spoken lessons (conversations and audio book)",
+              "  0  done: built, exported, or every recording matches its lesson text\n"
+              "  1  recordings that no longer match their lesson text (listed): run make audio\n"
+              "  2  set-up error: no engines (pip install -e '.[audio]'), no ffmpeg, no audio/"),
 }
 
 

@@ -375,10 +375,15 @@ def show(lesson_id: str, depth: str = "basic", panel: str | None = None) -> Less
         >>> view = show("01-introduction", panel="FAQ")
         >>> view.depth_selector.value = "detailed"   # the summary tab now shows that depth
     """
+    from pruneedu.audio import player
     from pruneedu.lesson_view import LessonView
 
     _summary_heading(depth)  # a wrong depth fails before anything is built
-    return LessonView(load_lesson(lesson_id), depth=depth, panel=panel)
+    view = LessonView(load_lesson(lesson_id), depth=depth)
+    view.add_panel(player.PANEL_TITLE, player.panel_for_view(view), index=1)
+    if panel is not None:
+        view.open_panel(panel)
+    return view
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

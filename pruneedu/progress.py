@@ -2,7 +2,10 @@
 
 Scores come from the learner's own responses files (``<PRUNEEDU_HOME>/responses/``), graded
 again here with the quiz engine whenever the course's bank carries its answer keys; with a
-released (keyless) bank the dashboard shows how many questions were answered instead.
+released (keyless) bank the dashboard shows how many questions were answered instead. Practice
+answers are graded against the practice bank (``quizzes/practice/``, or the graded bank where a
+course has none), twice: the **first try** of each question and the **best** try, so a learner
+sees both how much they knew and how much they learned while practising.
 
 Example:
     >>> from pruneedu import progress
@@ -32,10 +35,24 @@ START_MESSAGE = (
 )
 # Okabe-Ito blue and orange, as in pruneedu.viz.palette (not imported: viz loads torch).
 BAR_COLORS = {"practice": "#0072B2", "graded": "#E69F00"}
+FIRST_TRY_COLOR = "#56B4E9"  # Okabe-Ito sky blue: the same hue, lighter
 
 
 def _bank_ids() -> list[str]:
-    return sorted(p.stem for p in paths.quizzes_dir().glob("*.yaml") if p.stem != "glossary")
+    folder = paths.quizzes_dir()
+    found = {p.stem for p in folder.glob("*.yaml")} | {p.stem for p in
+                                                        (folder / "practice").glob("*.yaml")}
+    return sorted(found - {"glossary"})
+
+
+def _bank_for(bank_id: str, mode: str) -> quiz.Bank | None:
+    """The bank a mode's answers were given to: the practice bank (or, where a course has
+    none, the graded one) for practice, the graded bank for graded; None if absent."""
+    choices = (True, False) if mode == "practice" else (False,)
+    for practice in choices:
+        if quiz.bank_path(bank_id, practice).exists():
+            return quiz.load_bank(bank_id, practice=practice)
+    return None
 
 
 def _quiz_row(bank: quiz.Bank, mode: str) -> dict | None:
@@ -44,24 +61,33 @@ def _quiz_row(bank: quiz.Bank, mode: str) -> dict | None:
     if not path.exists():
         return None
     responses = quiz.load_responses(path)
-    answered = sum(1 for qid in responses["answers"] if any(q.id == qid for q in bank.questions))
+    asked = quiz.select_questions(bank, responses["learner_id"], bank.variant_seed)
+    scored = {q.id for q in asked if q.type != "written"}
+    answered = sum(1 for qid in responses["answers"] if any(q.id == qid for q in asked))
     row = {
         "quiz_id": bank.id,
         "title": bank.title,
         "lesson": bank.lesson,
         "mode": mode,
         "answered": answered,
-        "questions": len(bank.questions),
+        "questions": len(asked),
         "score": None,
-        "max_score": float(bank.max_score),
+        "first_try_score": None,
+        "max_score": float(sum(q.points for q in asked if q.id in scored)),
         "percent": None,
         # Answers given to another version of the bank may not match today's questions.
         "current_version": responses["quiz_hash"] == quiz.content_hash(bank),
     }
     if bank.has_key:
-        grade = quiz.grade_responses(bank, responses)
-        row["score"] = grade.score
-        row["percent"] = round(100.0 * grade.score / grade.max_score, 1) if grade.max_score else 0.0
+        attempt = "best" if mode == "practice" else "latest"
+        grade = quiz.grade_responses(bank, responses, bank.variant_seed, attempt=attempt)
+        row["score"] = sum(r.score for qid, r in grade.results.items() if qid in scored)
+        if mode == "practice":
+            first = quiz.grade_responses(bank, responses, bank.variant_seed, attempt="first")
+            row["first_try_score"] = sum(r.score for qid, r in first.results.items()
+                                         if qid in scored)
+        maximum = row["max_score"]
+        row["percent"] = round(100.0 * row["score"] / maximum, 1) if maximum else 0.0
     return row
 
 
@@ -85,8 +111,10 @@ def summary(today: dt.date | None = None) -> dict:
     """Everything the dashboard shows, as plain data.
 
     Returns a dict with ``quizzes`` (one row per responses file: quiz_id, title, lesson, mode,
-    answered, questions, score, max_score, percent, current_version; score and percent are
-    None when the bank has no answer keys), ``cards`` (total, due_today, learned, mastered,
+    answered, questions, score, first_try_score, max_score, percent, current_version; score is
+    the best try in practice, first_try_score the first try (None for graded rows); both and
+    percent are None when the bank has no answer keys; written answers are not counted),
+    ``cards`` (total, due_today, learned, mastered,
     reviewed), ``problems`` (files that could not be read, in words) and ``empty`` (True when
     nothing has been answered or reviewed yet).
 
@@ -99,14 +127,10 @@ def summary(today: dt.date | None = None) -> dict:
     problems: list[str] = []
     rows: list[dict] = []
     for bank_id in _bank_ids():
-        try:
-            bank = quiz.load_bank(bank_id)
-        except ValueError as error:
-            problems.append(str(error))
-            continue
         for mode in MODES:
             try:
-                row = _quiz_row(bank, mode)
+                bank = _bank_for(bank_id, mode)
+                row = _quiz_row(bank, mode) if bank is not None else None
             except ValueError as error:  # a damaged responses file: report it, touch nothing
                 problems.append(str(error))
                 continue
@@ -125,7 +149,8 @@ def summary_html(data: dict) -> str:
         rows = "".join(_row_html(row) for row in data["quizzes"])
         parts = [
             "<table><thead><tr><th>Quiz</th><th>Lesson</th><th>Mode</th><th>Answered</th>"
-            f"<th>Score</th></tr></thead><tbody>{rows}</tbody></table>"
+            "<th>First try</th><th>Best</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
         ]
     cards = data["cards"]
     parts.append(
@@ -137,28 +162,44 @@ def summary_html(data: dict) -> str:
     return "".join(parts)
 
 
+def _points(value: float) -> str:
+    return f"{round(value, 1):g}"
+
+
 def _row_html(row: dict) -> str:
     if row["percent"] is None:
-        score = "no answer key here"
+        score, first = "no answer key here", "-"
     else:
-        score = f"{row['score']:g} / {row['max_score']:g} ({row['percent']:g}%)"
+        score = f"{_points(row['score'])} / {_points(row['max_score'])} ({row['percent']:g}%)"
+        first = ("-" if row["first_try_score"] is None
+                 else f"{_points(row['first_try_score'])} / {_points(row['max_score'])}")
     if not row["current_version"]:
         score += " - answered an older version of this quiz"
     return (
         f"<tr><td>{html.escape(row['title'])}</td><td>{html.escape(row['lesson'])}</td>"
         f"<td>{row['mode']}</td><td>{row['answered']} of {row['questions']}</td>"
-        f"<td>{html.escape(score)}</td></tr>"
+        f"<td>{html.escape(first)}</td><td>{html.escape(score)}</td></tr>"
     )
 
 
 def progress_figure(data: dict) -> Figure:
-    """Bar charts: quiz score (%) per quiz and mode, and flashcards by stage."""
+    """Bar charts: quiz score (%) per quiz and mode (practice rows: a pale first-try bar
+    beside the best), and flashcards by stage."""
     fig = Figure(figsize=(8, 2.8), dpi=90, layout="constrained")
     scores, cards = fig.subplots(1, 2, width_ratios=[3, 2])
     scored = [row for row in data["quizzes"] if row["percent"] is not None]
     labels = [f"{row['quiz_id']}\n({row['mode']})" for row in scored]
-    scores.bar(labels, [row["percent"] for row in scored],
-               color=[BAR_COLORS[row["mode"]] for row in scored])
+    positions = list(range(len(scored)))
+    scores.bar(positions, [row["percent"] for row in scored], width=0.6,
+               color=[BAR_COLORS[row["mode"]] for row in scored], label="best")
+    firsts = [(x, 100.0 * row["first_try_score"] / row["max_score"])
+              for x, row in zip(positions, scored, strict=True)
+              if row["first_try_score"] is not None and row["max_score"]]
+    if firsts:
+        scores.bar([x - 0.2 for x, _ in firsts], [p for _, p in firsts], width=0.25,
+                   color=FIRST_TRY_COLOR, label="first try")
+        scores.legend(fontsize=7, loc="upper right")
+    scores.set_xticks(positions, labels)
     scores.set_ylim(0, 100)
     scores.set_ylabel("score (%)")
     scores.set_title("Quiz scores")

@@ -4,7 +4,9 @@ A value is encoded to plain JSON data; no pickle anywhere, so decoding never run
 side that decodes what a learner's code produced treats it as hostile: :func:`parse` and
 :func:`decode` refuse anything past the caps in :class:`Limits` (bytes, nesting depth, item
 count, array elements, string length) before allocating for it, and refuse NaN and infinity
-unless ``Limits.allow_nonfinite``.
+unless ``Limits.allow_nonfinite`` and strings unless ``Limits.allow_strings``.
+:func:`check_returns` then says whether a decoded value is of the kind an exercise declares
+(``returns:`` in its ``exercise.yaml``, see :data:`RETURN_KINDS`), before any checker sees it.
 
 The format (``FORMAT_VERSION`` 2). JSON ``null``, booleans, numbers, strings and arrays (Python
 lists) stand for themselves; anything else is an object with exactly one tag key:
@@ -60,6 +62,12 @@ class Limits:
     max_array_elements: int = 8 * 2**20  # summed over all arrays of one value
     max_string: int = 10_000  # characters of one string
     allow_nonfinite: bool = False  # NaN and +-infinity
+    # Strings as values. Names (dict keys, a module's class, layer and state names) are always
+    # allowed, up to MAX_NAME characters when strings are not.
+    allow_strings: bool = True
+
+
+MAX_NAME = 200
 
 
 TRUSTED = Limits(max_bytes=2**31, max_depth=64, max_items=10**7, max_array_elements=2**31,
@@ -122,7 +130,10 @@ class ModuleDescription:
             if name.endswith("_mask") and name[:-5] + "_orig" in self.state:
                 continue
             if name.endswith("_orig") and name[:-5] + "_mask" in self.state:
-                result[name[:-5]] = array * self.state[name[:-5] + "_mask"]
+                mask = self.state[name[:-5] + "_mask"]
+                if mask.shape != array.shape:  # never broadcast: (N,1) * (1,N) is N*N
+                    raise WireError(f"{name} and its mask differ in shape.")
+                result[name[:-5]] = array * mask
             else:
                 result[name] = array
         return result
@@ -291,6 +302,8 @@ class _Decoder:
                 raise WireError("NaN or infinity is not an accepted result here.")
             return data
         if isinstance(data, str):
+            if not limits.allow_strings:
+                raise WireError("a string is not an accepted result here.")
             if len(data) > limits.max_string:
                 raise WireError(f"a string is longer than {limits.max_string} characters.")
             return data
@@ -321,8 +334,21 @@ class _Decoder:
             key = pair[0]
             if isinstance(key, bool) or not isinstance(key, (str, int)):
                 raise WireError("a $dict key must be a string or an integer.")
-            result[self.value(key, depth + 1)] = self.value(pair[1], depth + 1)
+            key = self.name(key) if isinstance(key, str) else self.value(key, depth + 1)
+            result[key] = self.value(pair[1], depth + 1)
         return result
+
+    def name(self, data: Any) -> Any:
+        """A name (key, class, layer): a string even where strings are not accepted values."""
+        if not isinstance(data, str):
+            return data
+        self.items += 1
+        if self.items > self.limits.max_items:
+            raise WireError(f"the value holds more than {self.limits.max_items} items.")
+        limit = self.limits.max_string if self.limits.allow_strings else MAX_NAME
+        if len(data) > limit:
+            raise WireError(f"a name is longer than {limit} characters.")
+        return data
 
     def array(self, body: Any) -> Any:
         body = _expect(body, dict, "$array")
@@ -357,7 +383,7 @@ class _Decoder:
         return array
 
     def module(self, body: dict, depth: int) -> ModuleDescription:
-        class_name = self.value(body.get("class"), depth + 1)
+        class_name = self.name(body.get("class"))
         layers_data = _expect(body.get("layers"), list, "$module layers")
         state = self.value(body.get("state"), depth + 1)
         if not isinstance(class_name, str) or not isinstance(state, dict):
@@ -365,8 +391,7 @@ class _Decoder:
         layers = []
         for item in layers_data:
             item = _expect(item, dict, "$module layer")
-            name, kind = self.value(item.get("name"), depth + 2), self.value(item.get("type"),
-                                                                             depth + 2)
+            name, kind = self.name(item.get("name")), self.name(item.get("type"))
             shapes = self.value(item.get("shapes"), depth + 2)
             if not (isinstance(name, str) and isinstance(kind, str) and isinstance(shapes, dict)):
                 raise WireError("a $module layer needs a name, a type and shapes.")
@@ -374,6 +399,10 @@ class _Decoder:
         if not all(isinstance(key, str) and hasattr(array, "dtype")
                    for key, array in state.items()):
             raise WireError("a $module state maps names to arrays.")
+        for key, array in state.items():
+            mask = state.get(key[:-5] + "_mask") if key.endswith("_orig") else None
+            if mask is not None and mask.shape != array.shape:
+                raise WireError(f"{key[:60]} and its mask differ in shape.")
         return ModuleDescription(class_name, layers, state)
 
 
@@ -381,6 +410,151 @@ def _expect(body: Any, kind: type, tag: str) -> Any:
     if not isinstance(body, kind):
         raise WireError(f"{tag} must hold a {kind.__name__}.")
     return body
+
+
+# --- what an exercise returns ------------------------------------------------------------
+
+RETURN_KINDS = {
+    "array": "an array or tensor of numbers or booleans",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "True or False",
+    "string": "a string",
+    "none": "None",
+    "module": "a network (an nn.Module)",
+    "data": "numbers, arrays, networks or None, alone or in lists, tuples and dicts, "
+            "without strings",
+    "any": "any value",
+}
+DEFAULT_RETURNS = "data"  # what an exercise that declares nothing may return
+_INTEGER_RANGE = (-(2**63), 2**64 - 1)  # what numpy holds without an object array
+
+
+def parse_returns(returns: str) -> tuple[tuple[str, str], ...]:
+    """A ``returns:`` declaration as ``(container, kind)`` alternatives; ValueError when it
+    names no known kind. Alternatives are separated by ``or``; each is a kind of
+    :data:`RETURN_KINDS`, ``list of <kind>`` (a list or tuple) or ``dict of <kind>``.
+
+    Example:
+        >>> parse_returns("dict of number or none")
+        (('dict', 'number'), ('', 'none'))
+    """
+    alternatives = []
+    for part in str(returns).split(" or "):
+        words = part.split()
+        if len(words) == 3 and words[0] in ("list", "dict") and words[1] == "of":
+            container, kind = words[0], words[2]
+        elif len(words) == 1:
+            container, kind = "", words[0]
+        else:
+            container, kind = "", part
+        if kind not in RETURN_KINDS:
+            raise ValueError(f"returns: {str(returns)[:80]!r} is not a kind the grader knows; "
+                             f"use one of {', '.join(RETURN_KINDS)}, 'list of <kind>', "
+                             "'dict of <kind>', joined by 'or'.")
+        alternatives.append((container, kind))
+    return tuple(alternatives)
+
+
+def returns_strings(returns: str) -> bool:
+    """Whether a ``returns:`` declaration lets strings through (``string`` or ``any``)."""
+    return any(kind in ("string", "any") for _, kind in parse_returns(returns))
+
+
+def check_returns(value: Any, returns: str = DEFAULT_RETURNS) -> str:
+    """Empty when a decoded ``value`` is of the declared kind, else one sentence saying what
+    came back and what was expected. Run it before any checker: a checker that calls
+    ``np.asarray`` on a list of strings or ragged lists can be made to allocate gigabytes.
+
+    Example:
+        >>> check_returns(["x", ""], "number")
+        'the function returned a list holding strings; it should return a number.'
+    """
+    for container, kind in parse_returns(returns):
+        if container == "list":
+            fits = isinstance(value, (list, tuple)) and all(_is_kind(v, kind) for v in value)
+        elif container == "dict":
+            fits = isinstance(value, dict) and all(_is_kind(v, kind) for v in value.values())
+        else:
+            fits = _is_kind(value, kind)
+        if fits:
+            return ""
+    wanted = " or ".join(
+        (f"a {container} whose {'items' if container == 'list' else 'values'} are each "
+         if container else "") + RETURN_KINDS[kind] for container, kind in parse_returns(returns))
+    return f"the function returned {_described(value)}; it should return {wanted}."
+
+
+def _is_kind(value: Any, kind: str) -> bool:
+    if kind == "any":
+        return True
+    if kind == "none":
+        return value is None
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return type(value) is int
+    if kind == "number":
+        return type(value) in (int, float)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "module":
+        return isinstance(value, ModuleDescription)
+    if kind == "array":
+        if _is_numeric_array(value):
+            return True
+        return isinstance(value, (list, tuple)) and _shape(value) is not None
+    return _is_data(value)
+
+
+def _is_numeric_array(value: Any) -> bool:
+    numpy = sys.modules.get("numpy")
+    return (numpy is not None and isinstance(value, numpy.ndarray)
+            and value.dtype.kind in "biufc")
+
+
+def _shape(value: Any) -> tuple | None:
+    """The shape of a rectangular nested list of numbers and booleans, else None."""
+    if isinstance(value, bool) or type(value) is float:
+        return ()
+    if type(value) is int:
+        return () if _INTEGER_RANGE[0] <= value <= _INTEGER_RANGE[1] else None
+    if not isinstance(value, (list, tuple)):
+        return None
+    inner = None
+    for item in value:
+        shape = _shape(item)
+        if shape is None or (inner is not None and shape != inner):
+            return None
+        inner = shape
+    return (len(value),) + (inner or ())
+
+
+def _is_data(value: Any) -> bool:
+    if value is None or isinstance(value, (bool, int, float, ModuleDescription)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_data(item) for item in value)
+    if isinstance(value, dict):
+        return all(_is_data(item) for item in value.values())
+    return _is_numeric_array(value)
+
+
+def _described(value: Any) -> str:
+    if isinstance(value, (list, tuple, dict)):
+        items = value.values() if isinstance(value, dict) else value
+        kind = type(value).__name__
+        if any(isinstance(item, str) for item in items):
+            return f"a {kind} holding strings"
+        if isinstance(value, (list, tuple)) and not _is_data(value):
+            return f"a {kind} holding other values"
+        return f"a {kind}" if isinstance(value, dict) or _shape(value) is not None \
+            else f"a {kind} whose rows differ in length"
+    if _is_numeric_array(value):
+        return f"an array of shape {tuple(value.shape)}"
+    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a float",
+             type(None): "None", ModuleDescription: "a network"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 # --- the receiving side of the learner's function ------------------------------------------

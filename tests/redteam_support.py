@@ -122,12 +122,13 @@ def unsafe_none_cannot_stop(mode: str, why: str, request) -> None:
 
 def attack(code: str, mode: str, calls=((1,),), *, time_limit_s: float = 5,
            memory_limit_mb: int = 512, hide=(SECRET_DIR,), hidden_from=None,
-           allow_nonfinite=False, array_type="numpy") -> sandbox.SandboxRun:
-    """Run the submission ``code`` (defining ``f``) on ``calls`` under ``mode``."""
+           allow_nonfinite=False, array_type="numpy", returns="any") -> sandbox.SandboxRun:
+    """Run the submission ``code`` (defining ``f``) on ``calls`` under ``mode``. Any value may
+    come back (``returns="any"``): an attack that reads a secret returns it as a string."""
     return sandbox.run_calls(code, "f", list(calls), time_limit_s=time_limit_s,
                              memory_limit_mb=memory_limit_mb, hide=list(hide),
                              hidden_from=hidden_from, allow_nonfinite=allow_nonfinite,
-                             array_type=array_type, isolation=mode)
+                             array_type=array_type, isolation=mode, returns=returns)
 
 
 def texts(run: sandbox.SandboxRun) -> str:

@@ -167,3 +167,18 @@ def test_a_learner_named_points_possible_cannot_set_canvas_points(attacked):
     rows = list(csv.reader((attacked["root"] / "canvas" / "gradebook.csv").open()))
     assert [row[0] for row in rows if "Points Possible" in row[0]] == ["Points Possible"]
     assert ["dan", "1004"] in [row[:2] for row in rows]
+
+
+def test_a_lone_surrogate_in_an_answer_does_not_lose_the_class(tmp_path):
+    # JSON's "\udcff" escape decodes to a string UTF-8 cannot encode.
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "ada.demo-quiz.responses.json").write_text(
+        responses("ada", **{"q-text": "lotery ticket" + chr(0xDCFF)}))
+    assert main(["grade", str(subs), *MATERIAL, "--out", str(tmp_path / "g"),
+                 "--no-progress"]) == 0
+    data = json.loads((tmp_path / "g" / "gradebook.json").read_text(encoding="utf-8"))
+    assert data["review"][0]["answer"].startswith("lotery ticket")
+    (tmp_path / "fb").mkdir()
+    assert main(["feedback", str(subs), *MATERIAL, "--out", str(tmp_path / "fb"),
+                 "--no-progress"]) == 0

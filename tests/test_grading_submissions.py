@@ -157,10 +157,10 @@ def test_a_file_that_breaks_the_quiz_grader_rejects_only_that_file(tmp_path, mat
     write(tmp_path, "ben.demo-quiz.responses.json", responses(material, "ben"))
     real_grade = quiz.grade_responses
 
-    def grade_or_break(bank, answers):
+    def grade_or_break(bank, answers, **options):
         if answers["learner_id"] == "ada":
             raise ArithmeticError("a bug in the quiz grader")
-        return real_grade(bank, answers)
+        return real_grade(bank, answers, **options)
 
     monkeypatch.setattr(quiz, "grade_responses", grade_or_break)
     grades = grade_class(tmp_path, material)

@@ -78,7 +78,7 @@ def open_tab(page, title: str):
 
 def test_lesson_view_shows_the_summary_first(page):
     titles = page.locator(".pruneedu-lesson .lm-TabBar-tab").all_inner_texts()
-    assert [t.strip() for t in titles][:3] == ["Summary", "Key concepts", "Examples"]
+    assert [t.strip() for t in titles][:3] == ["Summary", "Listen", "Key concepts"]
     visible = open_tab(page, "Summary").inner_text()
     assert "Find the balance point" in visible
     screenshot(page, "lesson-summary")

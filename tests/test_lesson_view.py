@@ -8,8 +8,8 @@ import pytest
 from pruneedu import lesson_view, lessons
 from pruneedu.lesson_view import LessonView, prose
 
-TABS = ("Summary", "Key concepts", "Examples", "Memory aids", "Dialogue", "FAQ", "Glossary",
-        "Try it")
+TABS = ("Summary", "Listen", "Key concepts", "Examples", "Memory aids", "Dialogue", "FAQ",
+        "Glossary", "Try it")  # "Listen" is the audio player, pruneedu.audio.player
 
 
 def test_widget_switches_the_summary_in_place():
@@ -53,7 +53,7 @@ def test_faq_tab_opens_on_request_and_holds_every_question():
     html = view.panel("FAQ").value
     for entry in view.lesson.faq():
         assert f"<h3>{entry.question}</h3>" in html.replace("&#x27;", "'")
-    with pytest.raises(ValueError, match="No tab 'Quiz'; choose one of: Summary, Key concepts"):
+    with pytest.raises(ValueError, match="No tab 'Quiz'; choose one of: Summary, Listen, Key"):
         lessons.show("01-introduction", panel="Quiz")
 
 
@@ -66,14 +66,14 @@ def test_prose_sets_a_reading_line_height_and_escapes():
 def test_add_panel_inserts_a_tab_and_keeps_the_open_one_in_front():
     view = lessons.show("01-introduction", panel="Dialogue")
     player = widgets.Label("player")
-    view.add_panel("Listen", player, index=1)
-    assert view.panel_titles[:3] == ("Summary", "Listen", "Key concepts")
-    assert view.tabs.children[1] is player and view.panel("Listen") is player
+    view.add_panel("Player", player, index=1)
+    assert view.panel_titles[:3] == ("Summary", "Player", "Listen")
+    assert view.tabs.children[1] is player and view.panel("Player") is player
     assert view.panel_titles[view.tabs.selected_index] == "Dialogue"
     view.add_panel("Notes", widgets.Label("notes"))
     assert view.panel_titles[-1] == "Notes" and view.tabs.titles == view.panel_titles
-    with pytest.raises(ValueError, match="already has a 'Listen' tab"):
-        view.add_panel("Listen", widgets.Label("again"))
+    with pytest.raises(ValueError, match="already has a 'Player' tab"):
+        view.add_panel("Player", widgets.Label("again"))
 
 
 def test_registered_panels_join_every_new_view():
@@ -81,18 +81,18 @@ def test_registered_panels_join_every_new_view():
 
     def factory(view: LessonView) -> widgets.Widget:
         made_for.append(view.lesson.id)
-        return widgets.Label(f"listen to {view.lesson.id}")
+        return widgets.Label(f"notes on {view.lesson.id}")
 
-    lesson_view.register_panel("Listen", factory, index=1)
+    lesson_view.register_panel("Notes", factory, index=1)
     try:
         view = lessons.show("02-weight-vs-node")
-        assert view.panel_titles[1] == "Listen"
-        assert view.panel("Listen").value == "listen to 02-weight-vs-node"
+        assert view.panel_titles[1:3] == ("Listen", "Notes")
+        assert view.panel("Notes").value == "notes on 02-weight-vs-node"
         assert view.tabs.selected_index == 0
     finally:
-        lesson_view.unregister_panel("Listen")
+        lesson_view.unregister_panel("Notes")
     assert made_for == ["02-weight-vs-node"]
-    assert "Listen" not in lessons.show("02-weight-vs-node").panel_titles
+    assert "Notes" not in lessons.show("02-weight-vs-node").panel_titles
 
 
 def test_wrong_depth_fails_before_building_anything():
@@ -102,5 +102,5 @@ def test_wrong_depth_fails_before_building_anything():
 
 def test_outputs_hold_no_script():
     view = lessons.show("03-challenges")
-    for title in view.panel_titles[1:]:
+    for title in view.panel_titles[2:]:  # after the summary and the audio player
         assert "<script" not in view.panel(title).value.lower()

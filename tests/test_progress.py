@@ -51,9 +51,43 @@ def test_practice_answers_are_regraded_against_the_key():
     [row] = progress.summary(DAY0)["quizzes"]
     assert row == {
         "quiz_id": "fixture-quiz", "title": "Fixture quiz", "lesson": "01-introduction",
-        "mode": "practice", "answered": 3, "questions": 3, "score": 2.0, "max_score": 4.0,
-        "percent": 50.0, "current_version": True,
+        "mode": "practice", "answered": 3, "questions": 3, "score": 2.0,
+        "first_try_score": 2.0, "max_score": 4.0, "percent": 50.0, "current_version": True,
     }
+
+
+def test_practice_shows_the_first_try_beside_the_best(course):
+    bank = quiz.load_bank("fixture-quiz")
+    responses = quiz.new_responses(bank.id, quiz.content_hash(bank), "ada", "practice")
+    quiz.record_try(responses, "fx-single", "b")          # wrong first, then right
+    quiz.record_try(responses, "fx-single", "a")
+    quiz.record_try(responses, "fx-truefalse", False)     # right at once (2 points)
+    quiz.record_try(responses, "fx-numeric", 10.0)        # right first, then worse
+    quiz.record_try(responses, "fx-numeric", 3.0)
+    quiz.save_responses(quiz.responses_path(bank.id, "practice"), responses)
+    [row] = progress.summary(DAY0)["quizzes"]
+    assert (row["first_try_score"], row["score"], row["max_score"]) == (3.0, 4.0, 4.0)
+    html = progress.summary_html(progress.summary(DAY0))
+    assert "<th>First try</th><th>Best</th>" in html
+    assert "<td>3 / 4</td><td>4 / 4 (100%)</td>" in html
+
+
+def test_practice_rows_grade_against_the_practice_bank(course):
+    practice = course / "quizzes" / "practice"
+    practice.mkdir()
+    (practice / "fixture-quiz.yaml").write_text(yaml.safe_dump({
+        "format_version": 1, "id": "fixture-quiz", "title": "Fixture practice",
+        "lesson": "01-introduction", "questions": [
+            {"id": "p-fx", "type": "truefalse", "prompt": "Practise.", "concept": "c",
+             "answer": True},
+            {"id": "p-fx-written", "type": "written", "prompt": "Explain.", "concept": "c",
+             "rubric": ["a point"]}]}))
+    answer("fixture-quiz", "practice", {"p-fx": True, "p-fx-written": "my words"})
+    answer("fixture-quiz", "graded", {"fx-single": "a"})
+    rows = {row["mode"]: row for row in progress.summary(DAY0)["quizzes"]}
+    assert rows["practice"]["title"] == "Fixture practice"
+    assert (rows["practice"]["score"], rows["practice"]["max_score"]) == (1.0, 1.0)  # no written
+    assert (rows["graded"]["score"], rows["graded"]["first_try_score"]) == (1.0, None)
 
 
 def test_practice_and_graded_files_are_separate_rows():
@@ -118,7 +152,7 @@ def test_chart_bars_match_the_summary():
     Deck.load(today=DAY0).answer("mask", "easy")
     data = progress.summary(DAY0)
     scores, cards = progress.progress_figure(data).axes
-    assert [bar.get_height() for bar in scores.patches] == [75.0]
+    assert [bar.get_height() for bar in scores.patches] == [75.0, 75.0]  # best, first try
     assert [bar.get_height() for bar in cards.patches] == [3, 1, 0]  # due, learned, mastered
 
 
@@ -127,6 +161,7 @@ def test_dashboard_shows_table_and_png_chart():
     dashboard = progress.show(DAY0)
     table, chart = dashboard.children
     assert "<table>" in table.value and "1 / 4 (25%)" in table.value
+    assert "<td>-</td><td>1 / 4 (25%)</td>" in table.value        # graded: no first try
     assert chart.value[:4] == b"\x89PNG"
 
 

@@ -183,3 +183,43 @@ def test_a_huge_answer_is_quoted_short_in_the_message(bank, qid, value):
     with pytest.raises(quiz.AnswerError) as error:
         grade(bank, qid, value)
     assert len(str(error.value)) < 200 and "..." in str(error.value)
+
+
+WRITTEN = quiz.Question("w", "written", "Explain.", "c", points=3, rubric=("a point",))
+
+
+def test_written_answers_are_pending_never_scored():
+    result = quiz.grade_answer(WRITTEN, "Zeros take 4 bytes, so nothing shrinks.")
+    assert (result.score, result.max_score, result.pending) == (0.0, 3.0, True)
+    assert quiz.grade_answer(WRITTEN, "").pending is False      # no answer: nothing to score
+    with pytest.raises(quiz.AnswerError, match="written text"):
+        quiz.grade_answer(WRITTEN, 42)
+    with pytest.raises(quiz.AnswerError, match="at most 20,000"):
+        quiz.grade_answer(WRITTEN, "x" * 20_001)
+    bank = quiz.Bank("b", "B", "01-introduction", (WRITTEN,))
+    grade = quiz.grade_responses(bank, {"learner_id": "ada", "answers": {"w": {"value": "ok"}}})
+    assert grade.pending == ["w"] and grade.max_score == 3 and grade.score == 0
+
+
+def test_a_wrong_first_answer_gets_a_hint_never_the_explanation(bank):
+    wrong = grade(bank, "demo-multiple", ["a", "c"])
+    assert wrong.hint == "No, a server is not at the edge."          # the wrong pick's feedback
+    assert "Yes, a phone." not in wrong.hint
+    matching = grade(bank, "demo-matching", {"sparsity": "time for one prediction"})
+    assert matching.hint == "Look again at: sparsity, mask, latency."
+    assert grade(bank, "demo-single", "a").hint == ""               # right: no hint
+
+
+def test_grade_responses_can_grade_the_first_or_best_try(bank):
+    responses = quiz.new_responses("01-demo", "sha256:ab", "ada", "practice")
+    quiz.record_try(responses, "demo-single", "b")
+    quiz.record_try(responses, "demo-single", "a")
+    quiz.record_try(responses, "demo-numeric", 75)
+    quiz.record_try(responses, "demo-numeric", 10)
+    scores = {attempt: quiz.grade_responses(bank, responses, attempt=attempt).score
+              for attempt in ("first", "best", "latest")}
+    assert scores == {"first": 1.0, "best": 2.0, "latest": 1.0}
+    with pytest.raises(ValueError, match="attempt must be one of"):
+        quiz.grade_responses(bank, responses, attempt="worst")
+    graded = dict(responses, mode="graded")        # a graded file's tries do not count
+    assert quiz.grade_responses(bank, graded, attempt="best").score == 1.0

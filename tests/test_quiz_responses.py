@@ -119,3 +119,38 @@ def test_load_rejects_non_responses_files(tmp_path, content, fragment):
 def test_load_missing_file(tmp_path):
     with pytest.raises(quiz.ResponsesError, match="no responses file"):
         quiz.load_responses(tmp_path / "absent.json")
+
+
+def _base():
+    return quiz.new_responses("01-introduction", "sha256:ab", "ada", "practice")
+
+
+def test_tries_keep_the_first_and_are_validated(tmp_path):
+    responses = _base()
+    for value in range(60):
+        quiz.record_try(responses, "q", value, variant=value % 3)
+    tries = responses["answers"]["q"]["tries"]
+    assert len(tries) == 50 and tries[0]["value"] == 0 and tries[-1]["value"] == 59
+    path = quiz.save_responses(tmp_path / "r.json", responses)
+    assert quiz.load_responses(path)["answers"]["q"]["variant"] == 59 % 3
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda r: r.update(variant_seed_id="not-hex"), "variant_seed_id"),
+    (lambda r: r.update(recorded={"acc": "93.9"}), "recorded 'acc' must be a finite number"),
+    (lambda r: r.update(recorded={"acc": float("inf")}), "finite"),
+    (lambda r: r.update(recorded={f"n{i}": 1 for i in range(101)}), "at most 100"),
+    (lambda r: r["answers"]["q"].update(variant=-1), "variant must be a whole number"),
+    (lambda r: r["answers"]["q"].update(variant=True), "variant must be a whole number"),
+    (lambda r: r["answers"]["q"].update(solution_shown="yes"), "solution_shown"),
+    (lambda r: r["answers"]["q"].update(tries="many"), "tries must be a list"),
+    (lambda r: r["answers"]["q"].update(tries=[{"variant": 0}]), "each try needs a value"),
+    (lambda r: r["answers"]["q"].update(tries=[{"value": 1, "answered_at": "now"}]),
+     "is not an ISO 8601 time"),
+])
+def test_the_optional_parts_are_checked(change, message):
+    responses = _base()
+    quiz.record_try(responses, "q", "a")
+    change(responses)
+    with pytest.raises(quiz.ResponsesError, match=message):
+        quiz.save_responses(quiz.responses_path("01-introduction", "practice"), responses)

@@ -149,6 +149,9 @@ BANK_BREAKS = [
     ("concept leaks the text answer",
      lambda d: _question(d, "demo-text").update(concept="The lottery ticket"),
      "demo-text: concept 'The lottery ticket' gives the answer 'lottery ticket' away"),
+    ("see leaks the text answer",
+     lambda d: _question(d, "demo-text").update(see="The lottery ticket, again"),
+     "demo-text: see 'The lottery ticket, again' gives the answer 'lottery ticket' away"),
     ("id leaks the text answer",
      lambda d: _question(d, "demo-text").update(id="demo-lottery-ticket"),
      "demo-lottery-ticket: id 'demo-lottery-ticket' gives the answer 'lottery ticket' away"),
@@ -208,3 +211,171 @@ def test_module_entry_point_in_a_subprocess():
 def test_shipped_quiz_banks_and_glossary_validate(capsys):
     code, out = validate(capsys, paths.quizzes_dir())
     assert code == 0, out
+
+
+# --- Test-taking cues: warnings that name the question ids ---------------------------------
+
+def _singles(count, key_position=0, key_text="key"):
+    """Single-choice questions whose key sits at one position of the source."""
+    questions = []
+    for number in range(count):
+        choices = [{"id": cid, "text": f"choice {cid} of question {number}"} for cid in "abcd"]
+        key = "abcd"[key_position]
+        choices[key_position]["text"] = f"{key_text} {number}"
+        questions.append({"id": f"cue-{number}", "type": "single", "prompt": "Pick one.",
+                          "concept": "cues", "choices": choices, "answer": key})
+    return questions
+
+
+def _bank(questions, name="01-demo"):
+    return {"format_version": 1, "id": name, "title": "Cue demo", "lesson": "01-demo",
+            "questions": questions}
+
+
+def warnings_for(capsys, course, questions, *args):
+    (course / "quizzes" / "01-demo.yaml").write_text(yaml.safe_dump(_bank(questions)))
+    code, out = validate(capsys, course / "quizzes", *args)
+    return code, [line for line in out.splitlines() if ": warning: " in line], out
+
+
+def test_a_key_position_skew_is_a_warning_with_the_ids(capsys, course):
+    code, warnings, out = warnings_for(capsys, course, _singles(8, key_position=0,
+                                                                key_text="choice x, same size"))
+    assert code == 0 and out.endswith("OK, 1 warning\n")
+    [line] = warnings
+    assert "key-position skew: choice #1 is the key in 8 of 8" in line
+    assert "cue-0, cue-1" in line
+    spread = _singles(8, key_position=0, key_text="choice x, same size")
+    for number, question in enumerate(spread):
+        question["answer"] = "abcd"[number % 4]
+        question["choices"][0]["text"] = question["choices"][1]["text"].replace("b", "a")
+    assert warnings_for(capsys, course, spread)[1] == []
+
+
+def test_true_false_keys_all_one_way_are_a_warning(capsys, course):
+    flags = [{"id": f"tf-{n}", "type": "truefalse", "prompt": "Yes?", "concept": "c",
+              "answer": True} for n in range(6)]
+    [line] = warnings_for(capsys, course, flags)[1]
+    assert "6 of 6 true/false keys are true (tf-0, tf-1" in line
+
+
+def test_longest_choice_keys_are_a_warning(capsys, course):
+    questions = []
+    for number in range(4):                     # keys spread over positions, always longest
+        choices = [{"id": cid, "text": f"short {cid}{number}"} for cid in "abcd"]
+        choices[number]["text"] = "the key, clearly longer"
+        questions.append({"id": f"cue-{number}", "type": "single", "prompt": "Pick one.",
+                          "concept": "cues", "choices": choices, "answer": "abcd"[number]})
+    warnings = warnings_for(capsys, course, questions)[1]
+    assert any("longest-choice cue: the key is the longest choice in 4 of 4" in w
+               for w in warnings)
+    assert sum("is 2.9x as long as the longest other choice" in w for w in warnings) == 4
+
+
+def test_numeric_keys_printed_in_the_glossary_are_a_warning(capsys, course):
+    fixed = {"id": "num-fixed", "type": "numeric", "prompt": "Sparsity?", "concept": "c",
+             "answer": {"value": 0.75, "tolerance": 0}}      # the glossary example says 0.75
+    drawn = {"id": "num-drawn", "type": "numeric", "prompt": "{n} of 40 weights?",
+             "concept": "c", "params": {"n": {"min": 10, "max": 30, "step": 1}},
+             "answer": {"formula": "n / 40", "tolerance": 0}}
+    hidden = {"id": "num-hidden", "type": "numeric", "prompt": "{n} times 7919?",
+              "concept": "c", "params": {"n": {"min": 11, "max": 99, "step": 1}},
+              "answer": {"formula": "n * 7919", "tolerance": 0}}
+    warnings = warnings_for(capsys, course, [fixed, drawn, hidden])[1]
+    assert any("num-fixed: warning: the key 0.75 appears verbatim" in w for w in warnings)
+    assert not any("num-drawn" in w for w in warnings)      # 1 variant in 21 prints 0.75
+    assert not any("num-hidden" in w for w in warnings)
+    drawn["params"] = {"n": {"values": [30]}}
+    warnings = warnings_for(capsys, course, [drawn])[1]
+    assert any("num-drawn: warning: 200 of 200 variants' keys (e.g. 0.75)" in w
+               for w in warnings)
+
+
+def test_strict_turns_warnings_into_failures(capsys, course):
+    flags = [{"id": f"tf-{n}", "type": "truefalse", "prompt": "Yes?", "concept": "c",
+              "answer": False} for n in range(6)]
+    code, _, out = warnings_for(capsys, course, flags, "--strict")
+    assert code == 1 and out.endswith("1 problem found in " + str(course / "quizzes") + ".\n")
+
+
+def test_see_must_name_a_chapter_at_the_questions_depth(capsys, tmp_path):
+    root = tmp_path / "course"
+    (root / "quizzes").mkdir(parents=True)
+    shutil.copytree(paths.lessons_dir(), root / "lessons")
+    question = {"id": "see-1", "type": "truefalse", "prompt": "Yes?", "concept": "c",
+                "answer": True, "see": "Masks"}
+    bank = {"format_version": 1, "id": "01-x", "title": "t", "lesson": "01-introduction",
+            "questions": [question]}
+    (root / "quizzes" / "01-x.yaml").write_text(yaml.safe_dump(bank))
+    code, out = validate(capsys, root / "quizzes")
+    assert code == 0
+    assert "see-1: warning: see 'Masks' is taught at detailed depth, but the question says" in out
+    question.update(depth="detailed")
+    (root / "quizzes" / "01-x.yaml").write_text(yaml.safe_dump(bank))
+    assert validate(capsys, root / "quizzes") == (0, "1 bank, 1 question: OK\n")
+    question.update(see="Does pruning make training faster?")      # a FAQ question works too
+    (root / "quizzes" / "01-x.yaml").write_text(yaml.safe_dump(bank))
+    assert validate(capsys, root / "quizzes")[0] == 0
+    question.update(see="A chapter nobody wrote")
+    (root / "quizzes" / "01-x.yaml").write_text(yaml.safe_dump(bank))
+    code, out = validate(capsys, root / "quizzes")
+    assert code == 1 and "see-1: see 'A chapter nobody wrote' is no summary chapter" in out
+
+
+def test_practice_banks_are_checked_and_share_no_question_id(capsys, course):
+    practice = course / "quizzes" / "practice"
+    practice.mkdir()
+    data = yaml.safe_load((course / "quizzes" / "01-demo.yaml").read_text())
+    (practice / "01-demo.yaml").write_text(yaml.safe_dump(data))
+    code, out = validate(capsys, course / "quizzes")
+    assert code == 1
+    assert f"practice/01-demo.yaml: demo-single: question id already used in {course}" in out
+
+
+BANK_BREAKS_MORE = [
+    ("formula with an attribute",
+     {"answer": {"formula": "h.__class__", "tolerance": 0}, "params": {"h": {"values": [1]}}},
+     "answer formula: formula 'h.__class__': attribute access is not allowed"),
+    ("undeclared placeholder", {"prompt": "{width} weights?"},
+     "{width} in prompt is not a declared param, value or recorded name"),
+    ("param without values", {"params": {"h": {"values": []}}},
+     "param 'h' values must be a non-empty list of numbers"),
+    ("reserved name", {"params": {"round": {"values": [1]}}}, "param name 'round' is reserved"),
+    ("recorded without a source", {"recorded": {"acc": {"min": 0, "max": 1}}},
+     "recorded 'acc' must be {min: A, max: B, source: where it is recorded}"),
+    ("depth unknown", {"depth": "expert"}, "depth must be one of basic, medium, detailed"),
+    ("mistake without hint", {"mistakes": [{"formula": "1"}]},
+     "mistake #1 must be {formula: ..., hint: ...}"),
+    ("a written key", {"type": "written", "rubric": ["x"], "answer": 1},
+     "a written question has no answer key"),
+    ("written without rubric", {"type": "written"},
+     "rubric must be a list of what a full answer contains"),
+    ("undeclared pool", {"pool": "nowhere"}, "pool 'nowhere' is not declared"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "expected"), BANK_BREAKS_MORE,
+                         ids=[b[0] for b in BANK_BREAKS_MORE])
+def test_each_new_rule_is_named(capsys, course, name, change, expected):
+    def apply(data):
+        question = _question(data, "demo-numeric")
+        question.update(change)
+        if question["type"] == "written" and "answer" not in change:
+            question.pop("answer")
+
+    edit(course / "quizzes" / "01-demo.yaml", apply)
+    code, out = validate(capsys, course / "quizzes")
+    assert code == 1 and expected in out, out
+
+
+def test_a_pool_must_hold_enough_equal_questions(capsys, course):
+    def pooled(data):
+        data["pools"] = {"pair": 3}
+        _question(data, "demo-numeric")["pool"] = "pair"
+        _question(data, "demo-range").update(pool="pair", points=2)
+
+    edit(course / "quizzes" / "01-demo.yaml", pooled)
+    code, out = validate(capsys, course / "quizzes")
+    assert code == 1
+    assert "pool 'pair' draws 3 but has 2 questions" in out
+    assert "pool 'pair': its questions must all be worth the same points" in out

@@ -6,8 +6,10 @@ tensors only in :func:`to_array_type`, in the learner's or the sandbox's process
 An exercise is a folder ``exercises/<id>/`` holding:
 
 - ``exercise.yaml``: ``id`` (the folder name), ``title``, ``function`` (the name the learner
-  writes), ``points``, ``time_limit_s``, ``memory_limit_mb`` and ``array_type`` (``torch`` or
-  ``numpy``: what arrays the function receives);
+  writes), ``points``, ``time_limit_s``, ``memory_limit_mb``, ``array_type`` (``torch`` or
+  ``numpy``: what arrays the function receives) and ``returns`` (what it must return, such as
+  ``array`` or ``list of array``: :func:`pruneedu.wire.parse_returns`; default ``data``, any
+  value but strings); an output of another kind fails its test before the checker runs;
 - ``stub.py``: the starting point handed to learners (the body raises NotImplementedError);
 - ``solution.py``: the reference solution (never released);
 - ``public_tests.py`` and ``hidden_tests.py``: each defines ``CASES``, a list of
@@ -33,7 +35,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pruneedu import paths
+from pruneedu import paths, wire
 from pruneedu.yamlfile import CourseFileError, read_yaml
 
 ARRAY_TYPES = ("torch", "numpy")
@@ -73,6 +75,7 @@ class Exercise:
     memory_limit_mb: int
     array_type: str
     folder: Path
+    returns: str = wire.DEFAULT_RETURNS
 
     @property
     def stub_path(self) -> Path:
@@ -144,11 +147,16 @@ def load_exercise(exercise: str | Path, root: Path | None = None) -> Exercise:
     if array_type not in ARRAY_TYPES:
         raise CourseFileError(f"{spec_path}: array_type must be one of {ARRAY_TYPES}, "
                          f"not {array_type!r}.")
+    returns = str(spec.get("returns", wire.DEFAULT_RETURNS))
+    try:
+        wire.parse_returns(returns)
+    except ValueError as error:
+        raise CourseFileError(f"{spec_path}: {error}") from None
     return Exercise(
         id=spec["id"], title=str(spec["title"]), function=str(spec["function"]),
         points=float(spec["points"]), time_limit_s=float(spec.get("time_limit_s", 10)),
         memory_limit_mb=int(spec.get("memory_limit_mb", 1024)), array_type=array_type,
-        folder=folder.resolve(),
+        folder=folder.resolve(), returns=returns,
     )
 
 
@@ -172,8 +180,13 @@ def to_array_type(value: Any, array_type: str) -> Any:
     return copy.deepcopy(value)
 
 
-def run_case(case: TestCase, output: Any) -> TestResult:
-    """Judge one output (already decoded to numpy) with the case's checker."""
+def run_case(case: TestCase, output: Any, returns: str = wire.DEFAULT_RETURNS) -> TestResult:
+    """Judge one output (already decoded to numpy) with the case's checker, once it is of the
+    kind the exercise ``returns`` (a checker never sees a list of strings where it expects an
+    array: ``np.asarray`` would make gigabytes of it)."""
+    problem = wire.check_returns(output, returns)
+    if problem:
+        return TestResult(case.name, False, problem)
     try:
         problem = case.check(case.args, output)
     except Exception as error:  # a checker that trips over odd output is that output's fault

@@ -18,7 +18,6 @@ from pruneedu.exercises.definition import (
     load_exercise,
     load_exercises,
     run_case,
-    to_array_type,
 )
 
 NOT_WRITTEN = "not written yet"
@@ -59,15 +58,18 @@ def check(exercise_id: str, func: Callable, root: Path | None = None) -> CheckRe
     exercise = _learner_exercise(exercise_id, root)
     report = CheckReport(exercise.id)
     for case in exercise.public_cases():
-        try:
-            output = wire.decode(wire.encode(func(*to_array_type(case.args, exercise.array_type))))
+        try:  # the values cross the wire as in the grader: ModelSpec inputs, caps, NaN
+            args = wire.to_runtime(wire.round_trip(list(case.args), wire.TRUSTED),
+                                   exercise.array_type)
+            output = wire.round_trip(func(*args), wire.Limits(
+                allow_strings=wire.returns_strings(exercise.returns)))
         except NotImplementedError:
             report.results.append(TestResult(case.name, False, NOT_WRITTEN))
             continue
         except Exception as error:
             report.results.append(TestResult(case.name, False, f"{type(error).__name__}: {error}"))
             continue
-        report.results.append(run_case(case, output))
+        report.results.append(run_case(case, output, exercise.returns))
     _print_report(report, exercise)
     return report
 

@@ -1,18 +1,34 @@
 """The bubblewrap command line that isolates one sandbox, and the check that it works here.
 
 Inside, the process sees only what is listed here, read-only: ``/usr`` (with the ``/bin``,
-``/lib*`` links), ``/etc/ld.so.cache``, the Python installation (``sys.base_prefix``), the
+``/lib*`` links), ``/etc/ld.so.cache`` and ``/etc/alternatives`` (the links Debian uses to
+pick shared libraries such as BLAS), the Python installation (``sys.base_prefix``), the
 site-packages folders, and the runner's own files under :data:`RUNNER_ROOT`. An installed
 ``pruneedu`` package in any of those folders is covered by an empty folder. ``/tmp`` is a
 private tmpfs of :data:`SCRATCH_MB` (the working folder, ``HOME`` and ``TMPDIR``); ``/proc``
-is its own PID namespace's; ``/dev`` is bubblewrap's minimal read-only one. Nothing else of
-the host exists for it: not the course, the keys, the submissions, the output, the teacher's
-home.
+is its own PID namespace's, with the files that describe the kernel's memory masked;
+``/dev`` is bubblewrap's minimal read-only one. Nothing else of the host exists for it: not
+the course, the keys, the submissions, the output, the teacher's home.
 
-Namespaces: user (uid/gid :data:`SANDBOX_UID`, no capabilities, no further user namespaces),
-PID, mount, network (loopback only), IPC, UTS and cgroup. ``--die-with-parent`` ties it to
-the grader, ``--new-session`` keeps it off the teacher's terminal, and a seccomp filter
-(:mod:`pruneedu.grading.seccomp`) is loaded before the runner starts.
+Namespaces: PID, mount, network (loopback only), IPC, UTS and cgroup, and who it runs as on
+the host:
+
+- a grader that is not root: a user namespace, uid/gid :data:`SANDBOX_UID` inside mapped to the
+  grader's own uid outside, no capabilities, no further user namespaces; the runner is the
+  PID namespace's pid 1 (``--as-pid-1``): bubblewrap's own init would share its uid and could
+  be rewritten by it through ``/proc/1/mem``;
+- a grader that is root: no user namespace (it would make the sandbox root to the kernel, and
+  the kernel exempts root from ``RLIMIT_NPROC`` and lets it read root-only files); the runner
+  starts with only ``CAP_SETUID``, ``CAP_SETGID`` and ``CAP_SETPCAP`` and, before anything
+  else, empties its capability bounding set and becomes a uid of its own (:func:`host_uid`,
+  from :data:`HOST_UID_BASE`) that owns no file, with no capability and no supplementary
+  group. bubblewrap's init stays its pid 1 (uid 0 without capabilities, out of the runner's
+  reach) and ties the sandbox to the grader: the runner's own death signal would come from a
+  process of another uid, which the kernel does not let through.
+
+``--die-with-parent`` ties it to the grader, ``--new-session`` keeps it off the teacher's
+terminal, ``--info-fd`` tells the grader the runner's pid (so it can kill it directly), and a
+seccomp filter (:mod:`pruneedu.grading.seccomp`) is loaded before the runner starts.
 
 Example:
     >>> reason = unavailable_reason()   # doctest: +SKIP
@@ -23,6 +39,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import shutil
 import site
@@ -37,15 +54,21 @@ from pruneedu.grading import seccomp
 RUNNER_ROOT = "/opt/pruneedu"
 SCRATCH_MB = 64
 SANDBOX_UID = 10001
+# A root grader's sandboxes run as uids from here up: one per sandbox (RLIMIT_NPROC counts per
+# uid, so two sandboxes side by side must not share one), far above any account's uid.
+HOST_UID_BASE = 2_000_000_000
+HOST_UID_SPAN = 2**26
+_HOST_UIDS = itertools.count()
 PACKAGE = Path(__file__).resolve().parents[1]  # the pruneedu package folder
 RUNNER_FILES = ("__init__.py", "wire.py", "sandbox_runner/__init__.py",
                 "sandbox_runner/runner.py", "sandbox_runner/guards.py")
 TORCH_FILES = ("models.py", "wire_torch.py", "argcheck.py")
-# /proc entries Docker masks or makes read-only in its containers. They matter most when the
-# grader runs as root: the sandbox's user then IS root on the host to the kernel (uid 0, with
-# no capabilities), and files such as /proc/sys/* or /proc/sysrq-trigger check only that.
+# /proc entries Docker masks or makes read-only in its containers, and the root-only files that
+# map the kernel's memory. The sandbox's uid is never 0 to the kernel (see host_uid), so files
+# that check only for uid 0 (/proc/sys/*, slabinfo) are closed anyway; these hold if it were.
 PROC_MASKED = ("acpi", "asound", "kcore", "keys", "latency_stats", "timer_list", "timer_stats",
-               "sched_debug", "scsi", "interrupts", "kallsyms", "kmsg")
+               "sched_debug", "scsi", "interrupts", "kallsyms", "kmsg", "slabinfo",
+               "vmallocinfo", "pagetypeinfo", "kpageflags", "kpagecount", "kpagecgroup")
 PROC_READ_ONLY = ("bus", "fs", "irq", "sys", "sysrq-trigger")
 ENVIRONMENT = {"HOME": "/tmp", "TMPDIR": "/tmp", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -111,33 +134,68 @@ def check_exposure(forbidden: Sequence[Path]) -> None:
                     "installation); keep keys, submissions and output outside it.")
 
 
-def command(python_argv: Sequence[str], seccomp_fd: int, torch: bool) -> list[str]:
-    """The full ``bwrap ... python ...`` command line (``seccomp_fd`` is passed to it)."""
-    argv = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns",
-            "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL",
-            "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
+def host_uid() -> int | None:
+    """The host uid for a new sandbox: None when the grader is not root (a user namespace maps
+    :data:`SANDBOX_UID` to the grader's own uid), else a fresh one from :data:`HOST_UID_BASE`.
+
+    Example:
+        >>> host_uid() is None or host_uid() >= HOST_UID_BASE
+        True
+    """
+    if os.geteuid() != 0:
+        return None
+    slot = (os.getpid() * 1024 + next(_HOST_UIDS)) % HOST_UID_SPAN
+    return HOST_UID_BASE + slot
+
+
+def command(python_argv: Sequence[str], seccomp_fd: int, torch: bool, info_fd: int | None = None,
+            uid: int | None = None) -> list[str]:
+    """The full ``bwrap ... python ...`` command line (``seccomp_fd`` and ``info_fd`` are
+    passed to it; ``uid``: :func:`host_uid`, which the runner switches to when not None)."""
+    argv = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+            "--hostname", "sandbox", "--clearenv"]
+    if uid is None:
+        # bubblewrap's own pid 1 would run as the runner's uid, with none of its limits: the
+        # runner could rewrite it through /proc/1/mem. So the runner is pid 1 itself.
+        argv += ["--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
+                 "--gid", str(SANDBOX_UID), "--cap-drop", "ALL", "--as-pid-1"]
+    else:
+        # Root: the runner drops to ``uid`` with these three, then has no capability at all.
+        # bubblewrap's pid 1 stays (uid 0: out of the runner's reach) because it dies with the
+        # grader; the runner could not, its death signal coming from a process of another uid.
+        argv += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                 "--cap-add", "CAP_SETPCAP"]
+    if info_fd is not None:
+        argv += ["--info-fd", str(info_fd)]
     for key, value in ENVIRONMENT.items():
         argv += ["--setenv", key, value]
-    argv += ["--ro-bind", "/usr", "/usr"]
+    mounts = _Mounts()
+    mounts.bind("/usr", "/usr")
     for link in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(link):
-            argv += ["--symlink", os.readlink(link), link]
+            mounts.argv += ["--symlink", os.readlink(link), link]
         elif os.path.isdir(link):
-            argv += ["--ro-bind", link, link]
-    argv += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
-             "--ro-bind-try", "/etc/alternatives", "/etc/alternatives"]
+            mounts.bind(link, link)
+    for path in ("/etc/ld.so.cache", "/etc/alternatives"):
+        if os.path.exists(path):
+            mounts.bind(path, path)
     for folder in read_only_folders():
         if folder != "/usr":
-            argv += ["--ro-bind", folder, folder]
+            mounts.bind(folder, folder)
     executable = python_executable()
     if not any(executable.startswith(f.rstrip("/") + "/") for f in read_only_folders()):
-        argv += ["--ro-bind", executable, executable]
+        mounts.bind(executable, executable)
         config = os.path.join(os.path.dirname(os.path.dirname(executable)), "pyvenv.cfg")
-        argv += ["--ro-bind-try", config, config]
+        if os.path.exists(config):
+            mounts.bind(config, config)
+    argv += mounts.argv
     for folder in _covered_packages():
         argv += ["--tmpfs", folder]
+    mounts = _Mounts()
     for relative in runner_files(torch):
-        argv += ["--ro-bind", str(PACKAGE / relative), f"{RUNNER_ROOT}/pruneedu/{relative}"]
+        mounts.bind(str(PACKAGE / relative), f"{RUNNER_ROOT}/pruneedu/{relative}")
+    argv += mounts.argv
     argv += ["--proc", "/proc"]
     for name in PROC_READ_ONLY:
         if os.path.exists(f"/proc/{name}"):  # the sandbox's /proc has what the host's has
@@ -148,9 +206,33 @@ def command(python_argv: Sequence[str], seccomp_fd: int, torch: bool) -> list[st
         elif os.path.exists(f"/proc/{name}"):
             argv += ["--ro-bind", "/dev/null", f"/proc/{name}"]
     argv += ["--dev", "/dev", "--remount-ro", "/dev",
-             "--size", str(SCRATCH_MB * 2**20), "--tmpfs", "/tmp", "--remount-ro", "/",
-             "--chdir", "/tmp", "--seccomp", str(seccomp_fd), "--", *python_argv]
+             "--size", str(SCRATCH_MB * 2**20), "--perms", "1777", "--tmpfs", "/tmp",
+             "--remount-ro", "/", "--chdir", "/tmp", "--seccomp", str(seccomp_fd),
+             "--", *python_argv]
     return argv
+
+
+class _Mounts:
+    """Read-only binds, with every folder above a mount point made first by ``--dir`` (mode
+    0755): bubblewrap makes missing parents 0700, which a sandbox uid of its own could not
+    cross (``/root`` above a Python installed under it)."""
+
+    def __init__(self) -> None:
+        self.argv: list[str] = []
+        self.made: set[str] = {"/"}
+        self.mounted: list[str] = []
+
+    def bind(self, source: str, destination: str) -> None:
+        parts = destination.strip("/").split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/" + "/".join(parts[:depth])
+            if folder in self.made or any(folder == m or folder.startswith(m + "/")
+                                          for m in self.mounted):
+                continue
+            self.argv += ["--dir", folder]
+            self.made.add(folder)
+        self.argv += ["--ro-bind", source, destination]
+        self.mounted.append(destination.rstrip("/"))
 
 
 def runner_argv(executable: str, root: str) -> list[str]:
@@ -171,6 +253,31 @@ def seccomp_pipe() -> int:
     return read
 
 
+_UNREADABLE = 3
+# Run in a test sandbox: the runner's own start (dropping to its uid where the grader is root)
+# and numpy found and readable from there.
+_PROBE = """import importlib.util, os, sys
+sys.path.insert(0, {root!r})
+from pruneedu.sandbox_runner import guards
+UID = {uid!r}
+if UID is not None:
+    guards.become(UID)
+import pruneedu.sandbox_runner.runner
+assert os.getuid() != 0 and os.geteuid() != 0
+sys.path.extend({site!r})
+try:
+    for folder in sys.path:
+        if os.path.isdir(folder):
+            os.listdir(folder)
+    spec = importlib.util.find_spec("numpy")
+    if spec is not None and spec.origin:
+        open(spec.origin, "rb").close()
+except PermissionError as error:
+    sys.stderr.write(str(error))
+    sys.exit(3)
+"""
+
+
 @functools.cache
 def unavailable_reason() -> str:
     """Empty when bubblewrap isolation works here, else why not and what to do (a phrase)."""
@@ -183,13 +290,13 @@ def unavailable_reason() -> str:
     problem = seccomp.available()
     if problem:
         return problem
+    uid = host_uid()
     fd = seccomp_pipe()
     try:
         probe = subprocess.run(
             command(runner_argv(python_executable(), RUNNER_ROOT)[:-1]
-                    + [f"import sys; sys.path.insert(0, {RUNNER_ROOT!r}); "
-                       "import pruneedu.sandbox_runner.runner, os; "
-                       "assert os.getuid() != 0"], fd, torch=False),
+                    + [_PROBE.format(root=RUNNER_ROOT, uid=uid, site=site_folders())], fd,
+                    torch=False, uid=uid),
             pass_fds=(fd,), capture_output=True, timeout=60, env={"PATH": "/usr/bin:/bin"},
             stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError) as error:
@@ -198,6 +305,10 @@ def unavailable_reason() -> str:
         os.close(fd)
     if probe.returncode == 0:
         return ""
+    if probe.returncode == _UNREADABLE:
+        return (f"the sandbox's own uid cannot read the Python installation or its packages "
+                f"({probe.stderr.decode('utf-8', 'replace').strip()[:160]}); make them "
+                "readable by every user (chmod -R o+rX), or grade as a user that is not root")
     detail = probe.stderr.decode("utf-8", "replace").strip().splitlines()
     detail = detail[-1][:160] if detail else f"exit status {probe.returncode}"
     if "namespace" in detail or "uid map" in detail or "Operation not permitted" in detail:

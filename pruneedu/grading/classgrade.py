@@ -211,7 +211,8 @@ def _read_stub(exercise: object) -> str:
 def _grade_quiz(item: Attributed, material: Material, record, rejects: list[Reject]) -> None:
     sub, learner = item.submission, item.learner_id
     try:
-        grade = quiz.grade_responses(material.banks[sub.item_id], sub.responses)
+        grade = quiz.grade_responses(material.banks[sub.item_id], sub.responses,
+                                     variant_seed=material.variant_seed)
     except (ArithmeticError, TypeError, ValueError) as error:
         # A grading bug on one file must not stop the class: report it, grade the rest.
         rejects.append(Reject(sub.name, learner, sub.item_id, "",
@@ -220,6 +221,9 @@ def _grade_quiz(item: Attributed, material: Material, record, rejects: list[Reje
     for qid in grade.unknown_ids:
         rejects.append(Reject(sub.name, learner, sub.item_id, qid,
                               "no such question in this quiz; the answer was ignored"))
+    for qid in grade.not_asked:
+        rejects.append(Reject(sub.name, learner, sub.item_id, qid,
+                              "not one of this learner's drawn questions; ignored"))
     for qid, message in sorted(grade.invalid.items()):
         rejects.append(Reject(sub.name, learner, sub.item_id, qid,
                               f"answer of the wrong type, scored 0 ({message})"))
@@ -284,7 +288,9 @@ def _finish_scores(grades: ClassGrades) -> None:
         record = grades.learners[override.learner_id]
         grade = record.quizzes.get(override.item)
         if grade is None:  # hand-grading a rejected or missing quiz question by question
-            grade = quiz.grade_responses(material.banks[override.item], {"answers": {}})
+            grade = quiz.grade_responses(material.banks[override.item],
+                                         {"answers": {}, "learner_id": override.learner_id},
+                                         variant_seed=material.variant_seed)
             record.rejected.discard(override.item)
         result = grade.results.get(override.question)
         if result is None:
@@ -293,9 +299,11 @@ def _finish_scores(grades: ClassGrades) -> None:
         grades.automatic[override.key] = result.score
         results = dict(grade.results)
         results[override.question] = dataclasses.replace(
-            result, score=override.score, correct=override.score >= result.max_score)
+            result, score=override.score, correct=override.score >= result.max_score,
+            pending=False)
         record.quizzes[override.item] = dataclasses.replace(
-            grade, results=results, score=sum(r.score for r in results.values()))
+            grade, results=results, score=sum(r.score for r in results.values()),
+            pending=[q for q in grade.pending if q != override.question])
     for learner, record in grades.learners.items():
         automatic = {q: g.score for q, g in record.quizzes.items()}
         automatic |= {e: r.score for e, r in record.exercises.items()}

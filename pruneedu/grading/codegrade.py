@@ -3,6 +3,9 @@
 The score is ``points * passed / total`` over the public and hidden tests together. Public
 results keep their names and reasons (a learner may see them); hidden results are reported to
 the learner only as a count, because their names and reasons describe the hidden inputs.
+Whatever the learner's code produced after hidden inputs had entered its process is never
+quoted: ``ExerciseResult.error_quotable`` says whether ``error`` may be shown to the learner,
+and a public result produced that late carries :data:`WITHHELD` instead of its reason.
 
 Example (skipped here: it runs code in the sandbox, which tests/test_exercises.py and
 tests/test_grading_grade.py exercise):
@@ -22,10 +25,14 @@ from pathlib import Path
 from pruneedu.exercises import Exercise, TestResult, run_case
 from pruneedu.grading.sandbox import run_calls
 
+WITHHELD = ("it failed after hidden test inputs had reached your code, so the grader does not "
+            "show its details")
+
 
 @dataclass(frozen=True)
 class ExerciseResult:
-    """One learner's result on one exercise; ``error`` explains a run that failed as a whole."""
+    """One learner's result on one exercise; ``error`` explains a run that failed as a whole
+    (for the instructor; shown to the learner only when ``error_quotable``)."""
 
     exercise_id: str
     score: float
@@ -34,7 +41,7 @@ class ExerciseResult:
     hidden: list[TestResult] = field(default_factory=list)
     error: str = ""
     isolation: str = ""
-    error_quotable: bool = True  # False: ``error`` is child text from after hidden inputs
+    error_quotable: bool = True
 
     @property
     def passed(self) -> int:
@@ -62,15 +69,16 @@ def grade_code(exercise: Exercise, code: str, hide: Sequence[Path] = (),
                     array_type=exercise.array_type,
                     time_limit_s=time_limit_s or exercise.time_limit_s,
                     memory_limit_mb=exercise.memory_limit_mb, hide=hide,
-                    hidden_from=len(public), isolation=isolation)
+                    hidden_from=len(public), isolation=isolation, returns=exercise.returns)
     results = []
     for index, (case, outcome) in enumerate(zip(cases, run.outcomes, strict=True)):
         if outcome.ok:
-            results.append(run_case(case, outcome.value))
-        elif outcome.quotable or index >= len(public):
-            results.append(TestResult(case.name, False, outcome.error))
-        else:  # a public reason the child wrote after hidden inputs reached it may echo them
-            results.append(TestResult(case.name, False, "failed after the hidden tests began"))
+            result = run_case(case, outcome.value, exercise.returns)
+        else:
+            result = TestResult(case.name, False, outcome.error)
+        if index < len(public) and not outcome.quotable and not result.passed:
+            result = TestResult(case.name, False, WITHHELD)
+        results.append(result)
     passed = sum(result.passed for result in results)
     score = exercise.points * passed / len(cases) if cases else 0.0
     return ExerciseResult(exercise.id, score, exercise.points, results[: len(public)],

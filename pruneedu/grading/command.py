@@ -21,14 +21,16 @@ Everything printed goes through :func:`pruneedu.grading.safe_text.say`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from pruneedu import quiz
 from pruneedu.grading.assignments import load_assignments
 from pruneedu.grading.classgrade import ClassGrades, GradingSetup, grade_class
 from pruneedu.grading.late import LatePolicy, parse_deadline
-from pruneedu.grading.material import load_material
+from pruneedu.grading.material import Material, load_material
 from pruneedu.grading.outputset import OutputError, OutputSet
 from pruneedu.grading.overrides import append_audit, audit_path, load_overrides
 from pruneedu.grading.rejects import summary
@@ -36,16 +38,54 @@ from pruneedu.grading.roster import load_roster
 from pruneedu.grading.safe_text import clean, say
 from pruneedu.grading.sandbox import SandboxError
 
+MIN_SECRET_CHARS = 16
 SHOWN_CONFLICTS = 20
 
 
 def add_material_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--quizzes`` and ``--exercises``: where the instructor's full material is."""
+    """``--quizzes``, ``--exercises`` (where the instructor's full material is) and
+    ``--secret-file`` (the instructor's secret behind each class's per-learner numbers)."""
     parser.add_argument("--quizzes", type=Path, default=None, metavar="DIR",
                         help="folder of the full quiz banks, with answer keys "
                              "(default: the course's quizzes/)")
     parser.add_argument("--exercises", type=Path, default=None, metavar="DIR",
                         help="folder of the code exercises (default: the course's exercises/)")
+    parser.add_argument("--secret-file", type=Path, default=None, metavar="FILE",
+                        help="file holding the instructor's secret, from which each class's "
+                             "per-learner numbers are derived (use the same file to release "
+                             "and to grade; never hand it out)")
+
+
+def read_secret(path: Path | None) -> str | None:
+    """The instructor's secret from ``--secret-file`` (None without one); ValueError when the
+    file cannot be read or is too short to be a secret.
+
+    Example:
+        >>> read_secret(None) is None
+        True
+    """
+    if path is None:
+        return None
+    try:
+        secret = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"--secret-file {path} cannot be read ({error}); give the file that "
+                         "holds the instructor's secret.") from None
+    if len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(f"--secret-file {path} holds {len(secret)} characters; write a random "
+                         f"secret of at least {MIN_SECRET_CHARS} into it (e.g. "
+                         "`python -c 'import secrets; print(secrets.token_hex(32))'`).")
+    return secret
+
+
+def material_from_args(args: argparse.Namespace) -> Material:
+    """The banks and exercises of ``--quizzes``/``--exercises``, with the class's variant seed
+    derived from ``--secret-file`` (ValueError on bad material or secret)."""
+    material = load_material(args.quizzes, args.exercises)
+    secret = read_secret(getattr(args, "secret_file", None))
+    if secret is None:
+        return material
+    return dataclasses.replace(material, variant_seed=quiz.class_seed(secret))
 
 
 def add_grading_arguments(parser: argparse.ArgumentParser, out_help: str) -> None:
@@ -144,7 +184,7 @@ def run_grading_command(command: str, args: argparse.Namespace,
         return fail(f"--out {args.out} names a file, but --out is the folder the files go in "
                     f"(e.g. --out {args.out.with_suffix('')}/)")
     try:
-        material = load_material(args.quizzes, args.exercises)
+        material = material_from_args(args)
         setup = build_setup(args, set(material.banks) | set(material.exercises), run_code)
         if run_code and setup.isolation == "unsafe-none":
             say(f"pruneedu {command}: WARNING: learners' code runs without isolation "
@@ -165,6 +205,10 @@ def run_grading_command(command: str, args: argparse.Namespace,
                              lambda key: grades.automatic.get(key, 0.0))
         if added:
             done += f"\nAppended {added} regrade(s) to {audit_path(args.overrides)}."
+    pending = sum(len(g.pending) for r in grades.learners.values() for g in r.quizzes.values())
+    if pending:
+        done += (f"\n{pending} written answer{'s' if pending != 1 else ''} await a person's "
+                 "score (0 until then): see review.csv, and score them in --overrides.")
     say(done)
     say(summary(grades.rejects))
     problems = conflicts_summary(grades)

@@ -40,7 +40,7 @@ from collections import Counter
 
 from pruneedu import quiz
 from pruneedu.grading.classgrade import GRADED, REJECTED, ClassGrades, LearnerGrades
-from pruneedu.grading.codegrade import ExerciseResult
+from pruneedu.grading.codegrade import WITHHELD, ExerciseResult
 from pruneedu.grading.command import (
     add_grading_arguments,
     add_isolation_argument,
@@ -117,6 +117,10 @@ def describe_key(question: quiz.Question, seen_by: str) -> str:
         'true'
     """
     key = question.answer
+    if question.type == "written":
+        return "none: a person scores it against its rubric"
+    if question.type in ("numeric", "truefalse") and isinstance(key, dict) and "formula" in key:
+        return "it depends on numbers your notebook records, which your file does not hold"
     if question.type in ("single", "multiple"):
         return describe_value(question, key, seen_by)
     if question.type == "truefalse":
@@ -168,9 +172,10 @@ def _quiz_section(grades: ClassGrades, bank: quiz.Bank, record: LearnerGrades,
         result = grade.results.get(question.id)
         if result is None:  # a question pool did not ask this learner this question
             continue
+        question = grade.questions.get(question.id, question)  # with the learner's own numbers
         mark = "right" if result.correct else "wrong" if result.score == 0 else "partly right"
-        if question.type == "written" and question.id not in scored_by_hand:
-            mark = "to be scored by your instructor"
+        if result.pending and question.id not in scored_by_hand:
+            mark = "waiting for a person's score"
         entry = answers.get(question.id)
         value = entry.get("value") if isinstance(entry, dict) else None
         lines.append(f"- **{mark}** ({format_points(result.score)} of "
@@ -199,12 +204,9 @@ def _exercise_section(grades: ClassGrades, exercise_id: str, record: LearnerGrad
     lines = [f"{head}: {format_points(record.scores[exercise_id])} of "
              f"{format_points(result.max_score)} points", ""]
     lines += _late_lines(record, exercise_id)
-    # The sandbox marks an error text written after hidden inputs reached the code as not
-    # quotable: it could echo those inputs.
-    if result.error and result.error_quotable:
-        lines.append(f"Your code did not finish: {md(result.error)}.")
-    elif result.error:
-        lines.append("Your code did not finish while running the hidden tests.")
+    if result.error:  # text from after hidden inputs may encode them: never quoted
+        lines.append(f"Your code did not finish: "
+                     f"{md(result.error) if result.error_quotable else WITHHELD}.")
     for test in result.public:
         lines.append(f"- PASS {md(test.name)}" if test.passed
                      else f"- FAIL {md(test.name)}: {md(test.reason)}")
@@ -248,8 +250,9 @@ def learner_feedback(grades: ClassGrades, learner: str, reveal: bool = False) ->
 
 
 def feedback_file_names(learners: list[str]) -> dict[str, str]:
-    """``<learner-id>.md`` per learner; ids that differ only in case (``Ada``, ``ada``) get a short
-    hash as well, since macOS and Windows would otherwise write both to the same file.
+    """``<learner-id>.md`` per learner, never two the same on a file system that ignores case
+    (macOS, Windows): ids that differ only in case (``Ada``, ``ada``) get a short hash, and a
+    name still taken (someone's id may be another's hashed name) a longer one.
 
     Example:
         >>> names = feedback_file_names(["Ada", "ada", "ben"])
@@ -257,12 +260,17 @@ def feedback_file_names(learners: list[str]) -> dict[str, str]:
         ('ben.md', True, True)
     """
     folded = Counter(learner.casefold() for learner in learners)
-    names = {}
-    for learner in learners:
-        suffix = ""
-        if folded[learner.casefold()] > 1:
-            suffix = "-" + hashlib.sha256(learner.encode()).hexdigest()[:8]
-        names[learner] = f"{learner}{suffix}.md"
+    plain = {learner for learner in learners if folded[learner.casefold()] == 1}
+    taken = {learner.casefold() for learner in plain}
+    names = {learner: f"{learner}.md" for learner in plain}
+    for learner in sorted(set(learners) - plain):
+        digest = hashlib.sha256(learner.encode()).hexdigest()
+        for size in (8, 16, 64):
+            stem = f"{learner}-{digest[:size]}"
+            if stem.casefold() not in taken:
+                break
+        taken.add(stem.casefold())
+        names[learner] = f"{stem}.md"
     return names
 
 

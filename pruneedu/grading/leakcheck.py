@@ -25,7 +25,8 @@ from pruneedu import quiz
 from pruneedu.grading.material import Material
 from pruneedu.yamlfile import parse_yaml
 
-KEY_FIELDS = {"answer", "explanation", "feedback", "accept", "pairs"}
+KEY_FIELDS = {"answer", "explanation", "feedback", "accept", "pairs", "formula", "hint",
+              "mistakes", "model_answer", "run_after"}
 MIN_LINE_CHARS = 10  # shorter code lines ("return x") are too common to prove a leak
 
 

@@ -29,6 +29,8 @@ class Material:
     exercises: dict[str, Exercise]
     quizzes_dir: Path
     exercises_dir: Path
+    # The class's variant seed (quiz.class_seed of the instructor's secret), None without one.
+    variant_seed: str | None = None
 
     @property
     def key_folders(self) -> tuple[Path, ...]:

@@ -113,8 +113,12 @@ class OutputSet:
         return self.out / name
 
     def write_text(self, name: str, text: str) -> Path:
-        """Write ``text`` as UTF-8, line ends as given; returns where readers will find it."""
-        return self.write_bytes(name, text.encode("utf-8"))
+        """Write ``text`` as UTF-8, line ends as given; returns where readers will find it.
+
+        A lone surrogate (JSON's ``"\\udcff"`` in a learner's file decodes to one) is written as
+        the escape ``\\udcff``, never a reason to lose the whole set.
+        """
+        return self.write_bytes(name, text.encode("utf-8", "backslashreplace"))
 
     def commit(self) -> None:
         """Publish the staging folder as ``out`` in one atomic rename; delete the old set."""

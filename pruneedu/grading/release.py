@@ -24,9 +24,9 @@ from pathlib import Path
 import yaml
 
 from pruneedu import quiz
-from pruneedu.grading.command import add_material_arguments
+from pruneedu.grading.command import add_material_arguments, material_from_args
 from pruneedu.grading.leakcheck import Leak, find_leaks, key_texts, released_bank_leaks
-from pruneedu.grading.material import Material, load_material
+from pruneedu.grading.material import Material
 
 RELEASED_EXERCISE_FILES = ("exercise.yaml", "stub.py", "public_tests.py")
 
@@ -42,8 +42,8 @@ def write_release(material: Material, folder: Path) -> list[Path]:
     """Write the learner copies into ``folder``; returns the files written (relative)."""
     written = []
     for bank in material.banks.values():
-        text = yaml.safe_dump(quiz.release_bank(bank), sort_keys=False, allow_unicode=True,
-                              width=10**9)
+        text = yaml.safe_dump(quiz.release_bank(bank, material.variant_seed), sort_keys=False,
+                              allow_unicode=True, width=10**9)
         target = Path("quizzes") / f"{bank.id}.yaml"
         (folder / target).parent.mkdir(parents=True, exist_ok=True)
         (folder / target).write_text(text, encoding="utf-8")
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        material = load_material(args.quizzes, args.exercises)
+        material = material_from_args(args)
     except ValueError as error:
         print(f"pruneedu release: {error}", file=sys.stderr)
         return 2

@@ -94,7 +94,7 @@ def _review(question: quiz.Question, value: object, score: float) -> tuple[str, 
         # No automatic score exists: every answer waits for a person (and an override).
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        return "written", str(getattr(question, "rubric", "") or "")
+        return "written", " | ".join(question.rubric)
     if question.type == "text" and isinstance(value, str) and score == 0 and value.strip():
         accepted = list(question.answer["accept"])  # type: ignore[index]
         if closeness(value, accepted) >= NEAR:

@@ -16,13 +16,17 @@ Isolation modes (:data:`ISOLATION_MODES`):
 Whatever the mode: one sandbox serves ONE learner (:func:`run_jobs` takes that learner's jobs);
 each job has its own deadline, and a job that hangs, crashes or garbles the channel is ended
 by killing the sandbox, which then restarts for the remaining jobs. The sandbox receives
-inputs and returns values over a pipe; expected values and checkers stay here. Replies are
-parsed within caps (:data:`MAX_REPLY_BYTES` a reply, :data:`MAX_SESSION_BYTES` in all, and
-:class:`pruneedu.wire.Limits`), NaN/infinity are refused unless a job allows them, and every
-error text from the child is cleaned (control and bidi characters removed) and cut to
-:data:`MAX_ERROR_CHARS`. Public calls of all jobs run before any hidden call, and every
-outcome records whether hidden inputs had already entered its process (``after_hidden``):
-feedback quotes nothing of such outcomes. An interrupted grader (exception, SIGINT, SIGTERM,
+inputs and returns values over a Unix socket pair (a pipe could be reopened from inside and
+jammed), written without blocking past the job's deadline; expected values and checkers stay
+here. Replies are parsed within caps (:data:`MAX_REPLY_BYTES` a reply,
+:data:`MAX_SESSION_BYTES` in all, and :class:`pruneedu.wire.Limits`), NaN/infinity are
+refused unless a job allows them, strings unless its ``returns`` kind does, and a value of
+another kind than ``returns`` fails the call. Every error text from the child is cleaned
+(control and bidi characters removed) and cut to :data:`MAX_ERROR_CHARS`. Public calls of
+all jobs run before any hidden call, and every outcome records whether hidden inputs had
+already entered its process (``after_hidden``), every run whether its error may be quoted
+(``error_quotable``, False for an exit status or signal after hidden inputs too): feedback
+quotes nothing of such outcomes. An interrupted grader (exception, SIGINT, SIGTERM,
 SIGKILL) takes its sandboxes with it, and nothing of them stays in ``/tmp``.
 
 The API is safe to call from several threads or processes at once (no ``preexec_fn``, no
@@ -42,6 +46,8 @@ import os
 import select
 import shutil
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -63,6 +69,7 @@ MAX_REPLY_BYTES = 16 * 2**20
 MAX_SESSION_BYTES = 64 * 2**20
 MAX_ERROR_CHARS = 300
 SCRATCH_PREFIX = "pruneedu-sandbox-"  # unsafe-none only: bubblewrap's scratch is a tmpfs
+SCRATCH_MARKER = ".pruneedu-grader"  # "<pid> <start time>" of the grader that made the folder
 NPROC_IN_SANDBOX = 64  # threads included; numpy and torch need a few
 _PROBE_LOCK = threading.Lock()
 
@@ -82,6 +89,9 @@ class Job:
     ``calls[hidden_from:]`` are the hidden tests' inputs (None: all public). ``time_limit_s``
     covers loading and every call; ``memory_limit_mb`` is what the code may add to Python
     with its imports; ``array_type`` (``"numpy"`` or ``"torch"``) is how arrays arrive.
+    ``returns`` is the kind of value the function must return (see
+    :func:`pruneedu.wire.check_returns`); anything else fails that call before a checker sees
+    it, and strings are refused by the decoder unless the kind allows them.
     """
 
     code: str
@@ -92,6 +102,7 @@ class Job:
     time_limit_s: float = 10.0
     memory_limit_mb: int = 1024
     allow_nonfinite: bool = False
+    returns: str = wire.DEFAULT_RETURNS
 
     def is_hidden(self, index: int) -> bool:
         return self.hidden_from is not None and index >= self.hidden_from
@@ -172,7 +183,7 @@ class _Broken(Exception):
 
 
 class _Session:
-    """One running sandbox process and its request/reply channel."""
+    """One running sandbox process and its request/reply channel (a Unix socket pair)."""
 
     def __init__(self, isolation: str, jobs: Sequence[Job], forbidden: Sequence[Path]) -> None:
         self.isolation = isolation
@@ -182,8 +193,10 @@ class _Session:
         self.number = 0
         self.buffer = b""
         self.scratch: tempfile.TemporaryDirectory | None = None
+        self.runner: int | None = None  # a pidfd of the sandbox's pid 1, killed on close
         torch = any(job.array_type == "torch" for job in jobs)
-        config = {"site": bwrap.site_folders(), "preload": ["numpy"] + ["torch"] * torch,
+        config = {"uid": None, "site": bwrap.site_folders(),
+                  "preload": ["numpy"] + ["torch"] * torch,
                   "memory_mb": max(job.memory_limit_mb for job in jobs),
                   "cpu_s": int(sum(job.time_limit_s for job in jobs)) + 5,
                   "file_mb": MAX_FILE_MB, "nproc": None, "seccomp": [], "parent_pid": None}
@@ -192,41 +205,68 @@ class _Session:
         except bwrap.ExposureError as error:
             raise SandboxError(str(error)) from None
         roots = [*bwrap.read_only_folders(), "/dev/null", "/dev/urandom", "/dev/zero"]
-        if isolation == "bwrap":
-            fd = bwrap.seccomp_pipe()
-            try:
-                argv = bwrap.command(bwrap.runner_argv(bwrap.python_executable(),
-                                                       bwrap.RUNNER_ROOT), fd, torch)
-                self.process = self._spawn(argv, env={"PATH": "/usr/bin:/bin"},
-                                           pass_fds=(fd,))
-            finally:
-                os.close(fd)
-            config["nproc"] = NPROC_IN_SANDBOX  # counted inside its own user namespace
-            config["seccomp"] = [base64.b64encode(seccomp.exec_filter()).decode()]
-            roots.append(bwrap.RUNNER_ROOT)
-            self.workdir = "/tmp"
-        else:
-            _remove_stale_scratch()
-            self.scratch = tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
-            root = Path(self.scratch.name)
-            (root / "work").mkdir()
-            for relative in bwrap.runner_files(torch):
-                target = root / "runner" / "pruneedu" / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(bwrap.PACKAGE / relative, target)
-            self.workdir = str(root / "work")
-            if seccomp.available() == "":  # where libseccomp loads, the filters hold here too
-                config["seccomp"] = [base64.b64encode(p).decode()
-                                     for p in (seccomp.base_filter(), seccomp.exec_filter())]
-            config["parent_pid"] = os.getpid()
-            roots.append(str(root / "runner"))
-            env = dict(bwrap.ENVIRONMENT, HOME=self.workdir, TMPDIR=self.workdir)
-            self.process = self._spawn(bwrap.runner_argv(sys.executable, str(root / "runner")),
-                                       cwd=self.workdir, env=env)
+        startup = time.monotonic() + STARTUP_LIMIT_S
+        # A socket, not pipes: /proc/self/fd/N reopens a pipe for writing (the child could fill
+        # the grader's request pipe itself); a socket cannot be reopened that way.
+        self.channel, inside = socket.socketpair()
+        try:
+            if isolation == "bwrap":
+                uid = bwrap.host_uid()
+                fd = bwrap.seccomp_pipe()
+                info, info_inside = os.pipe()
+                try:
+                    try:
+                        argv = bwrap.command(bwrap.runner_argv(bwrap.python_executable(),
+                                                               bwrap.RUNNER_ROOT),
+                                             fd, torch, info_inside, uid)
+                        self.process = self._spawn(argv, inside,
+                                                   env={"PATH": "/usr/bin:/bin"},
+                                                   pass_fds=(fd, info_inside))
+                    finally:
+                        os.close(fd)
+                        os.close(info_inside)
+                    self.runner = _runner_pidfd(info, self.process.pid, startup)
+                finally:
+                    os.close(info)
+                config["uid"] = uid
+                config["nproc"] = NPROC_IN_SANDBOX  # its own uid or user namespace counts
+                config["seccomp"] = [base64.b64encode(seccomp.exec_filter()).decode()]
+                roots.append(bwrap.RUNNER_ROOT)
+                self.workdir = "/tmp"
+            else:
+                _remove_stale_scratch()
+                self.scratch = tempfile.TemporaryDirectory(
+                    prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+                root = Path(self.scratch.name)
+                (root / SCRATCH_MARKER).write_text(_marker_text())
+                (root / "work").mkdir()
+                for relative in bwrap.runner_files(torch):
+                    target = root / "runner" / "pruneedu" / relative
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(bwrap.PACKAGE / relative, target)
+                self.workdir = str(root / "work")
+                if seccomp.available() == "":  # where libseccomp loads, the filters hold too
+                    config["seccomp"] = [base64.b64encode(p).decode()
+                                         for p in (seccomp.base_filter(), seccomp.exec_filter())]
+                config["parent_pid"] = os.getpid()
+                roots.append(str(root / "runner"))
+                env = dict(bwrap.ENVIRONMENT, HOME=self.workdir, TMPDIR=self.workdir)
+                self.process = self._spawn(
+                    bwrap.runner_argv(sys.executable, str(root / "runner")), inside,
+                    cwd=self.workdir, env=env)
+        except BaseException:
+            if hasattr(self, "process"):
+                self.close()  # a started sandbox never outlives a failed start
+            else:
+                self.channel.close()
+            raise
+        finally:
+            inside.close()
+        self.channel.setblocking(False)
         config["read_roots"] = roots
         try:
-            self._send(config)
-            ready = self._receive(time.monotonic() + STARTUP_LIMIT_S)
+            self._send(config, startup)
+            ready = self._receive(startup)
             if ready.get("ready") is not True:
                 raise _Broken("no ready message")
         except (_Broken, TimeoutError) as error:
@@ -236,30 +276,48 @@ class _Session:
                 f"check that `{sys.executable} -I -c 'import numpy, torch'` works here."
             ) from None
 
-    def _spawn(self, argv: list[str], **options: Any) -> subprocess.Popen:
+    def _spawn(self, argv: list[str], channel: socket.socket, **options: Any
+               ) -> subprocess.Popen:
         try:
-            return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, start_new_session=True, **options)
+            return subprocess.Popen(argv, stdin=channel.fileno(), stdout=channel.fileno(),
+                                    stderr=subprocess.DEVNULL, start_new_session=True,
+                                    **options)
         except OSError as error:
             if self.scratch is not None:
                 _remove_tree(self.scratch.name)
             raise SandboxError(f"the sandbox could not be started ({error.strerror or error}); "
                                f"check that {argv[0]} runs on this machine.") from None
 
-    def _send(self, message: dict) -> None:
-        try:
-            self.process.stdin.write(json.dumps(message).encode() + b"\n")
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise _Broken("the process stopped") from None
+    def _wait_for(self, events: int, deadline: float) -> None:
+        """Until the channel is ready for ``events``; TimeoutError at ``deadline``."""
+        poller = select.poll()
+        poller.register(self.channel.fileno(), events)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not poller.poll(remaining * 1000):
+            raise TimeoutError
+
+    def _send(self, message: dict, deadline: float) -> None:
+        """Write a request without ever blocking past ``deadline``: the child may stop reading
+        (or shrink its buffer) to make a blocking write wait for ever."""
+        data = memoryview(json.dumps(message).encode() + b"\n")
+        while data:
+            self._wait_for(select.POLLOUT, deadline)
+            try:
+                data = data[self.channel.send(data):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                raise _Broken("the process stopped") from None
 
     def _receive(self, deadline: float) -> dict:
-        fd = self.process.stdout.fileno()
         while b"\n" not in self.buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-                raise TimeoutError
-            chunk = os.read(fd, 1 << 20)
+            self._wait_for(select.POLLIN, deadline)
+            try:
+                chunk = self.channel.recv(1 << 20)
+            except BlockingIOError:
+                continue
+            except OSError:
+                chunk = b""
             if not chunk:
                 raise _Broken(self._exit_reason())
             self.buffer += chunk
@@ -293,7 +351,7 @@ class _Session:
     def request(self, message: dict, deadline: float) -> dict:
         self.number += 1
         message["n"] = self.number
-        self._send(message)
+        self._send(message, deadline)
         reply = self._receive(deadline)
         if reply.get("n") != self.number:
             raise _Broken("the process sent an answer the grader cannot read (out of order)")
@@ -301,15 +359,21 @@ class _Session:
 
     def close(self) -> None:
         process = self.process
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        for stream in (process.stdin, process.stdout):
+        if self.runner is not None:
+            # The runner is the pid 1 of the sandbox's PID namespace: killing it ends every
+            # process in there, whatever happened to bubblewrap or its death signal.
             try:
-                stream.close()
+                signal.pidfd_send_signal(self.runner, signal.SIGKILL)
             except OSError:
                 pass
+            os.close(self.runner)
+            self.runner = None
+        if process.returncode is None:  # once reaped, the number may be someone else's
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.channel.close()
         process.wait()
         if self.scratch is not None:
             _remove_tree(self.scratch.name)
@@ -322,32 +386,136 @@ class _Session:
         return clean_text(text)
 
 
+def _runner_pidfd(info: int, bubblewrap_pid: int, deadline: float) -> int | None:
+    """A pidfd of the sandbox's pid 1, from bubblewrap's ``--info-fd`` report (None when
+    bubblewrap failed before reporting: the start then fails on its own)."""
+    data, report = b"", None
+    poller = select.poll()
+    poller.register(info, select.POLLIN)
+    while report is None and len(data) < 4096:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not poller.poll(remaining * 1000):
+            return None
+        chunk = os.read(info, 4096)
+        if not chunk:
+            return None
+        data += chunk
+        try:
+            report = json.loads(data)
+        except ValueError:
+            continue  # not all of it yet
+    try:
+        pidfd = os.pidfd_open(report["child-pid"])
+    except (KeyError, TypeError, OSError):
+        return None
+    pid = report["child-pid"]
+    # The pid is bubblewrap's child until bubblewrap ends; check that it still is (the pidfd
+    # now holds that process, whatever later reuses the number).
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            status = dict(line.split(":", 1) for line in handle if ":" in line)
+        if int(status["PPid"]) == bubblewrap_pid and status["NSpid"].split()[-1] == "1":
+            return pidfd
+    except (OSError, KeyError, ValueError):
+        pass
+    os.close(pidfd)
+    return None
+
+
+def _process_start(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks after boot), None when there is none."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _marker_text() -> str:
+    return f"{os.getpid()} {_process_start(os.getpid())}"
+
+
+def _read_marker(folder: str) -> tuple[int, str] | None:
+    """The (pid, start) of the grader that made ``folder``, None when it is not ours to read."""
+    try:
+        folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        fd = os.open(SCRATCH_MARKER, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder_fd)
+        try:
+            pid, started = os.read(fd, 100).decode("ascii").split()
+        finally:
+            os.close(fd)
+        return int(pid), started
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(folder_fd)
+
+
 def _remove_stale_scratch() -> None:
-    """Scratch folders of unsafe-none graders that were killed (SIGKILL leaves no ``finally``):
-    the grader's pid is in the name, and a folder whose grader is gone is removed."""
+    """Scratch folders of unsafe-none graders that were killed (SIGKILL leaves no ``finally``).
+
+    Only real folders (never links) owned by this user and holding the marker a grader writes
+    are removed, and only when the grader named in the marker (pid and start time) is gone:
+    anyone may create names in ``/tmp``."""
     folder = tempfile.gettempdir()
-    for name in os.listdir(folder):
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
         if not name.startswith(SCRATCH_PREFIX):
             continue
-        pid = name[len(SCRATCH_PREFIX):].split("-", 1)[0]
-        if not pid.isdigit():
-            continue
+        path = os.path.join(folder, name)
         try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            _remove_tree(os.path.join(folder, name))
-        except PermissionError:
-            pass  # alive, another user's
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            continue
+        owner = _read_marker(path)
+        if owner is not None and _process_start(owner[0]) != owner[1]:
+            _remove_tree(path)
+
+
+def _unlock(path: str) -> None:
+    """Make the folder ``path`` (ours, not a link) removable; anything else is left alone."""
+    if hasattr(os, "O_PATH"):
+        try:
+            fd = os.open(path, os.O_PATH | os.O_NOFOLLOW | os.O_DIRECTORY)
+        except OSError:
+            return
+        try:
+            if os.fstat(fd).st_uid == os.geteuid():
+                os.chmod(f"/proc/self/fd/{fd}", 0o700)  # the inode fd holds, not a path
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        return
+    try:
+        info = os.lstat(path)
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid():
+            os.chmod(path, 0o700, follow_symlinks=False)
+    except (OSError, NotImplementedError):
+        pass
 
 
 def _remove_tree(path: str) -> None:
-    def unlock(_function, failed_path, _error):
+    """Remove a scratch folder that the learner's code may have locked (mode 000 folders) or
+    filled with links: folders inside it are unlocked, links are removed, never followed, and
+    nothing above ``path`` is touched."""
+    def retry(_function, failed_path, _error):
         for target in (os.path.dirname(failed_path), failed_path):
-            try:
-                os.chmod(target, 0o700)
-            except OSError:
-                pass
-        if os.path.isdir(failed_path) and not os.path.islink(failed_path):
+            if target == path or target.startswith(path + os.sep):
+                _unlock(target)
+        try:
+            info = os.lstat(failed_path)
+        except OSError:
+            return
+        if stat.S_ISDIR(info.st_mode):
             shutil.rmtree(failed_path, ignore_errors=True)
         else:
             try:
@@ -355,7 +523,7 @@ def _remove_tree(path: str) -> None:
             except OSError:
                 pass
 
-    shutil.rmtree(path, onerror=unlock)
+    shutil.rmtree(path, onerror=retry)
 
 
 def _plan(jobs: Sequence[Job]) -> list[tuple[int, int | None]]:
@@ -391,6 +559,8 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
         -1
     """
     require_isolation(isolation)
+    for job in jobs:
+        wire.parse_returns(job.returns)  # a ValueError for a kind nobody can return
     runs = [SandboxRun([None] * len(job.calls), isolation=isolation) for job in jobs]
     spent = [0.0] * len(jobs)
     session: _Session | None = None
@@ -428,7 +598,10 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
                 session.close()
                 session = None
             except _Broken as error:
+                # An exit status or signal is the child's choice: after hidden inputs it may
+                # encode them, so it is not quoted to the learner then.
                 run.error = f"{clean_text(str(error))} while {stage}"
+                run.error_quotable = not session.hidden_seen
                 session.close()
                 session = None
             finally:
@@ -448,12 +621,16 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
 def _outcome(reply: dict, job: Job, index: int, session: _Session) -> CallOutcome:
     hidden, after = job.is_hidden(index), session.hidden_seen
     if reply.get("ok") is True:
-        limits = wire.Limits(max_bytes=MAX_REPLY_BYTES, allow_nonfinite=job.allow_nonfinite)
+        limits = wire.Limits(max_bytes=MAX_REPLY_BYTES, allow_nonfinite=job.allow_nonfinite,
+                             allow_strings=wire.returns_strings(job.returns))
         try:
             value = wire.decode(reply.get("value"), limits)
         except wire.WireError as error:
             return CallOutcome(False, error=f"the result cannot be accepted: {error}",
                                hidden=hidden, after_hidden=after)
+        problem = wire.check_returns(value, job.returns)
+        if problem:
+            return CallOutcome(False, error=problem, hidden=hidden, after_hidden=after)
         return CallOutcome(True, value=value, hidden=hidden, after_hidden=after)
     return CallOutcome(False, error=session.clean(reply.get("error", "unknown error")),
                        hidden=hidden, after_hidden=after)
@@ -462,11 +639,12 @@ def _outcome(reply: dict, job: Job, index: int, session: _Session) -> CallOutcom
 def run_calls(code: str, function: str, calls: Sequence[tuple], *, array_type: str = "numpy",
               time_limit_s: float = 10.0, memory_limit_mb: int = 1024,
               hide: Sequence[Path] = (), hidden_from: int | None = None,
-              allow_nonfinite: bool = False, isolation: str = "bwrap") -> SandboxRun:
+              allow_nonfinite: bool = False, isolation: str = "bwrap",
+              returns: str = wire.DEFAULT_RETURNS) -> SandboxRun:
     """One job in its own sandbox: :func:`run_jobs` for a single exercise.
 
     ``hide``: folders that must not be visible (see ``forbidden`` in :func:`run_jobs`).
     """
     job = Job(code, function, list(calls), hidden_from, array_type, time_limit_s,
-              memory_limit_mb, allow_nonfinite)
+              memory_limit_mb, allow_nonfinite, returns)
     return run_jobs([job], isolation=isolation, forbidden=hide)[0]

@@ -7,10 +7,14 @@ Two BPF programs, both "allow by default, refuse a list":
   kernel surface or the sandbox: new processes (``fork``/``vfork``/``clone`` without
   ``CLONE_THREAD``; ``clone3`` answers ENOSYS so threads fall back to ``clone``), namespaces,
   mounts, ``ptrace`` and reading other processes' memory, keyrings, BPF, perf, userfaultfd,
-  io_uring, kernel modules, sockets other than Unix ones, and ``TIOCSTI`` on terminals.
-  No process creation also makes the process-count limit hold where it cannot
-  (``RLIMIT_NPROC`` does not apply to a sandbox whose host user is root).
-- :func:`exec_filter` adds ``execve``/``execveat``; the runner loads it itself once started
+  io_uring, kernel modules, new sockets of any family (the runner's channel is handed in),
+  ``TIOCSTI`` on terminals, and memory the address-space limit does not count: ``memfd``,
+  System V shared memory, message queues and semaphores, POSIX message queues, pipes grown
+  past their default size.
+- :func:`exec_filter` adds ``execve``/``execveat`` and the ``prctl`` options that would undo
+  the runner's own settings: clearing its death signal (it would outlive the grader),
+  becoming dumpable again (``/proc/self/mem`` for others), naming a tracer, rewriting its
+  memory map. The runner loads it itself once started, after making itself non-dumpable
   (bubblewrap must still exec the runner after loading the first filter).
 
 Syscalls are resolved by name for the machine's own architecture; libseccomp makes any call
@@ -32,13 +36,16 @@ import os
 import sys
 
 _ACT_ALLOW = 0x7FFF0000
-_CMP_EQ, _CMP_NE, _CMP_MASKED_EQ = 4, 1, 7
+_CMP_EQ, _CMP_MASKED_EQ = 4, 7
 _CLONE_THREAD = 0x00010000
 _CLONE_NAMESPACES = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
                      0x40000000, 0x00000080)  # NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER,
 #                                               NEWPID, NEWNET, NEWTIME
-_AF_UNIX = 1
 _TIOCSTI = 0x5412
+_F_SETPIPE_SZ = 1031
+# prctl options the learner's code may not use: PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_MM,
+# PR_SET_PTRACER (Yama).
+_PRCTL_REFUSED = (1, 4, 35, 0x59616D61)
 
 REFUSED = (
     "fork", "vfork", "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
@@ -51,6 +58,14 @@ REFUSED = (
     "name_to_handle_at", "open_by_handle_at", "fanotify_init", "vhangup", "modify_ldt",
     "iopl", "ioperm", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
     "sethostname", "setdomainname", "nfsservctl", "remap_file_pages",
+    # Memory RLIMIT_AS does not see (memfd pages, shared segments and queues live outside
+    # the address space until mapped), and other processes' memory.
+    "memfd_create", "memfd_secret", "shmget", "shmat", "shmctl", "shmdt", "msgget", "msgsnd",
+    "msgrcv", "msgctl", "semget", "semop", "semtimedop", "semctl", "mq_open", "mq_unlink",
+    "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+    "process_madvise", "process_mrelease", "pidfd_open", "migrate_pages", "move_pages",
+    # The channel to the grader is handed in: no new socket of any family is needed.
+    "socket", "socketpair",
 )
 
 
@@ -138,14 +153,16 @@ def base_filter() -> bytes:
     rules.append(("clone", eperm, [(0, _CMP_MASKED_EQ, _CLONE_THREAD, 0)]))
     rules += [("clone", eperm, [(0, _CMP_MASKED_EQ, flag, flag)]) for flag in _CLONE_NAMESPACES]
     rules.append(("clone3", _errno(errno.ENOSYS), []))
-    rules.append(("socket", _errno(errno.EAFNOSUPPORT), [(0, _CMP_NE, _AF_UNIX, 0)]))
-    rules.append(("socketpair", _errno(errno.EAFNOSUPPORT), [(0, _CMP_NE, _AF_UNIX, 0)]))
     rules.append(("ioctl", eperm, [(1, _CMP_MASKED_EQ, 0xFFFFFFFF, _TIOCSTI)]))
+    rules.append(("fcntl", eperm, [(1, _CMP_EQ, _F_SETPIPE_SZ, 0)]))
     return _compile(rules)
 
 
 @functools.cache
 def exec_filter() -> bytes:
-    """The BPF program the runner adds before any learner code: no ``exec`` at all."""
+    """The BPF program the runner adds before any learner code: no ``exec`` at all, and no
+    ``prctl`` that undoes the runner's death signal or non-dumpable state."""
     eperm = _errno(errno.EPERM)
-    return _compile([("execve", eperm, []), ("execveat", eperm, [])])
+    rules = [("execve", eperm, []), ("execveat", eperm, [])]
+    rules += [("prctl", eperm, [(0, _CMP_EQ, option, 0)]) for option in _PRCTL_REFUSED]
+    return _compile(rules)

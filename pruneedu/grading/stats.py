@@ -35,7 +35,7 @@ from pruneedu.grading.safe_text import csv_cell
 from pruneedu.grading.textfiles import csv_text
 
 COLUMNS = ("quiz", "question", "type", "learners", "difficulty", "discrimination", "distractors",
-           "flags")
+           "cue", "flags")
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.3, 0.2
 SMALL_CLASS = 30
 
@@ -108,7 +108,7 @@ def table_rows(grades: ClassGrades, analysis: list[ItemStats]) -> list[list[str]
         question = grades.material.banks[item.quiz_id].question(item.question_id)
         rows.append([item.quiz_id, item.question_id, item.type, str(item.learners),
                      _number(item.difficulty), _number(item.discrimination),
-                     csv_cell(distractor_text(item, question)),
+                     csv_cell(distractor_text(item, question)), getattr(item, "cue", ""),
                      "; ".join(flags(item))])
     return rows
 
@@ -170,7 +170,7 @@ def write_stats(grades: ClassGrades, output: OutputSet) -> str:
         if 0 < learners < SMALL_CLASS:
             report.append(f"Warning: only {learners} {noun}; one learner moves a question's "
                           f"difficulty by {1 / learners:.3f}, so read these numbers as rough.")
-        flagged = [f"  {row[1]}: {row[7]}" for row in quiz_rows if row[7]]
+        flagged = [f"  {row[1]}: {row[8]}" for row in quiz_rows if row[8]]
         report += ["Flagged:", *flagged] if flagged else ["Flagged: none."]
         if items and learners:
             plot_quiz(bank.title, items, output.path(f"{bank.id}.png"))

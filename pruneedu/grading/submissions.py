@@ -129,7 +129,7 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
     ignored = {Path(path).absolute() for path in ignore} | {Path(p).resolve() for p in ignore}
     found = Discovery()
     for path in _walk(root, found.rejects, ignored):
-        name = path.relative_to(root).as_posix()
+        name = readable(path.relative_to(root).as_posix())
         try:
             resolved = path.resolve()
         except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a link loop
@@ -159,6 +159,17 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
     return found
 
 
+def readable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (a zip made on a Latin-1 machine) become
+    U+FFFD, so reports can be written as UTF-8.
+
+    Example:
+        >>> readable("mallory-" + chr(0xDCFF) + ".txt") == "mallory-" + chr(0xFFFD) + ".txt"
+        True
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _walk(root: Path, rejects: list[Reject], ignored: set[Path]) -> list[Path]:
     files = []
     for here, dirnames, filenames in os.walk(root, followlinks=False):
@@ -169,7 +180,7 @@ def _walk(root: Path, rejects: list[Reject], ignored: set[Path]) -> list[Path]:
             if dirname.startswith(".") or path.absolute() in ignored:
                 continue
             if path.is_symlink():
-                rejects.append(Reject(path.relative_to(root).as_posix(), "", "", "",
+                rejects.append(Reject(readable(path.relative_to(root).as_posix()), "", "", "",
                                       "a symbolic link to a folder; copy the files in instead"))
                 continue
             kept.append(dirname)

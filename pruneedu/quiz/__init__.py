@@ -25,6 +25,7 @@ from pruneedu.quiz.bank import (
     bank_path,
     load_bank,
 )
+from pruneedu.quiz.formula import FormulaError
 from pruneedu.quiz.grading import (
     AnswerError,
     QuizGrade,
@@ -33,36 +34,51 @@ from pruneedu.quiz.grading import (
     grade_responses,
     normalise_text,
 )
-from pruneedu.quiz.order import shuffled
+from pruneedu.quiz.order import letter_of, lettered_choices, shuffled
+from pruneedu.quiz.recorded import record_value, recorded_values
 from pruneedu.quiz.release import content_hash, release_bank
 from pruneedu.quiz.responses import (
     ResponsesError,
     load_responses,
     new_responses,
     record_answer,
+    record_try,
     responses_path,
     save_responses,
 )
 from pruneedu.quiz.schema import Problem, check_bank, check_glossary
+from pruneedu.quiz.variants import (
+    VariantError,
+    class_seed,
+    concrete,
+    draw_params,
+    seed_id,
+    select_questions,
+)
 
 if TYPE_CHECKING:
     from pruneedu.identity_prompt import IdentityPrompt
     from pruneedu.quiz.widget import QuizView
 
 __all__ = [
-    "AnswerError", "Bank", "BankError", "Choice", "Problem", "Question", "QuizGrade", "Result",
-    "ResponsesError", "bank_from_dict", "bank_path", "check_bank", "check_glossary",
-    "content_hash", "grade_answer", "grade_responses", "load_bank", "load_responses",
-    "new_responses", "normalise_text", "record_answer", "release_bank",
-    "responses_path", "save_responses", "show", "shuffled",
+    "AnswerError", "Bank", "BankError", "Choice", "FormulaError", "Problem", "Question",
+    "QuizGrade", "Result", "ResponsesError", "VariantError", "bank_from_dict", "bank_path",
+    "check_bank", "check_glossary", "class_seed", "concrete", "content_hash", "draw_params",
+    "grade_answer", "grade_responses", "letter_of", "lettered_choices", "load_bank",
+    "load_responses", "new_responses", "normalise_text", "record_answer", "record_try",
+    "record_value", "recorded_values", "release_bank", "responses_path", "save_responses",
+    "seed_id", "select_questions", "show", "shuffled",
 ]
 
 
 def show(source: str | Path, mode: str = "practice", learner_id: str | None = None,
-         path: str | Path | None = None) -> QuizView | IdentityPrompt:
+         path: str | Path | None = None,
+         depth: str | None = None) -> QuizView | IdentityPrompt:
     """Show a quiz as widgets in the notebook; see :func:`pruneedu.quiz.widget.show`.
 
-    ipywidgets is imported only here, so grading scripts never load it.
+    By quiz id, practice mode shows the practice bank (with hints and solutions) and graded
+    mode the graded bank without its keys. ipywidgets is imported only here, so grading
+    scripts never load it.
 
     Example:
         >>> from pruneedu import quiz
@@ -70,4 +86,4 @@ def show(source: str | Path, mode: str = "practice", learner_id: str | None = No
     """
     from pruneedu.quiz.widget import show as show_widget
 
-    return show_widget(source, mode=mode, learner_id=learner_id, path=path)
+    return show_widget(source, mode=mode, learner_id=learner_id, path=path, depth=depth)

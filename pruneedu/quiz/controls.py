@@ -10,31 +10,25 @@ text that wraps would overlap the next one.
 
 from __future__ import annotations
 
-import html
-import string
 from collections.abc import Callable
 
 import ipywidgets as widgets
 from traitlets import TraitError
 
-from pruneedu.quiz.bank import Choice, Question
-from pruneedu.quiz.order import shuffled
+from pruneedu.markdown_html import inline_html
+from pruneedu.quiz.bank import Question
+from pruneedu.quiz.order import lettered_choices, shuffled
 
 CHOOSE = "Choose a definition"
 _WIDE = {"description_width": "initial"}
 
 
-def lettered_choices(question: Question, learner_id: str) -> list[tuple[str, Choice]]:
-    """The question's choices in this learner's order, each with its letter (A, B, ...)."""
-    ordered = shuffled(question.choices, learner_id, question.id)
-    return [(string.ascii_uppercase[i], choice) for i, choice in enumerate(ordered)]
-
-
 def choices_html(question: Question, learner_id: str) -> str:
-    """The lettered list of choice texts shown above the letter controls ("" for no choices)."""
+    """The lettered list of choice texts shown above the letter controls ("" for no choices);
+    each text is Markdown, so `code` shows as code."""
     if question.type not in ("single", "multiple"):
         return ""
-    rows = "".join(f"<div style='margin: 0.2em 0'><b>{letter}.</b> {html.escape(c.text)}</div>"
+    rows = "".join(f"<div style='margin: 0.2em 0'><b>{letter}.</b> {inline_html(c.text)}</div>"
                    for letter, c in lettered_choices(question, learner_id))
     return f"<div>{rows}</div>"
 
@@ -72,6 +66,11 @@ def build_controls(question: Question, learner_id: str) -> dict[str, widgets.Val
     if question.type == "text":
         return {"answer": widgets.Text(value="", description="Your answer:", style=_WIDE,
                                        placeholder="Type your answer", continuous_update=False)}
+    if question.type == "written":
+        return {"answer": widgets.Textarea(value="", description="Your answer:", style=_WIDE,
+                                           placeholder="A few sentences in your own words",
+                                           continuous_update=False,
+                                           layout=widgets.Layout(width="95%", height="7em"))}
     definitions = shuffled(question.definitions, learner_id, question.id + "/definitions")
     options = [(CHOOSE, None)] + [(d, d) for d in definitions]
     return {term: widgets.Dropdown(options=options, value=None, description=term, style=_WIDE,
@@ -108,6 +107,19 @@ def show_value(question: Question, controls: dict[str, widgets.ValueWidget],
             controls["answer"].value = value
         except TraitError:
             pass  # an answer saved for an older version of the question
+
+
+def clear_controls(question: Question, controls: dict[str, widgets.ValueWidget]) -> None:
+    """Empty every control, e.g. when "Try another" shows new numbers."""
+    for control in controls.values():
+        if isinstance(control, widgets.Checkbox):
+            control.value = False
+        elif isinstance(control, widgets.FloatText):
+            control.value = 0.0
+        elif isinstance(control, (widgets.Text, widgets.Textarea)):
+            control.value = ""
+        else:
+            control.value = None
 
 
 def observe_all(controls: dict[str, widgets.ValueWidget], callback: Callable[[], None]) -> None:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import random
+import string
 from collections.abc import Sequence
 from typing import TypeVar
+
+from pruneedu.quiz.bank import Choice, Question
 
 T = TypeVar("T")
 
@@ -27,3 +30,24 @@ def shuffled(items: Sequence[T], learner_id: str, salt: str) -> list[T]:
     result = list(items)
     random.Random(int.from_bytes(digest[:8], "big")).shuffle(result)
     return result
+
+
+def lettered_choices(question: Question, learner_id: str) -> list[tuple[str, Choice]]:
+    """The question's choices in this learner's display order, each with the letter shown
+    beside it (A, B, ...). The grader and the item analysis use this to tell which letter a
+    learner saw for each choice id.
+
+    Example:
+        >>> from pruneedu.quiz.bank import load_bank
+        >>> question = next(q for q in load_bank("01-introduction").questions if q.choices)
+        >>> [letter for letter, _ in lettered_choices(question, "ada")][:2]
+        ['A', 'B']
+    """
+    ordered = shuffled(question.choices, learner_id, question.id)
+    return [(string.ascii_uppercase[i], choice) for i, choice in enumerate(ordered)]
+
+
+def letter_of(question: Question, learner_id: str, choice_id: str) -> str:
+    """The letter this learner saw for ``choice_id`` ("?" for an id the question lacks)."""
+    return next((letter for letter, c in lettered_choices(question, learner_id)
+                 if c.id == choice_id), "?")

@@ -8,6 +8,7 @@ file whole.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +22,8 @@ FORMAT_VERSION = 1
 MODES = ("practice", "graded")
 FIELDS = ("format_version", "course_id", "quiz_id", "quiz_hash", "learner_id", "mode",
           "started_at", "updated_at", "answers")
+MAX_TRIES = 50  # tries kept per question; older ones beyond the first are dropped
+MAX_RECORDED = 100
 
 
 class ResponsesError(ValueError):
@@ -73,8 +76,10 @@ def new_responses(quiz_id: str, quiz_hash: str, learner_id: str, mode: str) -> d
     return responses
 
 
-def record_answer(responses: dict, question_id: str, value: object) -> None:
+def record_answer(responses: dict, question_id: str, value: object,
+                  variant: int | None = None) -> None:
     """Store (or replace) the answer to one question, stamping it and the file with now.
+    ``variant``: the practice variant it answers (kept with it; graded files omit it).
 
     Example:
         >>> r = new_responses("01-introduction", "sha256:ab", "ada", "graded")
@@ -83,8 +88,32 @@ def record_answer(responses: dict, question_id: str, value: object) -> None:
         'a'
     """
     stamp = now_iso()
-    responses["answers"][question_id] = {"value": value, "answered_at": stamp}
+    entry = responses["answers"].setdefault(question_id, {})
+    entry.update(value=value, answered_at=stamp)
+    if variant is not None:
+        entry["variant"] = variant
     responses["updated_at"] = stamp
+
+
+def record_try(responses: dict, question_id: str, value: object, variant: int = 0) -> int:
+    """Record a checked practice answer: it becomes the answer and is added to the question's
+    ``tries`` (the first try is always kept, so a first-try score survives). Returns how many
+    tries this question has had.
+
+    Example:
+        >>> r = new_responses("01-introduction", "sha256:ab", "ada", "practice")
+        >>> record_try(r, "q", "b"), record_try(r, "q", "a")
+        (1, 2)
+        >>> [t["value"] for t in r["answers"]["q"]["tries"]]
+        ['b', 'a']
+    """
+    record_answer(responses, question_id, value, variant)
+    entry = responses["answers"][question_id]
+    tries = entry.setdefault("tries", [])
+    tries.append({"value": value, "variant": variant, "answered_at": entry["answered_at"]})
+    if len(tries) > MAX_TRIES:
+        del tries[1]
+    return len(tries)
 
 
 def _check_time(value: object, where: str) -> None:
@@ -127,6 +156,47 @@ def check_responses(data: object, source: str = "responses") -> None:
         if not isinstance(entry, Mapping) or "value" not in entry or "answered_at" not in entry:
             raise ResponsesError(f"{source}: answer {short_repr(qid)} needs value and answered_at.")
         _check_time(entry["answered_at"], f"{source}: answer {short_repr(qid)} answered_at")
+        _check_entry_extras(entry, f"{source}: answer {short_repr(qid)}")
+    _check_file_extras(data, source)
+
+
+def _is_index(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
+
+
+def _check_entry_extras(entry: Mapping, where: str) -> None:
+    """The optional parts of one answer: ``variant``, ``tries``, ``solution_shown``."""
+    if "variant" in entry and not _is_index(entry["variant"]):
+        raise ResponsesError(f"{where}: variant must be a whole number >= 0.")
+    if "solution_shown" in entry and not isinstance(entry["solution_shown"], bool):
+        raise ResponsesError(f"{where}: solution_shown must be true or false.")
+    if "tries" not in entry:
+        return
+    tries = entry["tries"]
+    if not isinstance(tries, list) or len(tries) > MAX_TRIES:
+        raise ResponsesError(f"{where}: tries must be a list of at most {MAX_TRIES} tries.")
+    for item in tries:
+        if (not isinstance(item, Mapping) or "value" not in item
+                or not _is_index(item.get("variant", 0))):
+            raise ResponsesError(f"{where}: each try needs a value (and a whole variant).")
+        _check_time(item.get("answered_at"), f"{where}: a try's answered_at")
+
+
+def _check_file_extras(data: Mapping, source: str) -> None:
+    """The optional parts of a file: ``variant_seed_id`` and ``recorded`` values."""
+    seed = data.get("variant_seed_id", "none")
+    if not isinstance(seed, str) or not (seed == "none" or (
+            len(seed) == 12 and all(c in "0123456789abcdef" for c in seed))):
+        raise ResponsesError(f"{source}: variant_seed_id must be 'none' or 12 hex digits.")
+    recorded = data.get("recorded", {})
+    if not isinstance(recorded, Mapping) or len(recorded) > MAX_RECORDED:
+        raise ResponsesError(f"{source}: recorded must map at most {MAX_RECORDED} names to "
+                             "numbers.")
+    for name, value in recorded.items():
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value)):
+            raise ResponsesError(f"{source}: recorded {short_repr(name)} must be a finite "
+                                 "number.")
 
 
 class _DuplicateKey(ValueError):

@@ -12,14 +12,21 @@ import string
 from typing import NamedTuple
 
 from pruneedu.argcheck import is_number, short_repr
+from pruneedu.quiz.paramcheck import NAME, check_formula_key, check_variant_fields
 
-QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text", "matching")
+QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text", "matching", "written")
+DEPTHS = ("basic", "medium", "detailed")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TERM_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SEED_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
-BANK_FIELDS = {"format_version", "id", "title", "lesson", "questions"}
+BANK_FIELDS = {"format_version", "id", "title", "lesson", "questions", "pools", "variant_seed"}
 QUESTION_FIELDS = {"id", "type", "prompt", "points", "concept", "choices", "answer", "explanation",
-                   "terms", "definitions"}
+                   "terms", "definitions", "depth", "see", "lesson", "hint", "mistakes", "params",
+                   "values", "recorded", "pool", "rubric", "model_answer", "run_after"}
+# What a released (learner) copy may not hold: the key and everything that teaches it.
+KEY_FIELDS = ("answer", "explanation", "hint", "mistakes", "model_answer", "run_after")
+OPTIONAL_TEXT_FIELDS = ("explanation", "see", "lesson", "hint", "model_answer", "run_after")
 CHOICE_FIELDS = {"id", "text", "feedback"}
 TERM_FIELDS = {"id", "term", "definition", "example", "related", "lesson"}
 
@@ -101,6 +108,42 @@ def check_bank(data: object, name: str | None = None, require_key: bool = True) 
                 problems.append(Problem(label, "question id used twice in this bank"))
             seen.add(qid)
         problems += [Problem(label, message) for message in check_question(question, keyless)]
+    problems += _check_pools(data, questions)
+    seed = data.get("variant_seed")
+    if seed is not None and (not keyless or not isinstance(seed, str)
+                             or not SEED_PATTERN.match(seed)):
+        problems.append(Problem(None, "variant_seed belongs only in a released bank, as the 64 "
+                                      "hex digits `pruneedu release` writes"))
+    return problems
+
+
+def _check_pools(data: dict, questions: list) -> list[Problem]:
+    """``pools: {name: k}`` draws k questions per learner from those with ``pool: name``;
+    every question of a pool is worth the same, so every learner's maximum is the same."""
+    pools = data.get("pools", {})
+    if not isinstance(pools, dict):
+        return [Problem(None, "pools must be a mapping of pool name to how many to draw")]
+    problems = []
+    members: dict[str, list[dict]] = {}
+    for question in questions:
+        if isinstance(question, dict) and isinstance(question.get("pool"), str):
+            members.setdefault(question["pool"], []).append(question)
+    for name, count in pools.items():
+        group = members.get(name, [])
+        if not isinstance(name, str) or not NAME.match(name):
+            problems.append(Problem(None, f"pool name {short_repr(name)} must be an identifier"))
+        elif isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            problems.append(Problem(None, f"pool {name!r} must draw a whole number >= 1"))
+        elif len(group) < count:
+            problems.append(Problem(None, f"pool {name!r} draws {count} but has "
+                                          f"{len(group)} questions"))
+        if len({q.get("points", 1) for q in group}) > 1:
+            problems.append(Problem(None, f"pool {name!r}: its questions must all be worth the "
+                                          "same points, so every learner can earn the same"))
+    for name, group in members.items():
+        if name not in pools:
+            problems += [Problem(q.get("id"), f"pool {name!r} is not declared under the "
+                                              "bank's pools") for q in group]
     return problems
 
 
@@ -108,22 +151,31 @@ def check_question(question: object, keyless: bool = False) -> list[str]:
     """Problems with one question mapping; ``keyless``: it comes from a released bank."""
     if not isinstance(question, dict):
         return ["a question must be a mapping with id, type, prompt, concept, answer"]
-    required = ["id", "type", "prompt", "concept"] + ([] if keyless else ["answer"])
+    qtype = question.get("type")
+    needs_key = not keyless and qtype != "written"
+    required = ["id", "type", "prompt", "concept"] + (["answer"] if needs_key else [])
     problems = [f"missing required field {key}" for key in required if key not in question]
     problems += [f"unknown field {short_repr(key)}"
                  for key in question if key not in QUESTION_FIELDS]
+    if keyless:
+        problems += [f"a released question may not hold {key}"
+                     for key in KEY_FIELDS if key in question]
     if "id" in question and (not isinstance(question["id"], str)
                              or not ID_PATTERN.match(question["id"])):
         problems.append("id must be a string of letters, digits, '-', '_' or '.'")
     for key in ("prompt", "concept"):
         if key in question and not _is_text(question[key]):
             problems.append(f"{key} must be a non-empty string")
-    if "explanation" in question and not isinstance(question["explanation"], str):
-        problems.append("explanation must be a string")
+    problems += [f"{key} must be a string" for key in OPTIONAL_TEXT_FIELDS
+                 if key in question and not isinstance(question[key], str)]
+    if question.get("depth", "basic") not in DEPTHS:
+        problems.append(f"depth must be one of {', '.join(DEPTHS)}")
+    if "pool" in question and (not isinstance(question["pool"], str)
+                               or not NAME.match(question["pool"])):
+        problems.append("pool must be an identifier naming one of the bank's pools")
     points = question.get("points", 1)
     if not is_number(points) or not math.isfinite(points) or points <= 0:
         problems.append("points must be a positive number")
-    qtype = question.get("type")
     if "type" in question and qtype not in QUESTION_TYPES:
         problems.append(f"unknown type {short_repr(qtype)}; "
                         f"use one of {', '.join(QUESTION_TYPES)}")
@@ -133,36 +185,28 @@ def check_question(question: object, keyless: bool = False) -> list[str]:
         _check_matching_lists(question, keyless, problems)
     elif "terms" in question or "definitions" in question:
         problems.append("terms and definitions belong to matching questions only")
-    if "answer" in question and qtype is not None:
-        problems += check_answer_key(qtype, question["answer"], choice_ids)
+    _check_written(question, qtype, problems)
+    if "answer" in question and qtype not in (None, "written"):
+        answer = question["answer"]
+        if isinstance(answer, dict) and "formula" in answer:
+            problems += check_formula_key(qtype, answer)
+        else:
+            problems += check_answer_key(qtype, answer, choice_ids)
+    problems += check_variant_fields(question)
     return problems
 
 
-def answer_leaks(question: dict) -> list[str]:
-    """Released copies show a question's ``id`` and ``concept``: neither may hold an accepted
-    answer of a text question.
-
-    A style rule for authors (``pruneedu validate``), not a format rule: ``load_bank`` still
-    reads such a bank. Call it only on a question :func:`check_question` accepts.
-
-    Example:
-        >>> answer_leaks({"id": "q-7", "type": "text", "concept": "sparsity",
-        ...               "answer": {"accept": ["Sparsity"]}})[0][:28]
-        "concept 'sparsity' gives the"
-    """
-    if question.get("type") != "text" or "answer" not in question:
-        return []
-    problems = []
-    for field in ("concept", "id"):
-        shown = question[field]
-        padded = f" {normalise_text(str(shown).replace('-', ' '))} "
-        for variant in question["answer"]["accept"]:
-            if f" {normalise_text(variant)} " in padded:
-                problems.append(f"{field} {short_repr(shown)} gives the answer "
-                                f"{short_repr(variant)} away (released "
-                                f"copies show the {field}); use a neutral {field} instead")
-                break
-    return problems
+def _check_written(question: dict, qtype: object, problems: list[str]) -> None:
+    """A written question has a rubric (what a marker looks for) and no key."""
+    if qtype != "written":
+        if "rubric" in question or "model_answer" in question:
+            problems.append("rubric and model_answer belong to written questions only")
+        return
+    if "answer" in question:
+        problems.append("a written question has no answer key; a person scores it by the rubric")
+    rubric = question.get("rubric")
+    if not isinstance(rubric, list) or not rubric or not all(map(_is_text, rubric)):
+        problems.append("rubric must be a list of what a full answer contains")
 
 
 def _check_choices(question: dict, qtype: object, problems: list[str]) -> list[str]:
@@ -258,7 +302,8 @@ def check_answer_key(qtype: str, answer: object, choice_ids: list[str]) -> list[
 
 def _check_numeric_key(answer: object) -> list[str]:
     if not isinstance(answer, dict):
-        return ["answer must be {value: V, tolerance: T} or {min: A, max: B}"]
+        return ["answer must be {value: V, tolerance: T}, {min: A, max: B} or "
+                "{formula: F, tolerance: T}"]
     keys = set(answer)
     if keys == {"value", "tolerance"}:
         value, tolerance = answer["value"], answer["tolerance"]

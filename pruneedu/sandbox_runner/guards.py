@@ -21,6 +21,35 @@ _PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "o
                 "os.link", "os.symlink", "os.truncate", "os.utime", "shutil.")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 _PR_SET_PDEATHSIG, _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 1, 38, 22, 2
+_PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _CAPABILITY_VERSION_3 = 4, 24, 0x20080522
+
+
+def become(uid: int) -> None:
+    """Where the grader is root: switch to ``uid`` (and gid ``uid``), no supplementary groups,
+    every capability gone (bounding and inheritable sets too). Leaving uid 0 also makes the
+    kernel count ``RLIMIT_NPROC`` again. (The sandbox's pid 1, bubblewrap's, still ties it to
+    the grader: the kernel clears this process's own death signal here.)"""
+    ctypes, libc = _prctl()
+    with open("/proc/sys/kernel/cap_last_cap") as handle:
+        last = int(handle.read())
+    for capability in range(last + 1):  # needs CAP_SETPCAP, which bubblewrap left for this
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "dropping the capability bounding set failed")
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)  # the kernel clears the permitted and effective sets here
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    empty = (ctypes.c_uint32 * 6)()  # two {effective, permitted, inheritable} words
+    if libc.capset(ctypes.byref(Header(_CAPABILITY_VERSION_3, 0)), empty) != 0:
+        raise OSError(ctypes.get_errno(), "clearing the inheritable capabilities failed")
+    with open("/proc/self/status") as handle:
+        caps = {line.split()[1] for line in handle if line.startswith("Cap")}
+    if (os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid)
+            or os.getgroups() or caps != {"0000000000000000"}):
+        raise OSError(f"the sandbox could not become uid {uid} without capabilities")
 
 
 def set_limits(file_mb: int, nproc: int | None) -> None:
@@ -65,8 +94,12 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def load_seccomp(programs: list[bytes]) -> None:
-    """Install BPF programs compiled by the grader (libseccomp's export format)."""
+    """Install BPF programs compiled by the grader (libseccomp's export format), after making
+    this process non-dumpable (no ``/proc/<pid>/mem`` for anyone but itself, no core): the
+    programs refuse to undo it."""
     ctypes, libc = _prctl()
+    if libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "PR_SET_DUMPABLE failed")
 
     class Program(ctypes.Structure):
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]

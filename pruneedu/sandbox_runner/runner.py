@@ -2,13 +2,17 @@
 
 Protocol (JSON lines; the grader writes one request and waits for its reply before the next):
 
-1. config ``{"site": [...], "preload": ["numpy", "torch"], "memory_mb", "cpu_s", "file_mb",
-   "nproc", "seccomp": [base64 BPF...], "parent_pid", "read_roots": [...]}`` ->
+1. config ``{"uid", "site": [...], "preload": ["numpy", "torch"], "memory_mb", "cpu_s",
+   "file_mb", "nproc", "seccomp": [base64 BPF...], "parent_pid", "read_roots": [...]}`` ->
    ``{"ready": true}`` once the trusted imports are done and the limits are on;
 2. ``{"n": 1, "load": JOB, "code": "...", "function": "f", "array_type": "numpy"}`` ->
    ``{"n": 1, "loaded": true}`` or ``{"n": 1, "loaded": false, "error": "..."}``;
 3. ``{"n": 2, "call": JOB, "args": WIRE}`` -> ``{"n": 2, "ok": true, "value": WIRE}`` or
    ``{"n": 2, "ok": false, "error": "..."}``.
+
+The channel is one Unix socket (fds 0 and 1 when the runner starts), never a pipe: a pipe could
+be reopened for writing through ``/proc/self/fd`` and jammed. ``uid`` is set where the grader
+is root: the runner switches to it before anything else.
 
 The replies carry only values and error texts: no expected value ever enters this process, and
 the grader judges every output. The learner's code can write to the reply channel itself, so
@@ -64,6 +68,8 @@ class _Channel:
 
 def _start(channel: _Channel) -> None:
     config = channel.receive()
+    if config.get("uid") is not None:
+        guards.become(int(config["uid"]))
     if config.get("parent_pid"):
         guards.die_with_parent(int(config["parent_pid"]))
     guards.set_limits(int(config["file_mb"]), config.get("nproc"))
