@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pruneedu
-from pruneedu.exercises import Exercise, load_exercise, run_case, to_array_type
+from pruneedu import wire
+from pruneedu.exercises import Exercise, load_exercise, run_case
 
 TIMEOUT_S = 120  # a torch import on a busy machine takes seconds; a stub should take none
 SETUP_ERROR = 3  # the child's exit status when a stub cannot be run at all here
@@ -120,7 +121,9 @@ def _run_stub(folder: Path) -> list[str]:
         if case.name in public:
             continue
         try:
-            output = function(*to_array_type(case.args, exercise.array_type))
+            # As a learner's check() calls it: through the wire, as the exercise's array type.
+            args = wire.to_runtime(wire.round_trip(case.args, wire.TRUSTED), exercise.array_type)
+            output = function(*args)
         except ImportError:
             raise
         except Exception:
