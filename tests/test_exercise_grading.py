@@ -149,6 +149,13 @@ def test_a_class_that_hands_in_the_natural_way_gets_an_exact_gradebook(tmp_path,
         cells = [format_points(scores[item]) if item in scores else "" for item in items]
         wanted.append([learner, "", "", *cells, format_points(sum(scores.values())), ""])
     assert rows == wanted
+    # The same reference function, whether captured by hand_in(), exported from a notebook or
+    # handed in as a file, is the same program (only the graded function is compared).
+    same = {(e, "ada", "ben") for e in FUNCTIONS}
+    same |= {("global-threshold", a, "cy") for a in ("ada", "ben")}
+    same |= {("nm-mask", a, "dee") for a in ("ada", "ben")}
+    same |= {("cubic-schedule", a, "fay") for a in ("ada", "ben")}
+    assert {(p.exercise_id, p.learner_a, p.learner_b) for p in grades.similar} == same
     reasons = {(r.file, r.reason.split(";")[0].split(" (")[0]) for r in grades.rejects}
     assert ("dee/dee.04-lab.py", "the file is not valid Python") in reasons
     assert any(f == "eve/eve.handin.json" and "cannot name a file" in why for f, why in reasons)

@@ -100,3 +100,13 @@ def test_identical_code_is_found_whatever_the_names_comments_and_layout():
                                                                          "xp.mean(1)")
     assert fingerprint("import numpy as np\nnp.mean(1)") != fingerprint("import numpy as np\n"
                                                                          "np.median(1)")
+    # Where an import sits, or whether the compared part holds it, is no difference (a
+    # notebook imports in its first cell, a hand-in right above the function) ...
+    assert fingerprint("import numpy\ndef f(w):\n    return numpy.mean(w)\n") == \
+        fingerprint("def f(w):\n    import numpy as np\n    return np.mean(w)\n") == \
+        fingerprint("def g(x):\n    return numpy.mean(x)\n")
+    assert fingerprint("def g(x):\n    return numpy.mean(x)\n") != fingerprint(
+        "def g(x):\n    return scipy.mean(x)\n")
+    # ... but what an imported name is stays substance.
+    assert fingerprint("from numpy import mean\nmean(1)") != fingerprint(
+        "from statistics import mean\nmean(1)")

@@ -5,8 +5,12 @@ Each submission is parsed (never run) and its syntax tree is printed with every 
 learner chose (variables, arguments, functions, classes) replaced by its order of first use,
 docstrings removed and constants kept. Two learners whose trees print the same handed in the
 same program, whatever they renamed or reformatted; library names (attributes such as
-``torch.topk``, and imported modules, whatever alias they were imported under) are kept,
-since they are the program's substance.
+``torch.topk``, imported modules, whatever alias they were imported under, and names the code
+uses but never binds, such as ``torch`` imported in an earlier notebook cell) are kept, since
+they are the program's substance. The import statements themselves are then left out:
+every use already says what it imports, and where the import line sits (or whether it is
+there: a notebook may import in an earlier cell, a hand-in file right above the function)
+is no difference between two programs.
 Files that equal the handed-out stub are not compared (everyone starts from it), nor are
 files that do not parse.
 
@@ -34,9 +38,10 @@ class _Renamer(ast.NodeTransformer):
     """Learner-chosen names -> n0, n1, ... in order of first appearance; imported names ->
     what they import (``import numpy as xp`` reads as ``numpy``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, bound: set[str]) -> None:
         self.names: dict[str, str] = {}
         self.imported: dict[str, str] = {}
+        self.bound = bound
 
     def _new(self, name: str) -> str:
         if name in self.imported:
@@ -59,7 +64,9 @@ class _Renamer(ast.NodeTransformer):
         return node
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id in _BUILTINS and node.id not in self.imported:
+        # A name the code never binds is the notebook's or the library's (``torch`` from an
+        # earlier cell): it is substance, like an import, not a name the learner chose.
+        if node.id not in self.imported and (node.id in _BUILTINS or node.id not in self.bound):
             return node
         return ast.copy_location(ast.Name(self._new(node.id), node.ctx), node)
 
@@ -79,7 +86,39 @@ class _Renamer(ast.NodeTransformer):
     visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _visit_defined
 
 
+class _ImportDropper(ast.NodeTransformer):
+    """Import statements out (run after renaming, which has read them)."""
+
+    def visit_Import(self, node: ast.AST) -> None:
+        return None
+
+    visit_ImportFrom = visit_Import
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        node = super().generic_visit(node)
+        if not isinstance(node, ast.Module) and getattr(node, "body", None) == []:
+            node.body = [ast.Pass()]  # type: ignore[attr-defined]
+        return node
+
+
 _BUILTINS = frozenset(dir(builtins))
+
+
+def _bound_names(tree: ast.AST) -> set[str]:
+    """Every name the code itself binds (assigns, deletes, defines, catches, declares)."""
+    bound = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bound.add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+    return bound
 
 
 def fingerprint(code: str) -> str | None:
@@ -94,12 +133,13 @@ def fingerprint(code: str) -> str | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     # Imports first, so names they bind are never renamed wherever they are used.
-    renamer = _Renamer()
+    renamer = _Renamer(_bound_names(tree))
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             renamer.visit(node)
     try:
-        normal = ast.dump(renamer.visit(tree), annotate_fields=False, include_attributes=False)
+        tree = _ImportDropper().visit(renamer.visit(tree))
+        normal = ast.dump(tree, annotate_fields=False, include_attributes=False)
     except RecursionError:
         return None
     return hashlib.sha256(normal.encode()).hexdigest()[:16]
