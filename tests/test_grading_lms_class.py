@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fixtures.lms_class import QUIZ, build
+from fixtures.lms_class import LAB, QUIZ, build
 
 from pruneedu.cli import main
 from pruneedu.grading.classgrade import GradingSetup, grade_class
@@ -145,10 +145,13 @@ def test_rejects_report_lists_the_practice_file_and_the_older_hand_in(graded):
 def test_late_work_identical_code_review_and_audit(graded):
     late = rows(graded["grades"] / "late.csv")
     days = "1" if graded["made"].lms == "canvas" else "2"
-    assert [(r["learner_id"], r["days_late"]) for r in late] == [("s011", days)]
+    # Both parts of s008's late hand-in are late by the hand-in file's LMS time.
+    assert [(r["learner_id"], r["item"], r["days_late"]) for r in late] == [
+        ("s008", QUIZ, days), ("s008", LAB, days), ("s011", QUIZ, days)]
+    # s009's notebook holds s001's function among other code: only the function is compared.
     assert [(r["learner_a"], r["learner_b"]) for r in rows(graded["grades"] /
                                                              "similar_code.csv")] == [
-        ("s001", "s002")]
+        ("s001", "s002"), ("s001", "s009"), ("s002", "s009")]
     assert all(r["learner_id"] != "s010" for r in rows(graded["grades"] / "review.csv"))
     audit = rows(graded["made"].overrides.with_name("overrides.audit.csv"))
     assert [(r["learner_id"], r["question"], r["new"]) for r in audit] == [
@@ -157,6 +160,27 @@ def test_late_work_identical_code_review_and_audit(graded):
     assert data["learners"]["s001"]["items"]["extra-quiz"]["status"] == "graded"
     assert data["missing"] == ["s005", "s050", "s095", "s110", "s120"]
     assert data["accepted_versions"] == [graded["made"].old_hash]
+
+
+def test_a_hand_in_file_and_a_notebook_count_for_who_handed_them_in(graded):
+    """s008's hub hand-in names jovyan; s009's lab is the notebook (Canvas) or its export
+    (Moodle), without a learner id in its name: the LMS name says whose each part is."""
+    learners = json.loads((graded["grades"] / "gradebook.json").read_text())["learners"]
+    handin = learners["s008"]["items"]
+    for item in (QUIZ, LAB):
+        assert handin[item]["status"] == "graded" and handin[item]["named_learner_id"] == \
+            "jovyan"
+        assert handin[item]["file"].startswith("handin/")
+        assert handin[item]["file"].split("#")[0].endswith("jovyan.handin.json")
+    assert handin[QUIZ]["file"].endswith(f"#{QUIZ}.responses.json")
+    assert handin[LAB]["file"].endswith(f"#{LAB}") and handin[LAB]["passed"] == \
+        handin[LAB]["tests"]
+    notebook = learners["s009"]["items"][LAB]
+    suffix = "04-lab.ipynb" if graded["made"].lms == "canvas" else "04-lab.py"
+    assert notebook["file"].startswith("lab/") and notebook["file"].endswith(
+        f"{suffix}#{LAB}")
+    assert (notebook["status"], notebook["score"], notebook["error"]) == ("graded", 2.0, "")
+    assert all("jovyan" not in learner for learner in learners)
 
 
 def test_feedback_zips_answer_each_lms_submission(graded):
