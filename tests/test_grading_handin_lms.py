@@ -70,6 +70,10 @@ def test_a_canvas_hand_in_and_its_resubmission_count_for_the_canvas_user(tmp_pat
          HANDED_IN),
         ("lovelaceada_1001_12_ada-1.handin.json#zero-fraction", "code", "zero-fraction", "1001",
          datetime(2026, 3, 1, tzinfo=timezone.utc))]
+    assert sorted((s.file, s.part) for s in found.submissions) == [
+        ("lovelaceada_1001_11_ada.handin.json", "demo-quiz.responses.json"),
+        ("lovelaceada_1001_11_ada.handin.json", "zero-fraction"),
+        ("lovelaceada_1001_12_ada-1.handin.json", "zero-fraction")]
     kept, rejects, conflicts = attribute(found.submissions, ROSTER)
     assert [(a.learner_id, a.submission.name) for a in kept] == [
         ("ada", "lovelaceada_1001_11_ada.handin.json#demo-quiz.responses.json"),

@@ -188,7 +188,8 @@ def test_feedback_zips_answer_each_lms_submission(graded):
     with zipfile.ZipFile(graded["feedback"] / lms / f"{QUIZ}.zip") as archive:
         names = archive.namelist()
         pages = {name: archive.read(name).decode("utf-8") for name in names}
-    assert len(names) == 120 - 5 - 1  # graded quizzes: not the missing, not the practice file
+    # Graded quizzes: not the missing, not the practice file, not s008's (in a hand-in file).
+    assert len(names) == 120 - 5 - 1 - 1
     data = json.loads((graded["root"] / "grades" / "gradebook.json").read_text())
     for name, page in pages.items():
         if lms == "canvas":
@@ -205,6 +206,17 @@ def test_feedback_zips_answer_each_lms_submission(graded):
         assert "The answer:" not in page and "Why:" not in page
     late_page = next(p for p in pages.values() if "feedback for s011" in p)
     assert "late" in late_page
+    # s008's hand-in went to the hand-in assignment: one page about both its items goes back
+    # there, under the hand-in file's own LMS ids.
+    with zipfile.ZipFile(graded["feedback"] / lms / "handin.zip") as archive:
+        [(name, page)] = [(n, archive.read(n).decode("utf-8")) for n in archive.namelist()]
+    handed = data["learners"]["s008"]["items"][QUIZ]["file"].split("#")[0]
+    if lms == "canvas":
+        assert name == f"{Path(handed).name.rsplit('_', 1)[0]}_feedback-handin.html"
+    else:
+        assert name.split("_", 4)[1] == parse_moodle(handed).submitter
+    assert f"{QUIZ}: feedback for s008" in page and f"{LAB}: feedback for s008" in page
+    assert page.count("late") >= 2
 
 
 def test_without_accept_version_the_reworded_quiz_rejects_the_class(graded):

@@ -4,7 +4,10 @@ the code, then apply overrides and the late policy.
 Scores are always recomputed from the raw ``value`` of each answer against the instructor's
 key; any score a responses file carries is ignored. Answers to unknown question ids and answers
 of the wrong type become per-question rejects (the answer scores 0, the rest of the file
-counts). Who a file counts for is decided by :mod:`pruneedu.grading.attribution`.
+counts). Who a file counts for is decided by :mod:`pruneedu.grading.attribution`, for every
+part of a hand-in file or notebook as for any file. All of one learner's functions then run in
+one sandbox (:func:`pruneedu.grading.codegrade.grade_learner_code`; the capstone's model file
+in its own): one sandbox start per learner, not one per exercise.
 
 Each learner's item is then in one of three states (:meth:`LearnerGrades.status`):
 ``graded`` (it has a final score), ``rejected`` (a file was handed in but could not be

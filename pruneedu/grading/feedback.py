@@ -20,6 +20,10 @@ way the LMS's own download named their file:
 - ``moodle/<item-id>.zip`` for "Upload multiple feedback files in a zip" (feedback type
   "Feedback files" on): Moodle reads the participant id and adds the page as a feedback file.
 
+A hand-in file or notebook holds several items but was handed in to one assignment, whose
+ids are in its name: one page per such file, about all its items, goes in the zip named after
+the download folder the file was in (``<folder>.zip``; :func:`upload_of`).
+
 Only files that came from that LMS's download can be answered this way (not those of
 Canvas's anonymous grading, whose names carry no user id). Exit status as for
 ``pruneedu grade``.
@@ -37,6 +41,7 @@ import re
 import string
 import zipfile
 from collections import Counter
+from pathlib import PurePosixPath
 
 from pruneedu import quiz
 from pruneedu.grading.classgrade import GRADED, REJECTED, ClassGrades, LearnerGrades
@@ -47,8 +52,10 @@ from pruneedu.grading.command import (
     run_grading_command,
 )
 from pruneedu.grading.gradebook import FORMATS
+from pruneedu.grading.lms import MOODLE_PART
 from pruneedu.grading.outputset import OutputSet
 from pruneedu.grading.safe_text import md
+from pruneedu.grading.submissions import Submission
 from pruneedu.grading.textfiles import format_points
 from pruneedu.markdown_html import to_html
 
@@ -285,20 +292,51 @@ def html_page(markdown: str) -> str:
             f"</head>\n<body>\n{to_html(markdown)}\n</body></html>\n")
 
 
+def upload_of(sub: Submission, item_id: str) -> str:
+    """Which zip (LMS assignment) the page about ``sub`` goes back to: a file of one item goes
+    to that item's; the parts of a hand-in file or notebook go together to the assignment the
+    file was handed in to, named after the download folder it was unpacked in (``hand-in``
+    when it lay at the top): that assignment's participant ids are the ones in its name.
+
+    Example:
+        >>> from pruneedu.grading.lms import parse_origin
+        >>> from pruneedu.grading.submissions import Submission
+        >>> name = "lab/lovelaceada_1001_7_ada.handin.json#q.responses.json"
+        >>> part = Submission(name, "quiz", "q", "ada", None, parse_origin(name),
+        ...                   part="q.responses.json")
+        >>> upload_of(part, "q"), upload_of(Submission("a.q.responses.json", "quiz", "q", "a",
+        ...                                            None), "q")
+        ('lab', 'q')
+    """
+    if not sub.part:
+        return item_id
+    parts = PurePosixPath(sub.file).parts
+    folder = parts[0] if len(parts) > 1 and not MOODLE_PART.match(parts[0]) else ""
+    if folder in ("", ".", "..") or not SAFE_ZIP_NAME.fullmatch(folder):
+        return "hand-in"
+    return folder
+
+
 def lms_zips(grades: ClassGrades, lms: str, reveal: bool) -> tuple[dict[str, bytes], int]:
-    """``{item id: zip bytes}`` of per-learner HTML pages, and how many graded files had no
-    name from that LMS (they are not in any zip)."""
-    pages: dict[str, dict[str, str]] = {}
+    """``{zip name: zip bytes}`` of per-learner HTML pages, one zip per assignment (see
+    :func:`upload_of`), and how many graded files had no name from that LMS (they are not in
+    any zip)."""
+    sections: dict[tuple[str, str], list[str]] = {}
     unnamed = 0
     for learner, record in grades.learners.items():
-        for item_id, sub in record.handed_in.items():
+        for item_id, sub in sorted(record.handed_in.items()):
             if (sub.origin is None or sub.origin.lms != lms or sub.origin.anonymous
                     or not SAFE_ZIP_NAME.fullmatch(sub.origin.prefix)):
                 unnamed += 1
                 continue
-            text = "\n".join([f"# {md(item_id)}: feedback for {md(learner)}", "",
-                              *item_feedback(grades, learner, item_id, reveal)])
-            pages.setdefault(item_id, {})[sub.origin.feedback_name(item_id)] = html_page(text)
+            upload = upload_of(sub, item_id)
+            page = sub.origin.feedback_name(upload)
+            lines = sections.setdefault((upload, page), [])
+            lines += [f"# {md(item_id)}: feedback for {md(learner)}", "",
+                      *item_feedback(grades, learner, item_id, reveal)]
+    pages: dict[str, dict[str, str]] = {}
+    for (upload, page), lines in sections.items():
+        pages.setdefault(upload, {})[page] = html_page("\n".join(lines))
     zips = {}
     for item_id, files in sorted(pages.items()):
         buffer = io.BytesIO()
@@ -324,7 +362,8 @@ def write_feedback(grades: ClassGrades, output: OutputSet, reveal: bool,
         for item_id, data in zips.items():
             output.write_bytes(f"{lms_format}/{item_id}.zip", data)
         lines.append(f"Wrote {len(zips)} {lms_format} upload zip(s) to "
-                     f"{output.out}/{lms_format}/ (one per assignment).")
+                     f"{output.out}/{lms_format}/ (one per assignment: per item, and per "
+                     "download folder for hand-in files and notebooks).")
         if unnamed:
             lines.append(f"{unnamed} graded file(s) did not come from a {lms_format} download "
                          "and are only in the Markdown files.")

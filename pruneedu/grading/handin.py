@@ -97,7 +97,12 @@ class _File:
 
         name = self.name if key is None else label(self.name, key)
         return Submission(name, kind, item_id, learner, self.modified, self.origin, self.source,
-                          **content)
+                          part="" if key is None else part_key(key), **content)
+
+
+def part_key(key: str) -> str:
+    """A part's key as reports show it: anything but letters, digits, ``.`` and ``-`` is ``?``."""
+    return _UNSAFE_IN_LABEL.sub("?", key[:60])
 
 
 def label(name: str, key: str) -> str:
@@ -107,7 +112,7 @@ def label(name: str, key: str) -> str:
         >>> label("ada.handin.json", "../Ben_1_assignsubmission_file_/x")
         'ada.handin.json#..?Ben?1?assignsubmission?file??x'
     """
-    return f"{name}#{_UNSAFE_IN_LABEL.sub('?', key[:60])}"
+    return f"{name}#{part_key(key)}"
 
 
 def add(path: Path, name: str, origin: LmsOrigin | None, material: Material, found: Discovery,
@@ -306,7 +311,7 @@ def _add_embedded_responses(handed: _File, responses: dict, learner: str, materi
             copy.write_text(text, encoding="utf-8")
             before = len(found.submissions)
             add_responses(copy, label(handed.name, file_name), handed.origin, material, found,
-                          accepted_versions, handed_in=handed.path)
+                          accepted_versions, handed_in=handed.path, part=part_key(file_name))
             for submission in found.submissions[before:]:
                 # Outside an LMS the id inside decides whose answers these are: say so.
                 if handed.origin is None and submission.learner_id != learner:

@@ -69,7 +69,9 @@ class Submission:
     prefix; "" when it names none); ``source`` who handed it in as far as the folder tells
     (``canvas:<user id>``, ``moodle:<name>``, ``folder:<top folder>``, "" at the top);
     ``modified`` the file's modification time (UTC); ``accepted_version`` the old
-    ``quiz_hash`` it was graded under with ``--accept-version`` ("" otherwise).
+    ``quiz_hash`` it was graded under with ``--accept-version`` ("" otherwise); ``part`` the
+    item's key inside a file that holds several (a hand-in file or notebook; ``name`` is then
+    ``<file>#<key>``), "" for a file of one item.
     """
 
     name: str
@@ -82,6 +84,12 @@ class Submission:
     responses: dict | None = field(default=None, compare=False, repr=False)
     code: str = field(default="", compare=False, repr=False)
     accepted_version: str = ""
+    part: str = ""
+
+    @property
+    def file(self) -> str:
+        """The handed-in file this submission is (or is a part of)."""
+        return self.name[: -len(self.part) - 1] if self.part else self.name
 
 
 @dataclass
@@ -234,11 +242,11 @@ def source_of(name: str, origin: LmsOrigin | None) -> str:
 
 def add_responses(path: Path, name: str, origin: LmsOrigin | None, material: Material,
                   found: Discovery, accepted_versions: Collection[str], *,
-                  handed_in: Path | None = None) -> None:
+                  handed_in: Path | None = None, part: str = "") -> None:
     """Vet one responses file and add it to ``found`` (a submission or a reject).
 
     ``handed_in``: the file the learner handed in, when ``path`` is a copy of one part of it
-    (a hand-in file's responses): its time and place are the submission's.
+    (a hand-in file's responses, ``part`` its key): its time and place are the submission's.
     """
     handed_in = handed_in or path
     try:
@@ -272,7 +280,7 @@ def add_responses(path: Path, name: str, origin: LmsOrigin | None, material: Mat
         return
     found.submissions.append(Submission(name, "quiz", quiz_id, learner, modified_time(handed_in),
                                         origin, source_of(name, origin), responses=data,
-                                        accepted_version=accepted))
+                                        accepted_version=accepted, part=part))
 
 
 def _exercise_in(name: str, material: Material) -> tuple[str, str] | None:
