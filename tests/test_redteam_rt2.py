@@ -1,0 +1,341 @@
+"""Red team round rt2: hand-ins, notebooks, the extraction of one function, the capstone and the
+wire, attacked as a learner handing in files would.
+
+Tests marked ``xfail(strict=True, reason="rt2 finding N: ...")`` reproduce a weakness that
+exists while this file is written: they assert the SAFE behaviour, so they fail now and pass
+(turning the strict xfail into an error to remove) once it is fixed. The unmarked tests are
+attacks that the grader already stops, kept as representative checks. Nothing here needs
+bubblewrap: the weaknesses all live in the grader's own process, before or after a sandbox.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import io
+import json
+import shutil
+import struct
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pruneedu import wire
+from pruneedu.cli import main
+from pruneedu.exercises import extract, run_case
+from pruneedu.exercises.extract import extract_function
+from pruneedu.grading import sandbox
+from pruneedu.grading.classgrade import grade_class
+from pruneedu.grading.material import load_material
+from pruneedu.grading.submissions import discover
+
+FIXTURE = Path(__file__).parent / "fixtures" / "class"
+COURSE = Path(__file__).resolve().parents[1]
+
+
+def _fixture_material():
+    return load_material(FIXTURE / "quizzes", FIXTURE / "exercises")
+
+
+def _class_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A submissions folder holding ada's honest quiz file and the attacker's ``files``."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", folder)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _grade_cli(folder: Path, tmp_path: Path) -> tuple[int, Path]:
+    out = tmp_path / "out" / "gradebook.csv"
+    status = main(["grade", str(folder), "--out", str(out), "--no-progress",
+                   "--quizzes", str(FIXTURE / "quizzes"),
+                   "--exercises", str(FIXTURE / "exercises")])
+    return status, out
+
+
+def _handin(learner: str, **parts) -> str:
+    data = {"format": "pruneedu-handin", "format_version": 1, "learner_id": learner,
+            "created_at": "2026-11-21T10:00:00+00:00", "exercises": {}, "responses": {}}
+    data.update(parts)
+    return json.dumps(data)
+
+
+# --- 1. One notebook stops the whole class's grading (TypeError in discovery) -----------------
+# Claim (command.py): exit 1 = "something was rejected; the rest was graded and the files were
+# still written". notebook_source() joins a cell's "source" list with "".join(...); a list
+# holding a number raises TypeError, which neither handin.add() (OSError only), discover(),
+# grade_class() nor the CLI (OSError, ValueError) catches: `pruneedu grade` dies with a
+# traceback and writes no gradebook for anyone. A 60-byte .ipynb is enough.
+@pytest.mark.xfail(strict=True, reason="rt2 finding 1: an .ipynb whose cell source holds a "
+                   "number crashes discovery, so no learner is graded")
+def test_a_notebook_with_a_non_text_cell_is_a_reject_not_a_failed_class(tmp_path):
+    notebook = {"cells": [{"cell_type": "code", "source": ["x = 1\n", 2]}]}
+    folder = _class_with(tmp_path, {"mallory.04-lab.ipynb": json.dumps(notebook)})
+    status, out = _grade_cli(folder, tmp_path)
+    assert status == 1
+    graded = json.loads(out.with_name("gradebook.json").read_text())
+    assert "ada" in graded["learners"]
+
+
+# --- 2. One hand-in stops the whole class's grading (a lone surrogate in a responses file) ----
+# A hand-in's embedded responses file is JSON text; "\ud800" is valid JSON and becomes a lone
+# surrogate, which _add_embedded_responses() writes with copy.write_text(encoding="utf-8"):
+# UnicodeEncodeError (a ValueError) escapes discover() and `pruneedu grade` exits 2, "the
+# output is not to be used", with no gradebook written for the class.
+@pytest.mark.xfail(strict=True, reason="rt2 finding 2: a lone surrogate in a hand-in's "
+                   "embedded responses file fails the whole class (exit 2, nothing written)")
+def test_a_handin_with_a_lone_surrogate_is_a_reject_not_a_failed_class(tmp_path):
+    text = _handin("mallory", responses={"demo-quiz.responses.json": "\ud800"})
+    folder = _class_with(tmp_path, {"mallory.handin.json": text})
+    status, out = _grade_cli(folder, tmp_path)
+    assert status == 1
+    graded = json.loads(out.with_name("gradebook.json").read_text())
+    assert "ada" in graded["learners"]
+
+
+# --- 3. The extraction blanks the wrong lines (str.splitlines vs Python's line ends) ----------
+# extract._blank_all_but() splits the source with str.splitlines(), which also breaks at \x0b,
+# \x0c, \x1c-\x1e, \x85, U+2028 and U+2029; Python's tokenizer (and so every ast lineno) breaks
+# only at \n, \r\n and \r. After one such character (in a comment or a string) every later
+# statement's blanking lands one row too high. An honest learner whose comment holds a U+2028
+# (pasted from a web page or PDF) and whose function is followed by a short top-level line
+# (`w=1`, a bare `mask` to display it) gets the function's last line moved to the top level:
+# the file still parses, so the fallback does not rescue it, and the grader runs a function
+# that returns None (with `return` outside any function: a load error). Correct code, 0 points.
+HONEST_WITH_LINE_SEPARATOR = (
+    "def zero_fraction(weights):\n"
+    "    # the share of zeros\u2028(see lesson 1)\n"
+    "    zeros = (weights == 0).sum()\n"
+    "    return float(zeros) / weights.size\n"
+    "w=1\n")
+
+
+@pytest.mark.xfail(strict=True, reason="rt2 finding 3: a U+2028 or form feed in a comment "
+                   "makes the extraction blank the wrong rows and break a correct function")
+def test_a_line_separator_in_a_comment_does_not_change_the_graded_function():
+    extracted = extract_function(HONEST_WITH_LINE_SEPARATOR, "zero_fraction")
+    assert extracted.problem == ""
+    namespace: dict = {}
+    exec(compile(extracted.code, "submission.py", "exec"), namespace)  # our own text, not hostile
+    assert namespace["zero_fraction"](np.array([0.0, 1.0, 0.0, 2.0])) == 0.5
+
+
+# --- 4. The same misalignment crashes the class (UnicodeDecodeError) ---------------------------
+# The blanking works on UTF-8 bytes, trusting that "a statement starts and ends on character
+# boundaries". On a row one too high that no longer holds: the blanked range cuts a multi-byte
+# character and row.decode("utf-8") raises UnicodeDecodeError out of extract_function(), out of
+# grade_learner_code() and grade_class(): `pruneedu grade` exits 2 and nobody is graded. The
+# file is 60 bytes of valid Python.
+SPLIT_A_CHARACTER = '#\x0c\ndef zero_fraction(w):\n    return 0.0\n\n"ééé"\nyy = 1\n'
+
+
+@pytest.mark.xfail(strict=True, reason="rt2 finding 4: a form feed plus a non-ASCII line makes "
+                   "extract_function raise UnicodeDecodeError and fail the whole class")
+def test_a_file_that_cuts_a_character_in_the_blanking_fails_only_itself(tmp_path):
+    extract_function(SPLIT_A_CHARACTER, "zero_fraction")  # must not raise
+    folder = _class_with(tmp_path, {"mallory.zero-fraction.py": SPLIT_A_CHARACTER})
+    # The code itself is harmless (returns 0.0), so the opt-out mode is safe to use here and
+    # the test does not depend on bubblewrap.
+    grades = grade_class(folder, _fixture_material(), progress=False, time_limit_s=5,
+                         isolation="unsafe-none")
+    assert "ada" in grades.learners and "mallory" in grades.learners
+
+
+# --- 5. The fallback of the extraction is unguarded (RecursionError) ---------------------------
+# When the blanked text does not parse, extract_function() falls back to ast.unparse() of the
+# kept statements, outside any try. ast.parse accepts expressions ~2,000 deep that ast.unparse
+# cannot print (RecursionError from about 500). A kept constant `D = 0+0+...` (600 terms) plus
+# any way to make the blanking fail (here the form feed of finding 4) raises RecursionError, not
+# even a ValueError: `pruneedu grade` dies with a traceback and exit status 1, which the docs
+# say means "the rest was graded and the files were written".
+DEEP_KEPT_CONSTANT = ("#\x0c\ndef zero_fraction(w):\n    return 0.0 * D\ny = 1\nD = 0"
+                      + "+0" * 600 + "\n")
+
+
+@pytest.mark.xfail(strict=True, reason="rt2 finding 5: the extraction's ast.unparse fallback "
+                   "raises RecursionError on a deep kept expression and fails the whole class")
+def test_an_expression_too_deep_to_unparse_fails_only_its_own_file(tmp_path):
+    extracted = extract_function(DEEP_KEPT_CONSTANT, "zero_fraction")  # must not raise
+    assert extracted.code or extracted.problem
+    folder = _class_with(tmp_path, {"mallory.zero-fraction.py": DEEP_KEPT_CONSTANT})
+    grades = grade_class(folder, _fixture_material(), progress=False, time_limit_s=5,
+                         isolation="unsafe-none")
+    assert "ada" in grades.learners and "mallory" in grades.learners
+
+
+# --- 6. A classmate's hand-in replaces a learner's code ---------------------------------------
+# A hand-in's learner is its self-declared learner_id, and code carries no time stamp: of two
+# code submissions for one learner and exercise the LAST FILE NAME wins (_keep_last_code).
+# mallory uploads "zz.handin.json" with "learner_id": "ada" and a function that always fails:
+# it is graded as ada's, and ada's own hand-in becomes the "duplicate" reject. DESIGN.md:
+# "conflicts are reported, never silently resolved"; here the attacker chooses the resolution.
+# (Quiz answers have the same weakness through a far-future updated_at; that one is documented
+# in submissions.py. The fix probably belongs with the roster/identity work.)
+@pytest.mark.xfail(strict=True, reason="rt2 finding 6: a hand-in naming another learner "
+                   "replaces that learner's own code (the later file name wins)")
+def test_a_handin_naming_another_learner_does_not_replace_their_code(tmp_path):
+    honest = "def zero_fraction(weights):\n    return float((weights == 0).mean())\n"
+    sabotage = "def zero_fraction(weights):\n    return -1.0\n"
+    folder = _class_with(tmp_path, {
+        "ada.handin.json": _handin("ada", exercises={"zero-fraction": {
+            "function": "zero_fraction", "source": honest}}),
+        "zz.handin.json": _handin("ada", exercises={"zero-fraction": {
+            "function": "zero_fraction", "source": sabotage}})})
+    found = discover(folder, _fixture_material())
+    graded_for_ada = [c for c in found.code if c.learner_id == "ada"]
+    assert all(c.code == honest for c in graded_for_ada), [c.name for c in graded_for_ada]
+
+
+# --- 7. The capstone is measured on digits every learner holds ---------------------------------
+# grading/capstone.py: by default "the test digits are the bundled test split (1,000 digits,
+# the one data.load_mnist().test gives learners' notebooks)"; exercises/capstone.py says the
+# grader measures "on test digits the learner never chose with". Nothing stops a learner from
+# choosing with them: fine-tune on mnist.test, or pick the seed/amount that scores best on it.
+# The accuracy credit (floor 93.5%, slack 5 points) is then graded on data the learner trained
+# or selected on. Safe: the default grading digits are none of the digits learners are given.
+@pytest.mark.xfail(strict=True, reason="rt2 finding 7: the capstone is graded by default on "
+                   "the test digits every learner's notebook loads (train on them, gain points)")
+def test_the_capstone_is_not_graded_on_digits_learners_hold():
+    from pruneedu import data
+    from pruneedu.grading.capstone import test_digits
+
+    graded_images, _ = test_digits()
+    given = data.load_mnist_arrays()
+    held = np.concatenate([given.train[0], given.val[0], given.test[0]])
+    held_rows = {row.tobytes() for row in held.reshape(len(held), -1)}
+    overlap = sum(row.tobytes() in held_rows
+                  for row in graded_images.reshape(len(graded_images), -1))
+    assert overlap == 0, f"{overlap} of {len(graded_images)} grading digits are in learners' hands"
+
+
+# --- 8. Child text is cleaned character by character before it is cut --------------------------
+# sandbox.clean_text() walks every character of a child's error text (unicodedata.category per
+# character) and only then cuts it to 300. The runner caps its own messages at 2,000 characters,
+# but the learner's code may write replies to the channel itself (documented), up to 16 MB each
+# and 64 MB a sandbox, restarted per failing job: 16 MB of "error" costs the grader about 5 s
+# of CPU per reply (measured here on the shared machine), outside every deadline (the deadline
+# covers receiving, not cleaning) — minutes per hostile learner, repeated at every regrade.
+@pytest.mark.xfail(strict=True, reason="rt2 finding 8: clean_text inspects every character of "
+                   "a child's error text before cutting it (grader CPU outside any deadline)")
+def test_cleaning_a_huge_child_error_inspects_only_what_is_kept(monkeypatch):
+    inspected = 0
+    category = sandbox.unicodedata.category
+
+    def counting(char):
+        nonlocal inspected
+        inspected += 1
+        return category(char)
+
+    monkeypatch.setattr(sandbox.unicodedata, "category", counting)
+    cleaned = sandbox.clean_text("x" * 1_000_000)
+    assert len(cleaned) <= sandbox.MAX_ERROR_CHARS
+    assert inspected <= 20 * sandbox.MAX_ERROR_CHARS, inspected
+
+
+# --- 9. One notebook export is parsed dozens of times, outside any deadline -------------------
+# handin._add_notebook() parses a notebook (or its .py export) three times, and then every
+# exercise it defines is graded from the WHOLE text: extract_function() parses it twice more
+# per exercise. A 1 MB export defining the 12 course functions is parsed ~27 times in the
+# grader's own process (about 600 MB of AST at the peak, ~7 s a parse on the shared machine):
+# minutes of grader time per hostile file, with no time or memory limit. Safe: a text is parsed
+# a small, fixed number of times however many exercises it defines.
+@pytest.mark.xfail(strict=True, reason="rt2 finding 9: a notebook export is fully parsed about "
+                   "twice per exercise it defines, in the grader, without limits")
+def test_a_notebook_export_is_parsed_a_fixed_number_of_times(tmp_path, monkeypatch):
+    material = load_material()
+    functions = sorted(e.function for e in material.exercises.values() if e.kind == "function")
+    text = "".join(f"def {name}(*args):\n    return None\n" for name in functions)
+    text += "filler = 0\n" * 2000
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    (folder / "mallory.04-lab.py").write_text(text)
+    parses = 0
+    real_parse = ast.parse
+
+    def counting(source, *args, **kwargs):
+        nonlocal parses
+        if isinstance(source, str) and len(source) >= len(text) // 2:
+            parses += 1
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(extract.ast, "parse", counting)
+    found = discover(folder, material)
+    assert len(found.code) == len(functions)
+    for submission in found.code:  # what grade_learner_code does before any sandbox starts
+        extract_function(submission.code, material.exercises[submission.exercise_id].function)
+    assert parses <= 4, f"{parses} full parses of one {len(text):,}-character file"
+
+
+# --- Attacks that held --------------------------------------------------------------------
+
+def test_nothing_in_a_handin_or_notebook_runs_in_the_graders_process(tmp_path):
+    """Discovery and extraction only read text: code at module level, in decorators, default
+    arguments and class bodies of a hand-in or notebook never runs outside the sandbox."""
+    marker = tmp_path / "ran"
+    payload = f"open({str(marker)!r}, 'w').write('x')"
+    source = (f"import os\n{payload}\n"
+              f"def deco(f):\n    {payload}\n    return f\n"
+              f"class Helper:\n    {payload}\n"
+              f"@deco\ndef zero_fraction(weights, _=({payload})):\n    return Helper\n")
+    notebook = {"cells": [{"cell_type": "code", "source": source}]}
+    folder = _class_with(tmp_path, {
+        "mallory.handin.json": _handin("mallory", exercises={"zero-fraction": {
+            "function": "zero_fraction", "source": source}}),
+        "mallory.01-introduction.ipynb": json.dumps(notebook),
+        "mallory.zero-fraction.py": source})
+    material = _fixture_material()
+    found = discover(folder, material)
+    assert {c.learner_id for c in found.code} == {"mallory"}
+    for submission in found.code:
+        extract_function(submission.code, "zero_fraction")
+    assert not marker.exists()
+
+
+def test_a_mask_of_non_canonical_booleans_gains_nothing():
+    """The wire rebuilds bool arrays from raw bytes, so a reply can hold True as 0x02 or 0xff.
+    The checkers' `~mask`, `mask.sum()` and `np.isin` see them as True (numpy 2 inverts
+    booleans logically), so such a mask scores exactly as its canonical twin."""
+    from pruneedu.exercises import load_exercise
+
+    exercise = load_exercise("magnitude-mask")
+    for case in exercise.public_cases():
+        weights, amount = case.args
+        order = np.argsort(np.abs(weights).reshape(-1), kind="stable")
+        keep = np.ones(weights.size, dtype=np.uint8)
+        keep[order[: round(amount * weights.size)]] = 0
+        for raw in (keep, 1 - keep):  # the right mask, and the opposite one
+            odd = np.where(raw == 1, 0xFF, 0).astype(np.uint8).reshape(weights.shape)
+            encoded = {"$array": {"dtype": "|b1", "shape": list(weights.shape),
+                                  "data": base64.b64encode(odd.tobytes()).decode()}}
+            canonical = run_case(case, raw.astype(bool).reshape(weights.shape), "array")
+            hostile = run_case(case, wire.decode(encoded), "array")
+            assert hostile.passed == canonical.passed, case.name
+        assert run_case(case, keep.astype(bool).reshape(weights.shape), "array").passed
+
+
+def test_a_capstone_file_of_many_empty_or_huge_tensors_is_refused_cheaply():
+    """65,535 zero-element tensors with 4-billion-wide dimensions, or 255 dimensions: the
+    torch-free reader refuses (or the probe does) in well under a second, allocating nothing."""
+    from pruneedu.pruning.fileformat import read_arrays
+
+    parts = [b"PEDU", struct.pack("<BH", 1, 65535)]
+    for index in range(65535):
+        name = f"t{index}".encode()
+        parts += [struct.pack("<B", len(name)), name, struct.pack("<BB", 0, 3),
+                  struct.pack("<3I", 0, 2**32 - 1, 2**32 - 1)]
+    many = b"".join(parts)
+    assert len(many) < 4_000_000
+    deep = b"PEDU" + struct.pack("<BH", 1, 1) + struct.pack("<B", 1) + b"w" \
+        + struct.pack("<BB", 0, 255) + struct.pack("<255I", *([1] * 254 + [0]))
+    for content in (many, deep):
+        started = time.process_time()
+        try:
+            arrays = read_arrays(io.BytesIO(content), max_elements=2_000_000)
+        except ValueError:
+            arrays = {}
+        assert time.process_time() - started < 5
+        assert sum(a.size for a in arrays.values()) == 0
