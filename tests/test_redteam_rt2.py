@@ -339,3 +339,79 @@ def test_a_capstone_file_of_many_empty_or_huge_tensors_is_refused_cheaply():
             arrays = {}
         assert time.process_time() - started < 5
         assert sum(a.size for a in arrays.values()) == 0
+
+
+# --- 10. check() passes what the grader refuses: the course library inside a function --------
+# The learner's check() runs the function in the notebook's own Python, where every module of
+# pruneedu imports; the sandbox mounts only the runner's files (pruneedu/__init__, wire,
+# models, wire_torch, argcheck, pruning/fileformat), so `from pruneedu import metrics` (or
+# pruning, data, training...) inside or beside a graded function is an ImportError there. An
+# honest learner who reuses a course helper is told "All public tests pass" and scores 0.
+# Safe: check() and the grader agree (check refuses such imports too, or the grader allows
+# the course's torch-free helpers).
+USES_THE_COURSE_LIBRARY = '''from pruneedu import metrics
+
+
+def zero_fraction(weights):
+    assert callable(metrics.sparsity)  # the learner checks against the course's own helper
+    return float((weights == 0).sum()) / weights.size
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="rt2 finding 10: check() passes a function that imports "
+                   "the course library; the grader's sandbox cannot import it (0 points)")
+def test_check_and_the_grader_agree_on_a_function_that_imports_the_course_library(capsys):
+    from pruneedu.exercises import check
+    from pruneedu.grading.codegrade import grade_code
+
+    namespace: dict = {}
+    exec(compile(USES_THE_COURSE_LIBRARY, "cell.py", "exec"), namespace)  # our own text
+    report = check("zero-fraction", namespace["zero_fraction"], root=FIXTURE / "exercises")
+    assert report.all_passed  # the learner is told the function is right
+    exercise = _fixture_material().exercises["zero-fraction"]
+    # Harmless code: the opt-out mode shows the same import failure without needing bwrap.
+    result = grade_code(exercise, USES_THE_COURSE_LIBRARY, time_limit_s=10,
+                        isolation="unsafe-none")
+    assert result.score == result.max_score, result.error
+
+
+# --- 11. Two gradings write different texts (unsafe-none) -------------------------------------
+# grading-guarantees.md: "the random work folder of the unsafe mode is replaced by <work>, so
+# two gradings write the same text". Only <scratch>/work is replaced; the runner's own copy
+# lives in <scratch>/runner, and any error naming a runner file (an ImportError of pruneedu, a
+# traceback through wire.py) carries the random folder: gradebook.json and feedback differ
+# from one grading of the same class to the next. Safe: the whole scratch root is replaced.
+@pytest.mark.xfail(strict=True, reason="rt2 finding 11: unsafe-none error texts carry the "
+                   "random scratch folder of the runner, so two gradings differ")
+def test_two_unsafe_none_gradings_write_the_same_error_text():
+    from pruneedu.grading.codegrade import grade_code
+
+    exercise = _fixture_material().exercises["zero-fraction"]
+    first, second = (grade_code(exercise, USES_THE_COURSE_LIBRARY, time_limit_s=10,
+                                isolation="unsafe-none") for _ in range(2))
+    assert first.error and "pruneedu" in first.error
+    assert first.error == second.error, (first.error, second.error)
+
+
+# --- 12. Two graders side by side can hand one host uid to two sandboxes (root grader) --------
+# bwrap.host_uid(): slot = (pid * 1024 + n-th sandbox of this grader) % 2**26. The 1,025th
+# sandbox of the grader with pid P gets the uid of the FIRST sandbox of the grader with pid
+# P + 1 (say `pruneedu grade` and `pruneedu feedback` started together, or two workers of one
+# pool). The guarantees rely on a uid of its own per sandbox: RLIMIT_NPROC (64 threads) counts
+# per uid, so one learner's thread bomb then starves another learner's sandbox, whose start
+# fails (SandboxError: the whole class stops). Restarts after failures make 1,024 sandboxes
+# reachable in one class. Safe: uids of two live graders never coincide.
+@pytest.mark.xfail(strict=True, reason="rt2 finding 12: host_uid() repeats across graders with "
+                   "adjacent pids once one of them has started 1,024 sandboxes")
+def test_two_graders_never_hand_out_the_same_sandbox_uid(monkeypatch):
+    import itertools
+
+    from pruneedu.grading import bwrap
+
+    monkeypatch.setattr(bwrap.os, "geteuid", lambda: 0)
+    handed: dict[int, set[int]] = {}
+    for pid in (4242, 4243):
+        monkeypatch.setattr(bwrap.os, "getpid", lambda pid=pid: pid)
+        monkeypatch.setattr(bwrap, "_HOST_UIDS", itertools.count())  # a fresh grader process
+        handed[pid] = {bwrap.host_uid() for _ in range(1100)}
+    assert not handed[4242] & handed[4243], len(handed[4242] & handed[4243])
