@@ -415,3 +415,79 @@ def test_two_graders_never_hand_out_the_same_sandbox_uid(monkeypatch):
         monkeypatch.setattr(bwrap, "_HOST_UIDS", itertools.count())  # a fresh grader process
         handed[pid] = {bwrap.host_uid() for _ in range(1100)}
     assert not handed[4242] & handed[4243], len(handed[4242] & handed[4243])
+
+
+# --- 13. The documented hub collection copies whatever a learner's link points to, as root ----
+# docs/jupyterhub.md collects hand-ins with `sudo find "$home/pruneedu/responses" -maxdepth 1
+# -name '*.responses.json' ... -exec cp {} submissions/...`. find matches symbolic links by
+# name, and cp follows them, as root: a learner who makes `~/pruneedu/responses/x.responses.json`
+# a link to any file (another learner's home, the instructor's keys, /etc/shadow) gets it copied
+# into the submissions folder; a link to /dev/zero makes the collection fill the hub's disk, a
+# link to a FIFO hangs it (neither is run here). The grader's own link check comes too late:
+# the copy is a plain file. Safe: the collection copies only regular files (find -type f, or
+# cp -P), so the link's target stays where it is.
+def _collection_script(homes: Path, submissions: Path) -> str:
+    text = (COURSE / "docs" / "jupyterhub.md").read_text(encoding="utf-8")
+    block = text.split("## Collect and grade", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    lines = [line for line in block.splitlines() if not line.startswith("pruneedu grade")]
+    script = "\n".join(lines).replace("/home/jupyter-*", f"{homes}/jupyter-*")
+    return f"cd {submissions.parent}\n" + script.replace("sudo ", "")
+
+
+@pytest.mark.xfail(strict=True, reason="rt2 finding 13: the documented hub collection (sudo "
+                   "find ... -exec cp) copies the target of a learner's symbolic link")
+def test_the_documented_hub_collection_never_copies_what_a_link_points_to(tmp_path):
+    import subprocess
+
+    secret = tmp_path / "instructor" / "key.yaml"
+    secret.parent.mkdir()
+    secret.write_text("answer: the instructor's key\n")
+    responses = tmp_path / "homes" / "jupyter-mallory" / "pruneedu" / "responses"
+    responses.mkdir(parents=True)
+    (responses / "01-introduction.responses.json").symlink_to(secret)
+    submissions = tmp_path / "work" / "submissions"
+    submissions.parent.mkdir()
+    script = _collection_script(tmp_path / "homes", submissions)
+    assert "find" in script and "cp" in script  # the doc's command is really what runs
+    subprocess.run(["bash", "-c", script], check=True, timeout=30)
+    copied = [p.read_text() for p in submissions.rglob("*") if p.is_file()]
+    assert not any("instructor's key" in text for text in copied)
+
+
+# --- 14. The public model-file loader has no cap: a 40-byte file asks for 32 GB ----------------
+# The grader's probe reads capstone files with read_arrays(max_elements=2,000,000), but the
+# library's own pruning.load_compressed() (what an instructor would use to open a learner's
+# capstone file and look at it, or a learner a classmate's) calls read_arrays() without a cap.
+# A sparse tensor whose header says shape (2**31, 4) and holds ONE entry makes it allocate
+# np.zeros(2**33) float32 (32 GB; lazily, so it may even succeed, until the array is used or a
+# sparse-int8 scale multiplies all of it). Run here under an address-space limit, where it
+# shows as MemoryError instead. Safe: a ValueError naming the problem, before any allocation.
+LOADER_BOMB_CHECK = """
+import io, resource, struct, sys
+sys.path.insert(0, {course!r})
+from pruneedu.pruning import load_compressed
+header = b"PEDU" + struct.pack("<BH", 1, 1) + struct.pack("<B", 1) + b"w"
+bomb = header + struct.pack("<BB", 2, 2) + struct.pack("<2I", 2**31, 4) \\
+    + struct.pack("<BI", 1, 1) + struct.pack("<f", 1.0) + bytes(1)
+with open("/proc/self/statm") as handle:
+    mapped = int(handle.read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (mapped + 2**30, mapped + 2**30))
+try:
+    load_compressed(io.BytesIO(bomb))
+    print("LOADED")
+except ValueError as error:
+    print("REFUSED", error)
+except MemoryError:
+    print("MEMORYERROR")
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="rt2 finding 14: pruning.load_compressed has no element "
+                   "cap; a 40-byte sparse file makes it allocate 32 GB")
+def test_the_public_model_loader_refuses_a_decompression_bomb():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", LOADER_BOMB_CHECK.format(course=str(COURSE))],
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.startswith("REFUSED"), result.stdout + result.stderr[-500:]
