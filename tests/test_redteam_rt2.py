@@ -503,7 +503,7 @@ import os, time
 FILE = {path!r}
 STEP, BITS, COPIES = 1 << 20, 8, 3
 PAGES = [STEP * (1 + i) for i in range(BITS * COPIES)]
-MARKER = STEP * (2 + BITS * COPIES)
+MARKERS = [STEP * (2 + BITS * COPIES + i) for i in range(COPIES)]
 
 def _open():
     fd = os.open(FILE, os.O_RDONLY)
@@ -519,7 +519,9 @@ def _cold(fd, offset):
     return time.perf_counter_ns() - start > 25_000
 '''
 COVERT_SENDER = COVERT_COMMON + '''
-_evict(_open(), MARKER)
+_fd = _open()
+for _marker in MARKERS:
+    _evict(_fd, _marker)
 
 def f(x):
     if x < 0:
@@ -529,13 +531,15 @@ def f(x):
         for copy in range(COPIES):
             page = PAGES[i * COPIES + copy]
             os.pread(fd, 1, page) if (x >> i) & 1 else _evict(fd, page)
-    os.pread(fd, 1, MARKER)
+    for marker in MARKERS:
+        os.pread(fd, 1, marker)
     os._exit(3)
 '''
 COVERT_RECEIVER = COVERT_COMMON + '''
 _fd = _open()
-if _cold(_fd, MARKER):
-    _evict(_fd, MARKER)  # the first load, before any hidden input: nothing to read yet
+if sum(_cold(_fd, marker) for marker in MARKERS) >= 2:
+    for _marker in MARKERS:  # the first load, before any hidden input: nothing to read yet
+        _evict(_fd, _marker)
 else:
     bits = [sum(not _cold(_fd, PAGES[i * COPIES + c]) for c in range(COPIES)) >= 2
             for i in range(BITS)]
@@ -598,5 +602,7 @@ def test_a_restarted_sandbox_cannot_quote_hidden_inputs_through_the_page_cache()
         runs = sandbox.run_jobs(jobs, isolation="bwrap")
         quotable = [run.error for run in runs if run.error_quotable]
         quotable += [o.error for run in runs for o in run.outcomes if o.quotable]
-        leaked += [text for text in quotable if f"read back {secret}" in text]
+        # Any quotable "read back" was written by code that saw the hidden call's traces (the
+        # markers are warm only after it); on this machine the number is the secret itself.
+        leaked += [text for text in quotable if "read back" in text]
     assert not leaked, leaked
