@@ -240,7 +240,7 @@ def test_cleaning_a_huge_child_error_inspects_only_what_is_kept(monkeypatch):
 # handin._add_notebook() parses a notebook (or its .py export) three times, and then every
 # exercise it defines is graded from the WHOLE text: extract_function() parses it twice more
 # per exercise. A 1 MB export defining the 12 course functions is parsed ~27 times in the
-# grader's own process (about 600 MB of AST at the peak, ~7 s a parse on the shared machine):
+# grader's own process (each parse of 1 MB: about 600 MB of AST and 5 s on the shared machine),
 # minutes of grader time per hostile file, with no time or memory limit. Safe: a text is parsed
 # a small, fixed number of times however many exercises it defines.
 @pytest.mark.xfail(strict=True, reason="rt2 finding 9: a notebook export is fully parsed about "
