@@ -606,3 +606,21 @@ def test_a_restarted_sandbox_cannot_quote_hidden_inputs_through_the_page_cache()
         # markers are warm only after it); on this machine the number is the secret itself.
         leaked += [text for text in quotable if "read back" in text]
     assert not leaked, leaked
+
+
+# --- 16. A capstone code file replaces the learner's capstone model file ----------------------
+# Code files are named <learner-id>.<exercise-id>.py, and "capstone" is an exercise id, so a
+# learner who hands in their capstone_model() code as ada.capstone.py beside ada.capstone.pedu
+# has the PYTHON TEXT graded as the model file: "py" sorts after "pedu", the .py wins as the
+# later name, the model file becomes the "duplicate", and the capstone scores 0 ("damaged
+# base64"). Safe: a .py is never taken for the capstone's model file.
+@pytest.mark.xfail(strict=True, reason="rt2 finding 16: <id>.capstone.py is taken as the capstone "
+                   "model file and replaces <id>.capstone.pedu (scores 0)")
+def test_a_capstone_code_file_never_replaces_the_model_file(tmp_path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    (folder / "ada.capstone.pedu").write_bytes(b"PEDU\x01\x00\x00")
+    (folder / "ada.capstone.py").write_text("def capstone_model(mnist):\n    return None\n")
+    found = discover(folder, load_material())
+    capstone = [c for c in found.code if c.exercise_id == "capstone"]
+    assert [c.name for c in capstone] == ["ada.capstone.pedu"], [c.name for c in capstone]
