@@ -4,8 +4,9 @@ wire, attacked as a learner handing in files would.
 Tests marked ``xfail(strict=True, reason="rt2 finding N: ...")`` reproduce a weakness that
 exists while this file is written: they assert the SAFE behaviour, so they fail now and pass
 (turning the strict xfail into an error to remove) once it is fixed. The unmarked tests are
-attacks that the grader already stops, kept as representative checks. Nothing here needs
-bubblewrap: the weaknesses all live in the grader's own process, before or after a sandbox.
+attacks that the grader already stops, kept as representative checks. Most weaknesses live in
+the grader's own process, before or after a sandbox, and need no bubblewrap; finding 15 (the
+page cache that sandboxes share) runs under bubblewrap and skips loudly where it cannot.
 """
 
 from __future__ import annotations
