@@ -29,6 +29,7 @@ from pathlib import Path
 from pruneedu import quiz
 from pruneedu.grading.assignments import load_assignments
 from pruneedu.grading.classgrade import ClassGrades, GradingSetup, grade_class
+from pruneedu.grading.gradebook import capstone_test_data
 from pruneedu.grading.late import LatePolicy, parse_deadline
 from pruneedu.grading.material import Material, load_material
 from pruneedu.grading.outputset import OutputError, OutputSet
@@ -210,6 +211,11 @@ def run_grading_command(command: str, args: argparse.Namespace,
         done += (f"\n{pending} written answer{'s' if pending != 1 else ''} await a person's "
                  "score (0 until then): see review.csv, and score them in --overrides.")
     say(done)
+    measured = capstone_test_data(grades)
+    if measured and measured["warning"]:
+        say(f"pruneedu {command}: WARNING: {measured['warning']}.", file=sys.stderr)
+    elif measured:
+        say(f"The capstone was measured on the {measured['source']} in {measured['folder']}.")
     say(summary(grades.rejects))
     problems = conflicts_summary(grades)
     if problems:
