@@ -1,12 +1,13 @@
 """Red team round rt2: hand-ins, notebooks, the extraction of one function, the capstone and the
 wire, attacked as a learner handing in files would.
 
-Tests marked ``xfail(strict=True, reason="rt2 finding N: ...")`` reproduce a weakness that
-exists while this file is written: they assert the SAFE behaviour, so they fail now and pass
-(turning the strict xfail into an error to remove) once it is fixed. The unmarked tests are
-attacks that the grader already stops, kept as representative checks. Most weaknesses live in
-the grader's own process, before or after a sandbox, and need no bubblewrap; finding 15 (the
-page cache that sandboxes share) runs under bubblewrap and skips loudly where it cannot.
+Each numbered test reproduced a weakness found in this round and asserts the SAFE behaviour;
+they were strict xfails while the weaknesses existed and pass since the fixes (branch f2; where
+a fix chose another safe behaviour than the red team's test assumed, the test says so). The
+tests under "Attacks that held" are attacks the grader already stopped, kept as
+representative checks. Most weaknesses live in the grader's own process, before or after a
+sandbox, and need no bubblewrap; finding 15 (the page cache that sandboxes share) runs under
+bubblewrap and skips loudly where it cannot.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pruneedu.cli import main
 from pruneedu.exercises import extract, run_case
 from pruneedu.exercises.extract import extract_function
 from pruneedu.grading import sandbox
-from pruneedu.grading.classgrade import grade_class
+from pruneedu.grading.classgrade import GradingSetup, grade_class
 from pruneedu.grading.material import load_material
 from pruneedu.grading.submissions import discover
 
@@ -51,8 +52,8 @@ def _class_with(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def _grade_cli(folder: Path, tmp_path: Path) -> tuple[int, Path]:
-    out = tmp_path / "out" / "gradebook.csv"
-    status = main(["grade", str(folder), "--out", str(out), "--no-progress",
+    out = tmp_path / "out" / "gradebook.csv"  # --out is the folder the files go in
+    status = main(["grade", str(folder), "--out", str(out.parent), "--no-progress",
                    "--quizzes", str(FIXTURE / "quizzes"),
                    "--exercises", str(FIXTURE / "exercises")])
     return status, out
@@ -71,8 +72,6 @@ def _handin(learner: str, **parts) -> str:
 # holding a number raises TypeError, which neither handin.add() (OSError only), discover(),
 # grade_class() nor the CLI (OSError, ValueError) catches: `pruneedu grade` dies with a
 # traceback and writes no gradebook for anyone. A 60-byte .ipynb is enough.
-@pytest.mark.xfail(strict=True, reason="rt2 finding 1: an .ipynb whose cell source holds a "
-                   "number crashes discovery, so no learner is graded")
 def test_a_notebook_with_a_non_text_cell_is_a_reject_not_a_failed_class(tmp_path):
     notebook = {"cells": [{"cell_type": "code", "source": ["x = 1\n", 2]}]}
     folder = _class_with(tmp_path, {"mallory.04-lab.ipynb": json.dumps(notebook)})
@@ -87,8 +86,6 @@ def test_a_notebook_with_a_non_text_cell_is_a_reject_not_a_failed_class(tmp_path
 # surrogate, which _add_embedded_responses() writes with copy.write_text(encoding="utf-8"):
 # UnicodeEncodeError (a ValueError) escapes discover() and `pruneedu grade` exits 2, "the
 # output is not to be used", with no gradebook written for the class.
-@pytest.mark.xfail(strict=True, reason="rt2 finding 2: a lone surrogate in a hand-in's "
-                   "embedded responses file fails the whole class (exit 2, nothing written)")
 def test_a_handin_with_a_lone_surrogate_is_a_reject_not_a_failed_class(tmp_path):
     text = _handin("mallory", responses={"demo-quiz.responses.json": "\ud800"})
     folder = _class_with(tmp_path, {"mallory.handin.json": text})
@@ -115,8 +112,6 @@ HONEST_WITH_LINE_SEPARATOR = (
     "w=1\n")
 
 
-@pytest.mark.xfail(strict=True, reason="rt2 finding 3: a U+2028 or form feed in a comment "
-                   "makes the extraction blank the wrong rows and break a correct function")
 def test_a_line_separator_in_a_comment_does_not_change_the_graded_function():
     extracted = extract_function(HONEST_WITH_LINE_SEPARATOR, "zero_fraction")
     assert extracted.problem == ""
@@ -134,15 +129,13 @@ def test_a_line_separator_in_a_comment_does_not_change_the_graded_function():
 SPLIT_A_CHARACTER = '#\x0c\ndef zero_fraction(w):\n    return 0.0\n\n"ééé"\nyy = 1\n'
 
 
-@pytest.mark.xfail(strict=True, reason="rt2 finding 4: a form feed plus a non-ASCII line makes "
-                   "extract_function raise UnicodeDecodeError and fail the whole class")
 def test_a_file_that_cuts_a_character_in_the_blanking_fails_only_itself(tmp_path):
     extract_function(SPLIT_A_CHARACTER, "zero_fraction")  # must not raise
     folder = _class_with(tmp_path, {"mallory.zero-fraction.py": SPLIT_A_CHARACTER})
     # The code itself is harmless (returns 0.0), so the opt-out mode is safe to use here and
     # the test does not depend on bubblewrap.
-    grades = grade_class(folder, _fixture_material(), progress=False, time_limit_s=5,
-                         isolation="unsafe-none")
+    grades = grade_class(folder, _fixture_material(), progress=False,
+                         setup=GradingSetup(time_limit_s=5, isolation="unsafe-none"))
     assert "ada" in grades.learners and "mallory" in grades.learners
 
 
@@ -157,14 +150,12 @@ DEEP_KEPT_CONSTANT = ("#\x0c\ndef zero_fraction(w):\n    return 0.0 * D\ny = 1\n
                       + "+0" * 600 + "\n")
 
 
-@pytest.mark.xfail(strict=True, reason="rt2 finding 5: the extraction's ast.unparse fallback "
-                   "raises RecursionError on a deep kept expression and fails the whole class")
 def test_an_expression_too_deep_to_unparse_fails_only_its_own_file(tmp_path):
     extracted = extract_function(DEEP_KEPT_CONSTANT, "zero_fraction")  # must not raise
     assert extracted.code or extracted.problem
     folder = _class_with(tmp_path, {"mallory.zero-fraction.py": DEEP_KEPT_CONSTANT})
-    grades = grade_class(folder, _fixture_material(), progress=False, time_limit_s=5,
-                         isolation="unsafe-none")
+    grades = grade_class(folder, _fixture_material(), progress=False,
+                         setup=GradingSetup(time_limit_s=5, isolation="unsafe-none"))
     assert "ada" in grades.learners and "mallory" in grades.learners
 
 
@@ -176,9 +167,11 @@ def test_an_expression_too_deep_to_unparse_fails_only_its_own_file(tmp_path):
 # "conflicts are reported, never silently resolved"; here the attacker chooses the resolution.
 # (Quiz answers have the same weakness through a far-future updated_at; that one is documented
 # in submissions.py. The fix probably belongs with the roster/identity work.)
-@pytest.mark.xfail(strict=True, reason="rt2 finding 6: a hand-in naming another learner "
-                   "replaces that learner's own code (the later file name wins)")
 def test_a_handin_naming_another_learner_does_not_replace_their_code(tmp_path):
+    # Fixed in attribution (not discovery, which only lists files): code for one learner in
+    # several files, one of which does not carry the id in its name, is a conflict.
+    from pruneedu.grading.attribution import attribute
+
     honest = "def zero_fraction(weights):\n    return float((weights == 0).mean())\n"
     sabotage = "def zero_fraction(weights):\n    return -1.0\n"
     folder = _class_with(tmp_path, {
@@ -186,9 +179,23 @@ def test_a_handin_naming_another_learner_does_not_replace_their_code(tmp_path):
             "function": "zero_fraction", "source": honest}}),
         "zz.handin.json": _handin("ada", exercises={"zero-fraction": {
             "function": "zero_fraction", "source": sabotage}})})
+    zz = folder / "zz.handin.json"
+    zz.touch()
+    import os
+    os.utime(zz, (time.time() + 3600,) * 2)  # mallory's file is the later one, by file time
     found = discover(folder, _fixture_material())
-    graded_for_ada = [c for c in found.code if c.learner_id == "ada"]
+    kept, rejects, conflicts = attribute(found.submissions, roster=None)
+    graded_for_ada = [a.submission for a in kept
+                      if a.learner_id == "ada" and a.submission.item_id == "zero-fraction"]
     assert all(c.code == honest for c in graded_for_ada), [c.name for c in graded_for_ada]
+    assert [(c.kind, c.learner_id, c.item) for c in conflicts] == [
+        ("several-files", "ada", "zero-fraction")]
+    assert "zz.handin.json" in conflicts[0].detail
+    # A learner's own two files (both named for them) are still a plain resubmission.
+    (folder / "zz.handin.json").unlink()
+    (folder / "ada.zero-fraction.py").write_text(honest)
+    kept, rejects, conflicts = attribute(discover(folder, _fixture_material()).submissions, None)
+    assert not conflicts and [r.reason[:10] for r in rejects] == ["duplicate:"]
 
 
 # --- 7. The capstone is measured on digits every learner holds ---------------------------------
@@ -196,21 +203,52 @@ def test_a_handin_naming_another_learner_does_not_replace_their_code(tmp_path):
 # the one data.load_mnist().test gives learners' notebooks)"; exercises/capstone.py says the
 # grader measures "on test digits the learner never chose with". Nothing stops a learner from
 # choosing with them: fine-tune on mnist.test, or pick the seed/amount that scores best on it.
-# The accuracy credit (floor 93.5%, slack 5 points) is then graded on data the learner trained
-# or selected on. Safe: the default grading digits are none of the digits learners are given.
-@pytest.mark.xfail(strict=True, reason="rt2 finding 7: the capstone is graded by default on "
-                   "the test digits every learner's notebook loads (train on them, gain points)")
-def test_the_capstone_is_not_graded_on_digits_learners_hold():
+# The course's issue asks for exactly this default (the bundled split; full MNIST's official
+# test set when the instructor has it), so the fix keeps it and makes it loud: the grade
+# report warns and gradebook.json records which digits measured the capstone, and the
+# official test set is used whenever PRUNEEDU_CAPSTONE_MNIST names it.
+def test_the_capstone_grading_says_when_learners_hold_its_test_digits(tmp_path, monkeypatch,
+                                                                      capsys):
     from pruneedu import data
-    from pruneedu.grading.capstone import test_digits
+    from pruneedu.grading import capstone
 
-    graded_images, _ = test_digits()
-    given = data.load_mnist_arrays()
-    held = np.concatenate([given.train[0], given.val[0], given.test[0]])
-    held_rows = {row.tobytes() for row in held.reshape(len(held), -1)}
-    overlap = sum(row.tobytes() in held_rows
-                  for row in graded_images.reshape(len(graded_images), -1))
-    assert overlap == 0, f"{overlap} of {len(graded_images)} grading digits are in learners' hands"
+    monkeypatch.delenv(capstone.ENV_FULL_MNIST, raising=False)
+    graded_images, _ = capstone.test_digits()
+    held = data.load_mnist_arrays().test[0]
+    assert np.array_equal(graded_images, held)  # the default: digits learners hold ...
+    assert capstone.measured_on()["held_by_learners"] is True  # ... and it says so
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    (folder / "ada.capstone.pedu").write_bytes(b"PEDU\x01\x00\x00")
+    out = tmp_path / "out"
+    status = main(["grade", str(folder), "--out", str(out), "--no-progress",
+                   "--unsafe-no-isolation"])
+    assert status == 0
+    printed = capsys.readouterr()
+    assert "WARNING: the capstone was measured on the bundled test digits" in printed.err
+    assert capstone.ENV_FULL_MNIST in printed.err
+    measured = json.loads((out / "gradebook.json").read_text())["capstone_test_data"]
+    assert measured["held_by_learners"] is True and measured["source"] == "bundled test split"
+
+    # With the official test set named, that is what the grader loads, and nothing warns.
+    official = tmp_path / "mnist"
+    asked = []
+
+    def official_arrays(source="bundled", root=None, **options):
+        asked.append((source, root))
+        images = np.zeros((10, 28, 28), np.uint8)
+        return type("Arrays", (), {"test": (images, np.arange(10, dtype=np.int64))})()
+
+    monkeypatch.setenv(capstone.ENV_FULL_MNIST, str(official))
+    monkeypatch.setattr(data, "load_mnist_arrays", official_arrays)
+    capstone.test_digits.cache_clear()
+    try:
+        images, labels = capstone.test_digits()
+    finally:
+        capstone.test_digits.cache_clear()
+    assert asked == [("full", str(official))] and len(labels) == 10
+    assert capstone.measured_on() == {"source": "full MNIST test set", "folder": str(official),
+                                    "held_by_learners": False, "warning": ""}
 
 
 # --- 8. Child text is cleaned character by character before it is cut --------------------------
@@ -220,8 +258,6 @@ def test_the_capstone_is_not_graded_on_digits_learners_hold():
 # and 64 MB a sandbox, restarted per failing job: 16 MB of "error" costs the grader about 5 s
 # of CPU per reply (measured here on the shared machine), outside every deadline (the deadline
 # covers receiving, not cleaning) — minutes per hostile learner, repeated at every regrade.
-@pytest.mark.xfail(strict=True, reason="rt2 finding 8: clean_text inspects every character of "
-                   "a child's error text before cutting it (grader CPU outside any deadline)")
 def test_cleaning_a_huge_child_error_inspects_only_what_is_kept(monkeypatch):
     inspected = 0
     category = sandbox.unicodedata.category
@@ -244,8 +280,6 @@ def test_cleaning_a_huge_child_error_inspects_only_what_is_kept(monkeypatch):
 # grader's own process (each parse of 1 MB: about 600 MB of AST and 5 s on the shared machine),
 # minutes of grader time per hostile file, with no time or memory limit. Safe: a text is parsed
 # a small, fixed number of times however many exercises it defines.
-@pytest.mark.xfail(strict=True, reason="rt2 finding 9: a notebook export is fully parsed about "
-                   "twice per exercise it defines, in the grader, without limits")
 def test_a_notebook_export_is_parsed_a_fixed_number_of_times(tmp_path, monkeypatch):
     material = load_material()
     functions = sorted(e.function for e in material.exercises.values() if e.kind == "function")
@@ -267,8 +301,23 @@ def test_a_notebook_export_is_parsed_a_fixed_number_of_times(tmp_path, monkeypat
     found = discover(folder, material)
     assert len(found.code) == len(functions)
     for submission in found.code:  # what grade_learner_code does before any sandbox starts
-        extract_function(submission.code, material.exercises[submission.exercise_id].function)
+        extract_function(submission.code, material.exercises[submission.item_id].function)
     assert parses <= 4, f"{parses} full parses of one {len(text):,}-character file"
+
+
+def test_a_text_past_the_extraction_caps_is_refused_before_parsing(monkeypatch):
+    """The fix's caps: more characters, lines or top-level statements than any notebook of the
+    course is a one-sentence problem, and the longest of them is never parsed."""
+    monkeypatch.setattr(extract.ast, "parse", lambda *a, **k: pytest.fail("parsed"))
+    honest = "def zero_fraction(weights):\n    return 0.0\n"
+    for padding, cap in [("#" * extract.MAX_SOURCE_CHARS, "characters"),
+                         ("\r" * (extract.MAX_SOURCE_LINES + 1), "lines")]:
+        problem = extract_function(honest + padding, "zero_fraction").problem
+        assert cap in problem and "hand in only" in problem
+    monkeypatch.undo()
+    many = honest + "x = 0\n" * extract.MAX_STATEMENTS
+    assert "top-level statements" in extract_function(many, "zero_fraction").problem
+    assert extract_function(honest + "x = 0\n" * 100, "zero_fraction").code.startswith(honest)
 
 
 # --- Attacks that held --------------------------------------------------------------------
@@ -359,21 +408,30 @@ def zero_fraction(weights):
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="rt2 finding 10: check() passes a function that imports "
-                   "the course library; the grader's sandbox cannot import it (0 points)")
 def test_check_and_the_grader_agree_on_a_function_that_imports_the_course_library(capsys):
+    # The fix makes check() refuse what the grader cannot run, saying what to do instead (the
+    # sandbox stays without the course library: less code where learners' code runs).
+    import linecache
+
     from pruneedu.exercises import check
     from pruneedu.grading.codegrade import grade_code
 
-    namespace: dict = {}
-    exec(compile(USES_THE_COURSE_LIBRARY, "cell.py", "exec"), namespace)  # our own text
+    # A notebook cell, as IPython runs one: its text is findable through linecache.
+    cell = "<ipython-input-rt2-10>"
+    linecache.cache[cell] = (len(USES_THE_COURSE_LIBRARY), None,
+                             USES_THE_COURSE_LIBRARY.splitlines(True), cell)
+    namespace: dict = {"__name__": "__main__"}
+    exec(compile(USES_THE_COURSE_LIBRARY, cell, "exec"), namespace)  # our own text
     report = check("zero-fraction", namespace["zero_fraction"], root=FIXTURE / "exercises")
-    assert report.all_passed  # the learner is told the function is right
+    printed = capsys.readouterr().out
     exercise = _fixture_material().exercises["zero-fraction"]
     # Harmless code: the opt-out mode shows the same import failure without needing bwrap.
     result = grade_code(exercise, USES_THE_COURSE_LIBRARY, time_limit_s=10,
                         isolation="unsafe-none")
-    assert result.score == result.max_score, result.error
+    assert report.all_passed == (result.score == result.max_score), (printed, result.error)
+    assert not report.all_passed
+    assert "uses the course library (pruneedu.metrics)" in printed
+    assert "numpy or torch" in printed
 
 
 # --- 11. Two gradings write different texts (unsafe-none) -------------------------------------
@@ -382,8 +440,6 @@ def test_check_and_the_grader_agree_on_a_function_that_imports_the_course_librar
 # lives in <scratch>/runner, and any error naming a runner file (an ImportError of pruneedu, a
 # traceback through wire.py) carries the random folder: gradebook.json and feedback differ
 # from one grading of the same class to the next. Safe: the whole scratch root is replaced.
-@pytest.mark.xfail(strict=True, reason="rt2 finding 11: unsafe-none error texts carry the "
-                   "random scratch folder of the runner, so two gradings differ")
 def test_two_unsafe_none_gradings_write_the_same_error_text():
     from pruneedu.grading.codegrade import grade_code
 
@@ -402,8 +458,6 @@ def test_two_unsafe_none_gradings_write_the_same_error_text():
 # per uid, so one learner's thread bomb then starves another learner's sandbox, whose start
 # fails (SandboxError: the whole class stops). Restarts after failures make 1,024 sandboxes
 # reachable in one class. Safe: uids of two live graders never coincide.
-@pytest.mark.xfail(strict=True, reason="rt2 finding 12: host_uid() repeats across graders with "
-                   "adjacent pids once one of them has started 1,024 sandboxes")
 def test_two_graders_never_hand_out_the_same_sandbox_uid(monkeypatch):
     import itertools
 
@@ -435,8 +489,6 @@ def _collection_script(homes: Path, submissions: Path) -> str:
     return f"cd {submissions.parent}\n" + script.replace("sudo ", "")
 
 
-@pytest.mark.xfail(strict=True, reason="rt2 finding 13: the documented hub collection (sudo "
-                   "find ... -exec cp) copies the target of a learner's symbolic link")
 def test_the_documented_hub_collection_never_copies_what_a_link_points_to(tmp_path):
     import subprocess
 
@@ -446,13 +498,25 @@ def test_the_documented_hub_collection_never_copies_what_a_link_points_to(tmp_pa
     responses = tmp_path / "homes" / "jupyter-mallory" / "pruneedu" / "responses"
     responses.mkdir(parents=True)
     (responses / "01-introduction.responses.json").symlink_to(secret)
+    # eve links her whole pruneedu folder to a folder of the instructor's
+    elsewhere = tmp_path / "instructor" / "course" / "responses"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "keys.responses.json").write_text("answer: the instructor's key, again\n")
+    (tmp_path / "homes" / "jupyter-eve").mkdir()
+    (tmp_path / "homes" / "jupyter-eve" / "pruneedu").symlink_to(elsewhere.parent)
+    honest = tmp_path / "homes" / "jupyter-ada" / "pruneedu" / "responses"
+    honest.mkdir(parents=True)
+    (honest / "01-introduction.responses.json").write_text('{"learner_id": "ada"}')
+    (honest / "01-introduction.practice.responses.json").write_text("practice")
     submissions = tmp_path / "work" / "submissions"
     submissions.parent.mkdir()
     script = _collection_script(tmp_path / "homes", submissions)
     assert "find" in script and "cp" in script  # the doc's command is really what runs
     subprocess.run(["bash", "-c", script], check=True, timeout=30)
-    copied = [p.read_text() for p in submissions.rglob("*") if p.is_file()]
-    assert not any("instructor's key" in text for text in copied)
+    copied = {p.relative_to(submissions).as_posix(): p.read_text()
+              for p in submissions.rglob("*") if p.is_file()}
+    assert not any("instructor's key" in text for text in copied.values())
+    assert copied == {"jupyter-ada/01-introduction.responses.json": '{"learner_id": "ada"}'}
 
 
 # --- 14. The public model-file loader has no cap: a 40-byte file asks for 32 GB ----------------
@@ -463,8 +527,6 @@ def test_the_documented_hub_collection_never_copies_what_a_link_points_to(tmp_pa
 # np.zeros(2**33) float32 (32 GB; lazily, so it may even succeed, until the array is used or a
 # sparse-int8 scale multiplies all of it). Here np.zeros is wrapped so that such a request
 # raises instead of allocating. Safe: a ValueError naming the problem, before any allocation.
-@pytest.mark.xfail(strict=True, reason="rt2 finding 14: pruning.load_compressed has no element "
-                   "cap; a 40-byte sparse file makes it allocate 32 GB")
 def test_the_public_model_loader_refuses_a_decompression_bomb(monkeypatch):
     from pruneedu.pruning import fileformat, load_compressed
 
@@ -584,8 +646,6 @@ def _shared_cold_file() -> str | None:
     return None
 
 
-@pytest.mark.xfail(strict=True, reason="rt2 finding 15: hidden inputs reach a restarted "
-                   "sandbox through the shared page cache and come back in a quotable error")
 def test_a_restarted_sandbox_cannot_quote_hidden_inputs_through_the_page_cache():
     from redteam_support import require_bwrap
 
@@ -615,13 +675,33 @@ def test_a_restarted_sandbox_cannot_quote_hidden_inputs_through_the_page_cache()
 # has the PYTHON TEXT graded as the model file: "py" sorts after "pedu", the .py wins as the
 # later name, the model file becomes the "duplicate", and the capstone scores 0 ("damaged
 # base64"). Safe: a .py is never taken for the capstone's model file.
-@pytest.mark.xfail(strict=True, reason="rt2 finding 16: <id>.capstone.py is taken as the capstone "
-                   "model file and replaces <id>.capstone.pedu (scores 0)")
 def test_a_capstone_code_file_never_replaces_the_model_file(tmp_path):
     folder = tmp_path / "subs"
     folder.mkdir()
     (folder / "ada.capstone.pedu").write_bytes(b"PEDU\x01\x00\x00")
     (folder / "ada.capstone.py").write_text("def capstone_model(mnist):\n    return None\n")
     found = discover(folder, load_material())
-    capstone = [c for c in found.code if c.exercise_id == "capstone"]
+    capstone = [c for c in found.code if c.item_id == "capstone"]
     assert [c.name for c in capstone] == ["ada.capstone.pedu"], [c.name for c in capstone]
+
+
+# --- README: "a crash or an endless loop scores zero for that exercise and the grader carries
+# on", now that all of one learner's functions share one sandbox ------------------------------
+@pytest.mark.parametrize("isolation", ["bwrap", "unsafe-none"])
+def test_an_endless_loop_in_one_exercise_costs_only_that_exercise(isolation):
+    from pruneedu.grading.codegrade import grade_learner_code
+
+    if isolation == "bwrap":
+        from redteam_support import require_bwrap
+
+        require_bwrap()
+    material = load_material()
+    looping, correct = material.exercises["cubic-schedule"], material.exercises["lenet5-macs"]
+    endless = f"def {looping.function}(*args):\n    while True:\n        pass\n"
+    started = time.monotonic()
+    results = grade_learner_code([(looping, endless),
+                                  (correct, correct.solution_path.read_text())],
+                                 time_limit_s=3, isolation=isolation)
+    assert results[looping.id].score == 0 and "timed out" in results[looping.id].error
+    assert results[correct.id].score == results[correct.id].max_score, results[correct.id]
+    assert time.monotonic() - started < 60
