@@ -8,10 +8,10 @@ whole budget: the floor any method must beat). One-shot and iterative are comput
 numbers; all of it follows ``benchmarks/bench_pruning.py`` (tables 1 and 1b). Accuracies are on
 the test split; the settings were chosen on the validation split by that benchmark.
 
-Too slow for the notebook (about 10 minutes on 2 shared cores), so it is shipped as
-``notebooks/03-challenges-results.json``; ``tests/test_notebook_03_facts.py`` recomputes one
-cheap comparison and checks that it matches. Run from the repository root after changing the
-model, the data, fine-tuning or pruning:
+Too slow for the notebook (54 pruned and fine-tuned models, 2-3 minutes on 2 shared cores), so
+it is shipped as ``notebooks/03-challenges-results.json``; ``tests/test_notebook_03_facts.py``
+recomputes one cheap comparison and checks that it matches. Run from the repository root after
+changing the model, the data, fine-tuning or pruning:
 
     .venv/bin/python scripts/make_results_03.py
 """
