@@ -27,7 +27,7 @@ from redteam_support import require_bwrap
 from pruneedu import quiz
 from pruneedu.exercises import hand_in, load_exercises
 from pruneedu.exercises.capstone import capstone_path
-from pruneedu.exercises.cells import fill_solutions
+from pruneedu.exercises.cells import exercise_cells, fill_solutions
 from pruneedu.exercises.learner import run_function
 from pruneedu.grading.classgrade import grade_class
 from pruneedu.grading.grade import gradebook_table
@@ -88,11 +88,18 @@ def build_class(folder: Path, home: Path) -> dict[str, dict[str, float]]:
     expected = {"ada": {e: 5.0 for e in FUNCTIONS} | {"capstone": 10.0}}
     expected["ada"] |= ada_hands_in(folder, home)
 
-    notebook = json.loads(LAB.read_text())
-    solved = nbformat.reads(json.dumps(fill_solutions(notebook, ROOT / "exercises")), 4)
-    script, _ = PythonExporter().from_notebook_node(solved)
-    assert "seed_everything(0)" in script and 'check("magnitude-mask"' in script
-    (folder / "ben" / "ben.04-lab.py").write_text(script)
+    # Ben exports every solved notebook that holds exercises (each lesson's and the lab).
+    scripts = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        if not exercise_cells(notebook):
+            continue
+        solved = nbformat.reads(json.dumps(fill_solutions(notebook, ROOT / "exercises")), 4)
+        script, _ = PythonExporter().from_notebook_node(solved)
+        (folder / "ben" / f"ben.{path.stem}.py").write_text(script)
+        scripts.append(script)
+    assert all("seed_everything(0)" in script for script in scripts)
+    assert any('check("magnitude-mask"' in script for script in scripts)
     expected["ben"] = {e: 5.0 for e in FUNCTIONS}
 
     mistakes = load_module(FUNCTIONS["magnitude-mask"].wrong_variants_path, "_wrong_mm")
