@@ -9,7 +9,6 @@ the goal of under 10 s on a 2-core laptop CPU. Run: `.venv/bin/python benchmarks
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 from tables import print_table, verdict
 
 from pruneedu import paths, quiz
+from pruneedu.cli import build_parser
 from pruneedu.grading import grade
 from pruneedu.grading.material import load_banks
 
@@ -63,8 +63,9 @@ def make_class(folder: Path, banks: dict[str, quiz.Bank], count: int, seed: int 
 
 
 def time_in_process(folder: Path, out: Path, quizzes: Path) -> tuple[float, int]:
-    args = argparse.Namespace(submissions=folder, out=out, quizzes=quizzes,
-                              exercises=folder / "no-exercises", no_progress=True)
+    args = build_parser().parse_args(["grade", str(folder), "--out", str(out), "--quizzes",
+                                      str(quizzes), "--exercises", str(folder / "no-exercises"),
+                                      "--no-progress"])
     start = time.perf_counter()
     code = grade.run(args)
     return time.perf_counter() - start, code
@@ -90,10 +91,11 @@ def main() -> int:
         folder.mkdir()
         (folder / "no-exercises").mkdir()
         make_class(folder, banks, SUBMISSIONS)
-        runs = [("in process (grade.run)", *time_in_process(folder, Path(tmp) / "a.csv", quizzes)),
+        runs = [("in process (grade.run)", *time_in_process(folder, Path(tmp) / "a", quizzes)),
                 ("command line (python -m pruneedu grade)",
-                 *time_cli(folder, Path(tmp) / "b.csv", quizzes))]
-        same = (Path(tmp) / "a.csv").read_bytes() == (Path(tmp) / "b.csv").read_bytes()
+                 *time_cli(folder, Path(tmp) / "b", quizzes))]
+        same = all((Path(tmp) / "a" / name).read_bytes() == (Path(tmp) / "b" / name).read_bytes()
+                   for name in ("gradebook.csv", "gradebook.json", "rejects.csv"))
     print(f"\nGrading {SUBMISSIONS} synthetic submissions ({len(banks)} banks), "
           f"{os.cpu_count()} CPU cores\n")
     rows = [[name, f"{seconds:.2f}", f"{1000 * seconds / SUBMISSIONS:.1f}", code,

@@ -14,6 +14,7 @@ import importlib
 import sys
 
 from pruneedu import __version__
+from pruneedu.grading.safe_text import say
 
 DESCRIPTION = """\
 PruneEdu's command for learners and teachers: read a lesson in the terminal; check, import
@@ -29,9 +30,11 @@ Run `pruneedu COMMAND --help` for a command's options, e.g. `pruneedu grade --he
 
 GRADING_STATUS = """\
   0  every submission was graded in full and the files were written
-  1  some files or answers were rejected (listed); the rest was graded, the files written
-  2  usage or set-up error (a missing folder, a broken bank, a sandbox that cannot start,
-     an --out you cannot write to): do not use the output"""
+  1  some files or answers were rejected, or learners' ids are in conflict (listed); the
+     rest was graded and the files written
+  2  usage or set-up error (a missing folder, a broken bank, roster or overrides file, a
+     sandbox that cannot start, an --out you cannot write to or that another command is
+     writing): nothing was written, the previous output is left as it was"""
 
 # name -> (module, what it does, what each exit status means for it)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
@@ -99,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except (OSError, ValueError) as error:
         # Files a command needs are missing or unreadable: a set-up error, not a crash.
-        print(f"pruneedu {args.command}: {error}", file=sys.stderr)
+        # The message can quote a file name a learner chose: printed without control codes.
+        say(f"pruneedu {args.command}: {error}", file=sys.stderr)
         return 2
 
 

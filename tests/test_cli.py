@@ -90,9 +90,9 @@ CASES = {
                (2, ["jupyterquiz", str(FIXTURES / "flashcards" / "jupyterquiz.json"),
                     "--out", "{tmp}/existing.yaml", "--lesson", "03-challenges"])],
     "release": [(0, ["{tmp}/handout", *MATERIAL]), (2, ["{tmp}/full", *MATERIAL])],
-    **{name: [(0, ["{tmp}/clean", "--out", f"{{tmp}}/{name}-out/g.csv", *MATERIAL]),
-              (1, ["{tmp}/rejected", "--out", f"{{tmp}}/{name}-out/g.csv", *MATERIAL]),
-              (2, ["{tmp}/nowhere", "--out", f"{{tmp}}/{name}-out/g.csv", *MATERIAL])]
+    **{name: [(0, ["{tmp}/clean", "--out", f"{{tmp}}/{name}-clean", *MATERIAL]),
+              (1, ["{tmp}/rejected", "--out", f"{{tmp}}/{name}-rejected", *MATERIAL]),
+              (2, ["{tmp}/nowhere", "--out", f"{{tmp}}/{name}-nowhere", *MATERIAL])]
        for name in ("grade", "feedback", "stats")},
 }
 

@@ -30,8 +30,7 @@ from pruneedu.exercises.capstone import capstone_path
 from pruneedu.exercises.cells import exercise_cells, fill_solutions
 from pruneedu.exercises.learner import run_function
 from pruneedu.grading.classgrade import grade_class
-from pruneedu.grading.grade import gradebook_table
-from pruneedu.grading.gradebook import format_points
+from pruneedu.grading.gradebook import format_points, plain_table
 from pruneedu.grading.material import load_material
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,16 +146,23 @@ def test_a_class_that_hands_in_the_natural_way_gets_an_exact_gradebook(tmp_path,
     expected = build_class(folder, isolated_learner_home)
     material = load_material(exercises=ROOT / "exercises")
     grades = grade_class(folder, material, progress=False)
-    header, rows = gradebook_table(grades)
-    quiz_ids, exercise_ids = sorted(material.banks), sorted(material.exercises)
-    assert header == ["Student", "ID", *quiz_ids, *exercise_ids, "Total"]
+    header, rows = plain_table(grades)
+    items = sorted(material.banks) + sorted(material.exercises)
+    assert header == ["learner_id", "name", "section", *items, "total", "late"]
     wanted = []
     for learner in sorted(expected):
         scores = expected[learner]
-        cells = [scores.get(item, 0.0) for item in quiz_ids + exercise_ids]
-        wanted.append([learner, learner, *map(format_points, cells),
-                       format_points(sum(cells))])
+        # Nothing handed in for an item is an empty cell, never a 0.
+        cells = [format_points(scores[item]) if item in scores else "" for item in items]
+        wanted.append([learner, "", "", *cells, format_points(sum(scores.values())), ""])
     assert rows == wanted
+    # The same reference function, whether captured by hand_in(), exported from a notebook or
+    # handed in as a file, is the same program (only the graded function is compared).
+    same = {(e, "ada", "ben") for e in FUNCTIONS}
+    same |= {("global-threshold", a, "cy") for a in ("ada", "ben")}
+    same |= {("nm-mask", a, "dee") for a in ("ada", "ben")}
+    same |= {("cubic-schedule", a, "fay") for a in ("ada", "ben")}
+    assert {(p.exercise_id, p.learner_a, p.learner_b) for p in grades.similar} == same
     reasons = {(r.file, r.reason.split(";")[0].split(" (")[0]) for r in grades.rejects}
     assert ("dee/dee.04-lab.py", "the file is not valid Python") in reasons
     assert any(f == "eve/eve.handin.json" and "cannot name a file" in why for f, why in reasons)
@@ -167,6 +173,11 @@ def test_a_class_that_hands_in_the_natural_way_gets_an_exact_gradebook(tmp_path,
         dee.public[0].reason
     ada = grades.learners["ada"].exercises["capstone"]
     assert [r.passed for r in ada.public] == [True, True]
+    # The capstone is an item like any other in the learner's feedback.
+    from pruneedu.grading.feedback import learner_feedback
+    page = learner_feedback(grades, "dee")
+    assert "(capstone): 0 of 10 points" in page and "269,595 bytes" in page
+    assert "(capstone): 10 of 10 points" in learner_feedback(grades, "ada")
 
 
 @pytest.mark.parametrize("kind", ["solution", "stub"])

@@ -1,25 +1,30 @@
-"""`pruneedu feedback`: helpful per-learner files that never show hidden tests or spare keys."""
+"""`pruneedu feedback`: per-learner files that show each learner's own answers in the letters
+they saw, never hidden tests, and no key unless asked."""
 
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from test_grading_grade import copy_fixture_class
 
+from pruneedu import quiz
 from pruneedu.cli import main
 from pruneedu.exercises import load_exercise
+from pruneedu.grading.feedback import describe_value, feedback_file_names, lettered
 from pruneedu.grading.leakcheck import MIN_LINE_CHARS
+from pruneedu.markdown_html import to_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
 MATERIAL = ["--quizzes", str(FIXTURE / "quizzes"), "--exercises", str(FIXTURE / "exercises")]
 PUBLIC_ONLY = FIXTURE / "exercises" / "zero-fraction" / "public_tests.py"
+BANK = quiz.load_bank(FIXTURE / "quizzes" / "demo-quiz.yaml")
 
 
 @pytest.fixture(scope="module")
 def feedback(tmp_path_factory):
     root = tmp_path_factory.mktemp("feedback")
-    submissions = root / "subs"
-    shutil.copytree(FIXTURE / "submissions", submissions)
+    submissions = copy_fixture_class(root / "subs")
     plain, revealed = root / "plain", root / "revealed"
     codes = [main(["feedback", str(submissions), "--out", str(plain), *MATERIAL]),
              main(["feedback", str(submissions), "--out", str(revealed), *MATERIAL,
@@ -27,6 +32,11 @@ def feedback(tmp_path_factory):
     return {"codes": codes,
             "plain": {p.stem: p.read_text() for p in sorted(plain.glob("*.md"))},
             "revealed": {p.stem: p.read_text() for p in sorted(revealed.glob("*.md"))}}
+
+
+def rendered(markdown: str) -> str:
+    """The text a reader sees: Markdown rendered, tags and escapes gone."""
+    return re.sub(r"<[^>]+>", "", to_html(markdown)).replace("&gt;", ">").replace("&lt;", "<")
 
 
 def hidden_texts() -> list[str]:
@@ -38,7 +48,7 @@ def hidden_texts() -> list[str]:
     return names + lines
 
 
-def test_one_file_per_graded_student(feedback):
+def test_one_file_per_graded_learner(feedback):
     assert feedback["codes"] == [1, 1]  # the fixture class has rejects
     assert sorted(feedback["plain"]) == ["ada", "ben", "cal", "dan", "eve", "fay", "gus", "jon"]
 
@@ -49,49 +59,105 @@ def test_no_hidden_test_name_or_source_appears(feedback):
     for files in (feedback["plain"], feedback["revealed"]):
         for learner, text in files.items():
             for secret in texts:
-                assert secret not in text, (learner, secret)
+                assert secret not in rendered(text), (learner, secret)
 
 
-def test_public_tests_by_name_hidden_tests_as_a_count(feedback):
-    ben = feedback["plain"]["ben"]
-    assert "- PASS three-of-four-zero" in ben
-    assert "- Hidden tests: 1 of 2 passed." in ben
-    assert "## Fraction of zero weights (zero-fraction): 1.33 of 2 points" in ben
-    assert "Your code did not finish: timed out" in feedback["plain"]["cal"]
+def test_public_tests_by_name_hidden_tests_as_a_count_totals_of_n(feedback):
+    ben = rendered(feedback["plain"]["ben"])
+    assert "PASS three-of-four-zero" in ben
+    assert "Hidden tests: 1 of 2 passed." in ben
+    assert "Fraction of zero weights (zero-fraction): 1.33 of 2 points" in ben
+    assert "Total: 5.33 of 10 points." in ben
+    assert "Your code did not finish: timed out" in rendered(feedback["plain"]["cal"])
 
 
-def test_wrong_answers_get_the_explanation_but_no_key_by_default(feedback):
-    ben = feedback["plain"]["ben"]
-    assert "**wrong** (0 of 1): Which weights does magnitude pruning remove first?" in ben
-    assert "Why: Magnitude pruning ranks weights by absolute value" in ben
-    assert "The answer:" not in ben
+def test_each_answer_is_shown_in_the_letters_that_learner_saw(feedback):
+    # The quiz widget's own lettering (pruneedu.quiz.controls) is the reference.
+    from pruneedu.quiz.controls import lettered_choices
+
+    single = BANK.question("q-single")
+    letter = {c.id: mark for mark, c in lettered_choices(single, "ben")}["c"]  # ben picked c
+    ben = rendered(feedback["plain"]["ben"])
+    assert f"Your answer: {letter}. A random half" in ben
+    multi = BANK.question("q-multi")
+    letter = {c.id: mark for mark, c in lettered_choices(multi, "ben")}["a"]
+    assert f"Your answer: {letter}. Removing whole neurons" in ben
+
+
+@pytest.mark.parametrize("learner", ["ada", "ben", "jovyan", "s042", "=x", "a" * 60])
+def test_letters_agree_with_the_quiz_widget_for_any_id(learner):
+    from pruneedu.quiz.controls import lettered_choices
+
+    for question in BANK.questions:
+        if question.type in ("single", "multiple"):
+            widget = {c.id: letter for letter, c in lettered_choices(question, learner)}
+            assert lettered(question, learner) == widget
+
+
+def test_no_key_and_no_explanation_unless_asked(feedback):
+    ben = rendered(feedback["plain"]["ben"])
+    assert "wrong (0 of 1): Which weights does magnitude pruning remove first?" in ben
+    assert "Magnitude pruning ranks weights" not in ben  # the explanation names the answer
+    assert "The answer:" not in ben and "Why:" not in ben
+    assert "The ones closest to zero" not in ben
     assert "0.9 (within 0.01)" not in ben
 
 
-def test_reveal_shows_keys_of_wrong_answers_only(feedback):
-    ben = feedback["revealed"]["ben"]
-    assert "The answer: b) The ones closest to zero" in ben
+def test_reveal_shows_keys_of_wrong_answers_only_in_their_letters(feedback):
+    from pruneedu.quiz.controls import lettered_choices
+
+    ben = rendered(feedback["revealed"]["ben"])
+    letter = {c.id: mark for mark, c in lettered_choices(BANK.question("q-single"), "ben")}["b"]
+    assert f"The answer: {letter}. The ones closest to zero" in ben
+    assert "Why: Magnitude pruning ranks weights by absolute value" in ben
     assert "The answer: 0.9 (within 0.01)" in ben
     # ben got q-tf and q-text right: no key or explanation is added for them.
     assert "Frankle and Carbin" not in ben
     assert "The mask multiplies the weights" not in ben
-    ada = feedback["revealed"]["ada"]
+    ada = rendered(feedback["revealed"]["ada"])
     assert "The answer:" not in ada and "Why:" not in ada
-    assert len(re.findall(r"\*\*right\*\*", ada)) == 6
+    assert len(re.findall(r"\*\*right\*\*", feedback["revealed"]["ada"])) == 6
 
 
 def test_rejected_files_are_explained_to_their_owner(feedback):
-    assert "## Not graded" in feedback["plain"]["gus"]
-    assert "duplicate: gus-retake.demo-quiz.responses.json" in feedback["plain"]["gus"]
-    assert "Not handed in, or not graded" in feedback["plain"]["fay"]
+    gus = rendered(feedback["plain"]["gus"])
+    assert "Not graded:" in gus and "duplicate: gus-retake.demo-quiz.responses.json" in gus
+    assert "demo-quiz): could not be graded" in rendered(feedback["plain"]["fay"])
+
+
+def test_learner_text_is_escaped_for_markdown():
+    question = BANK.question("q-text")
+    shown = describe_value(question, "<script>alert(1)</script> [x](javascript:alert(2)) *b*",
+                           "ada")
+    html = to_html(shown)
+    assert "<script" not in html and "<a " not in html and "<em>" not in html
+    assert "&lt;script&gt;" in html
 
 
 def test_ids_that_differ_only_in_case_get_separate_feedback_files():
     # On macOS and Windows "Ada.md" and "ada.md" are one file: one learner's feedback would
     # silently replace the other's.
-    from pruneedu.grading.feedback import feedback_file_names
-
     names = feedback_file_names(["Ada", "ada", "ben"])
     assert names["ben"] == "ben.md"
     assert len({n.casefold() for n in names.values()}) == 3
     assert names["Ada"].startswith("Ada-") and names["ada"].startswith("ada-")
+
+
+def test_text_the_code_wrote_after_hidden_inputs_is_never_quoted(tmp_path):
+    import dataclasses
+
+    from pruneedu.grading.classgrade import grade_class
+    from pruneedu.grading.feedback import learner_feedback
+    from pruneedu.grading.material import load_material
+
+    shutil.copy(FIXTURE / "submissions" / "ada.zero-fraction.py", tmp_path)
+    grades = grade_class(tmp_path, load_material(FIXTURE / "quizzes", FIXTURE / "exercises"))
+    record = grades.learners["ada"]
+    result = record.exercises["zero-fraction"]
+    record.exercises["zero-fraction"] = dataclasses.replace(
+        result, error="hidden input was [0.0, 1.0, 2.0]", error_quotable=False)
+    text = learner_feedback(grades, "ada")
+    assert "hidden input was" not in text
+    assert "after hidden test inputs had reached your code" in text  # codegrade.WITHHELD
+    record.exercises["zero-fraction"] = dataclasses.replace(result, error="timed out")
+    assert "Your code did not finish: timed out" in learner_feedback(grades, "ada")

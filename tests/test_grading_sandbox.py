@@ -190,7 +190,7 @@ sys.exit(main(['grade', {submissions!r}, '--out', {out!r}, '--quizzes', {quizzes
 @pytest.mark.parametrize("unsafe", [False, True])
 def test_the_grade_command_refuses_code_without_isolation_unless_told(tmp_path, unsafe):
     fixture = Path(__file__).parent / "fixtures" / "class"
-    out = tmp_path / "gradebook.csv"
+    out = tmp_path / "grades"
     script = GRADE_WITHOUT_BWRAP.format(
         submissions=str(fixture / "submissions"), out=str(out),
         quizzes=str(fixture / "quizzes"), exercises=str(fixture / "exercises"),
@@ -204,9 +204,9 @@ def test_the_grade_command_refuses_code_without_isolation_unless_told(tmp_path, 
         return
     assert done.returncode == 1, done.stderr  # graded; the fixture class has rejects
     assert "WARNING" in done.stderr and "without isolation" in done.stderr
-    data = json.loads(out.with_suffix(".json").read_text())
+    data = json.loads((out / "gradebook.json").read_text())
     assert data["isolation"] == "unsafe-none"
-    assert data["learners"]["ada"]["exercises"]["zero-fraction"]["score"] == 2
+    assert data["learners"]["ada"]["items"]["zero-fraction"]["score"] == 2
 
 
 def test_the_code_mounted_into_the_sandbox_imports_only_itself():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pruneedu.cli import main
-from pruneedu.grading.classgrade import grade_class
+from pruneedu.grading.classgrade import GradingSetup, grade_class
 from pruneedu.grading.itemstats import item_analysis, point_biserial
 from pruneedu.grading.material import load_material
 
@@ -63,13 +63,60 @@ def test_distractor_counts(analysis):
     assert analysis["q-num"].distractors == {}
 
 
-def test_stats_command_prints_and_saves_csv_and_png(quiz_class, tmp_path, capsys):
+def test_stats_command_prints_and_saves_csv_and_one_chart_per_quiz(quiz_class, tmp_path,
+                                                                   capsys):
     # jon's two bad answers are reported, so the exit status is 1.
-    assert main(["stats", str(quiz_class), "--out", str(tmp_path), *MATERIAL]) == 1
+    out = tmp_path / "stats"
+    assert main(["stats", str(quiz_class), "--out", str(out), *MATERIAL]) == 1
     printed = capsys.readouterr().out
     assert "q-single" in printed and "discrimination" in printed
-    rows = list(csv.DictReader((tmp_path / "item_analysis.csv").open()))
+    rows = list(csv.DictReader((out / "item_analysis.csv").open()))
     assert [row["question"] for row in rows] == ["q-single", "q-multi", "q-tf", "q-num",
                                                  "q-text", "q-match"]
     assert rows[0]["difficulty"] == "0.400"
-    assert (tmp_path / "item_analysis.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "demo-quiz.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_key_is_marked_and_flags_are_listed(quiz_class, tmp_path, capsys):
+    main(["stats", str(quiz_class), "--out", str(tmp_path / "s"), *MATERIAL])
+    printed = capsys.readouterr().out
+    rows = {r["question"]: r for r in csv.DictReader((tmp_path / "s" / "item_analysis.csv").open())}
+    assert rows["q-single"]["distractors"] == "a:1 b*:2 c:1 (invalid):1"
+    assert rows["q-multi"]["distractors"] == "a*:2 b:1 c*:1 d:1 (blank):2"
+    # q-multi: difficulty 0.3 is not below 0.3; q-num: 1 of 5 right = 0.2 is too hard.
+    assert rows["q-num"]["flags"] == "too hard" and rows["q-multi"]["flags"] == ""
+    assert "Flagged:\n  q-num: too hard" in printed
+
+
+def test_a_small_class_gets_a_warning(quiz_class, tmp_path, capsys):
+    main(["stats", str(quiz_class), "--out", str(tmp_path / "s"), *MATERIAL])
+    assert ("Warning: only 5 learners; one learner moves a question's difficulty by 0.200"
+            in capsys.readouterr().out)
+
+
+def test_stats_never_run_learners_code(quiz_class, tmp_path, monkeypatch):
+    import pruneedu.grading.classgrade as classgrade
+
+    def never(*args, **kwargs):
+        raise AssertionError("stats ran a learner's code")
+
+    monkeypatch.setattr(classgrade, "grade_learner_code", never)
+    (quiz_class / "ada.zero-fraction.py").write_text("def zero_fraction(w):\n    return 0.0\n")
+    try:
+        assert main(["stats", str(quiz_class), "--out", str(tmp_path / "s"), *MATERIAL,
+                     "--no-progress"]) == 1
+        with pytest.raises(AssertionError, match="ran a learner's code"):  # the probe works
+            grade_class(quiz_class, load_material(FIXTURE / "quizzes", FIXTURE / "exercises"),
+                        setup=GradingSetup(run_code=True))
+    finally:
+        (quiz_class / "ada.zero-fraction.py").unlink()
+
+
+def test_a_cue_found_by_the_item_analysis_is_a_flag():
+    from types import SimpleNamespace
+
+    from pruneedu.grading.stats import flags
+
+    item = SimpleNamespace(difficulty=0.5, discrimination=0.4, cue="position")
+    assert flags(item) == ["position cue"]
+    assert flags(SimpleNamespace(difficulty=0.5, discrimination=0.4)) == []

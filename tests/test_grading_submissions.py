@@ -46,14 +46,14 @@ def test_good_files_in_sub_folders_are_found(tmp_path, material):
     assert found.rejects == []
     assert [(s.name, s.learner_id) for s in found.quizzes] == [
         ("group-a/ada.demo-quiz.responses.json", "ada")]
-    assert [(c.learner_id, c.exercise_id) for c in found.code] == [("ada", "zero-fraction")]
+    assert [(c.learner_id, c.item_id) for c in found.code] == [("ada", "zero-fraction")]
+    assert [s.source for s in found.submissions] == ["folder:group-a", "folder:group-a"]
 
 
 @pytest.mark.parametrize("change, fragment", [
     ({"quiz_id": "no-such-quiz"}, "unknown quiz 'no-such-quiz'"),
     ({"mode": "practice"}, "practice answers"),
     ({"quiz_hash": "sha256:" + "1" * 64}, "another version of the quiz"),
-    ({"learner_id": "../../etc/evil"}, "cannot name a file"),
     ({"course_id": "another-course"}, "belongs to course"),
 ])
 def test_each_bad_responses_file_is_rejected_with_its_reason(tmp_path, material, change,
@@ -64,20 +64,26 @@ def test_each_bad_responses_file_is_rejected_with_its_reason(tmp_path, material,
     assert fragment in reasons(found)["x.demo-quiz.responses.json"]
 
 
-def test_duplicates_keep_the_latest_updated_at_then_the_last_name(tmp_path, material):
-    write(tmp_path, "a.demo-quiz.responses.json",
-          responses(material, updated_at="2026-11-21T12:00:00+01:00"))  # 11:00 UTC: latest
-    write(tmp_path, "b.demo-quiz.responses.json",
-          responses(material, updated_at="2026-11-21T10:30:00+00:00"))
-    write(tmp_path, "c.demo-quiz.responses.json",
-          responses(material, updated_at="2026-11-21T10:30:00+00:00"))
-    found = discover(tmp_path, material)
-    assert [s.name for s in found.quizzes] == ["a.demo-quiz.responses.json"]
-    assert sorted(reasons(found)) == ["b.demo-quiz.responses.json", "c.demo-quiz.responses.json"]
+def test_a_learner_id_that_cannot_name_a_file_is_rejected(tmp_path, material):
+    write(tmp_path, "x.demo-quiz.responses.json", responses(material, "../../etc/evil"))
+    grades = grade_class(tmp_path, material)
+    assert grades.learners == {}
+    assert "cannot name a file" in grades.rejects[0].reason
 
-    (tmp_path / "a.demo-quiz.responses.json").unlink()
-    found = discover(tmp_path, material)
-    assert [s.name for s in found.quizzes] == ["c.demo-quiz.responses.json"]
+
+def test_duplicates_keep_the_latest_file_time_never_the_updated_at_inside(tmp_path, material):
+    # updated_at is written by the learner's machine: a clock set a year ahead must not win.
+    for name, stamp, clock in [("a", 3_000, "2027-11-21T12:00:00+00:00"),
+                               ("b", 2_000, "2026-11-21T10:30:00+00:00"),
+                               ("c", 9_000, "2025-11-21T10:30:00+00:00")]:
+        path = write(tmp_path, f"{name}.demo-quiz.responses.json",
+                     responses(material, updated_at=clock))
+        os.utime(path, (1_790_000_000 + stamp,) * 2)
+    grades = grade_class(tmp_path, material)
+    assert grades.learners["ada"].handed_in["demo-quiz"].name == "c.demo-quiz.responses.json"
+    assert sorted(r.file for r in grades.rejects) == ["a.demo-quiz.responses.json",
+                                                      "b.demo-quiz.responses.json"]
+    assert all("(file times)" in r.reason for r in grades.rejects)
 
 
 def test_oversized_files_are_rejected_without_reading(tmp_path, material):
@@ -98,7 +104,10 @@ def test_links_out_of_the_folder_are_rejected_links_inside_are_read(tmp_path, ma
     assert reasons(found)["bob.demo-quiz.responses.json"] == (
         "a symbolic link that leads outside the submissions folder")
     assert "symbolic link to a folder" in reasons(found)["folder-link"]
-    assert [s.learner_id for s in found.quizzes] == ["ada"]  # the inside link is a duplicate
+    assert [s.learner_id for s in found.quizzes] == ["ada", "ada"]  # the link is read too
+    grades = grade_class(inside, material)  # ... and graded once: it is a duplicate
+    assert list(grades.learners) == ["ada"]
+    assert [r.reason[:10] for r in grades.rejects if r.learner_id == "ada"] == ["duplicate:"]
 
 
 def test_code_files_need_a_known_exercise_and_utf8(tmp_path, material):

@@ -144,12 +144,12 @@ def test_two_learners_on_one_hub_keep_their_answers_apart(tmp_path, hub_tools):
         (submissions / user).mkdir(parents=True)
         shutil.copy(homes / user / "pruneedu" / "responses" / "01-introduction.responses.json",
                     submissions / user)
-    gradebook = tmp_path / "gradebook.csv"
+    grades = tmp_path / "grades"
     graded = subprocess.run([sys.executable, "-m", "pruneedu", "grade", str(submissions),
-                             "--out", str(gradebook), "--no-progress"],
+                             "--out", str(grades), "--no-progress"],
                             capture_output=True, text=True)
     assert graded.returncode == 0, graded.stderr
-    with gradebook.open(newline="") as stream:
+    with (grades / "gradebook.csv").open(newline="") as stream:
         ids = {value for row in csv.reader(stream) for value in row}
     assert set(LEARNERS) <= ids
 

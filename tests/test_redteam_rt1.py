@@ -282,7 +282,6 @@ def hostile_class(tmp_path):
     return folder, material
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on h11b: terminal controls in the printed rejects")
 def test_the_printed_rejects_summary_holds_no_terminal_controls(hostile_class):
     folder, material = hostile_class
     grades = grade_class(folder, material, progress=False)
@@ -291,21 +290,19 @@ def test_the_printed_rejects_summary_holds_no_terminal_controls(hostile_class):
     assert not CONTROL.search(printed), repr(CONTROL.findall(printed))
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on h11b: terminal controls in the stats table")
 def test_the_stats_table_holds_no_terminal_controls(hostile_class):
     folder, material = hostile_class
     grades = grade_class(folder, material, progress=False)
-    table = stats.format_table(stats.table_rows(stats.item_analysis(grades)))
+    table = stats.format_table(stats.table_rows(grades, stats.item_analysis(grades)))
     assert not CONTROL.search(table), repr(CONTROL.findall(table))
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on h11b: formula injection in the rejects CSV")
 def test_no_rejects_csv_cell_starts_a_spreadsheet_formula(hostile_class, tmp_path):
     folder, _ = hostile_class
-    out = tmp_path / "out" / "gradebook.csv"
+    out = tmp_path / "out"
     main(["grade", str(folder), "--out", str(out), "--no-progress",
           "--quizzes", str(FIXTURE / "quizzes"), "--exercises", str(FIXTURE / "exercises")])
-    with open(out.with_name("gradebook.rejects.csv"), newline="") as handle:
+    with open(out / "rejects.csv", newline="") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert any("HYPERLINK" in cell or "1+2" in cell for cell in cells)  # the rows are there
     assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
@@ -314,29 +311,27 @@ def test_no_rejects_csv_cell_starts_a_spreadsheet_formula(hostile_class, tmp_pat
 # --- 7. One file name that is not UTF-8 fails the whole class's grading ---------------------
 # Claim (command.py): exit 1 = "the rest was graded and the files were still written". A file
 # named b"mallory-\xff.txt" (any zip from a Latin-1 machine) reaches the rejects as a lone
-# surrogate; writing gradebook.json / gradebook.rejects.csv as UTF-8 raises, and `grade` exits
-# 2 ("the output is not to be used") with only the CSV written.
-@pytest.mark.xfail(strict=True, reason="fixed on h11b: a non-UTF-8 file name fails the class")
+# surrogate; writing gradebook.json / rejects.csv as UTF-8 raised, and `grade` exited 2 ("the
+# output is not to be used") with only the CSV written.
 def test_a_file_name_that_is_not_utf8_is_a_reject_not_a_failed_class(tmp_path):
     folder = tmp_path / "subs"
     folder.mkdir()
     shutil.copy(FIXTURE / "submissions" / "ada.demo-quiz.responses.json", folder)
     with open(os.path.join(os.fsencode(folder), b"mallory-\xff.txt"), "w") as handle:
         handle.write("x")
-    out = tmp_path / "out" / "gradebook.csv"
+    out = tmp_path / "out"
     status = main(["grade", str(folder), "--out", str(out), "--no-progress",
                    "--quizzes", str(FIXTURE / "quizzes"),
                    "--exercises", str(FIXTURE / "exercises")])
     assert status == 1
-    assert out.with_name("gradebook.json").is_file()
-    assert out.with_name("gradebook.rejects.csv").is_file()
+    assert (out / "gradebook.json").is_file()
+    assert (out / "rejects.csv").is_file()
 
 
 # --- 8. One learner's feedback file overwrites another's -----------------------------------
 # Learner ids are self-declared in responses files. Mallory hands in one file as "Ada" (so "ada"
 # gets the case-collision suffix "ada-" + sha256("ada")[:8]) and one as exactly that name:
 # both learners' feedback goes to ada-fdee430d.md, and the later (mallory's) replaces ada's.
-@pytest.mark.xfail(strict=True, reason="fixed on h11b: feedback file names collide")
 def test_feedback_file_names_never_collide():
     taken = "ada-" + hashlib.sha256(b"ada").hexdigest()[:8]
     names = feedback.feedback_file_names(["Ada", "ada", taken])
@@ -348,7 +343,6 @@ def test_feedback_file_names_never_collide():
 # are pasted into the "Not graded" list of the learner NAMED in the responses file, who may
 # not be its author (learner ids are self-declared): mallory can put a phishing link or HTML
 # into ada's feedback. (Here the file carries an unknown question id; a file name does too.)
-@pytest.mark.xfail(strict=True, reason="fixed on h11b: learner strings in feedback Markdown/HTML")
 def test_feedback_quotes_student_strings_inertly(tmp_path):
     material = load_material(FIXTURE / "quizzes", FIXTURE / "exercises")
     bank = material.banks["demo-quiz"]

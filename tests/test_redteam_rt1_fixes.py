@@ -121,14 +121,28 @@ def test_a_crash_after_hidden_inputs_is_not_quotable(mode):
     assert not run.outcomes[1].quotable
 
 
+def _exercise_feedback(result: codegrade.ExerciseResult) -> str:
+    """The feedback section a learner gets for ``result`` (the fixture class's exercise)."""
+    from pruneedu.grading.classgrade import ClassGrades, LearnerGrades
+    from pruneedu.grading.material import load_material
+
+    fixture = Path(__file__).parent / "fixtures" / "class"
+    material = load_material(fixture / "quizzes", fixture / "exercises")
+    record = LearnerGrades("ada", exercises={"zero-fraction": result},
+                           scores={"zero-fraction": result.score})
+    grades = ClassGrades(material, {"ada": record}, [])
+    return "\n".join(feedback.item_feedback(grades, "ada", "zero-fraction"))
+
+
 def test_feedback_prints_a_fixed_text_for_an_unquotable_error():
-    result = codegrade.ExerciseResult("x", 0.0, 5.0, error="the process exited with status 45",
+    result = codegrade.ExerciseResult("zero-fraction", 0.0, 2.0,
+                                      error="the process exited with status 45",
                                       error_quotable=False)
-    lines = "\n".join(feedback._exercise_section("X", "x", result))
+    lines = _exercise_feedback(result)
     assert "45" not in lines and codegrade.WITHHELD in lines
-    quotable = codegrade.ExerciseResult("x", 0.0, 5.0, error="timed out while loading")
-    assert "timed out while loading" in "\n".join(feedback._exercise_section("X", "x",
-                                                                             quotable))
+    quotable = codegrade.ExerciseResult("zero-fraction", 0.0, 2.0,
+                                        error="timed out while loading")
+    assert "timed out while loading" in _exercise_feedback(quotable)
 
 
 # --- memory the address-space limit does not count, and other refused calls -------------

@@ -1,15 +1,21 @@
-"""What the grading commands share: their options, and grade -> write -> report -> exit status.
+"""What the grading commands share: their options, and lock -> grade -> write the set ->
+report -> exit status.
 
-``pruneedu grade``, ``feedback`` and ``stats`` each grade the whole class the same way and
-differ only in the files they write. Their exit status means the same for all three (the
-``pruneedu`` help lists it too):
+``pruneedu grade``, ``feedback`` and ``stats`` grade the class the same way (the same roster,
+late policy, overrides and accepted versions) and differ only in the files they write into
+their ``--out`` folder, which is replaced as one set (:mod:`pruneedu.grading.outputset`).
+Their exit status means the same for all three (the ``pruneedu`` help lists it too):
 
-- 0: every submission was graded in full and the files were written;
-- 1: something was rejected (listed, and in ``gradebook.rejects.csv`` for ``grade``); the
-  rest was graded and the files were still written;
-- 2: a usage or set-up problem (a missing folder, a broken bank, a sandbox that cannot start,
-  an ``--out`` that cannot be written): the reason is on standard error, and the output is
-  not to be used.
+- 0: every submission was graded in full, no identity conflict, and the files were written;
+- 1: something was rejected or an identity conflict was found (listed, and in
+  ``rejects.csv`` / ``conflicts.csv`` for ``grade``); the rest was graded and the files
+  were still written;
+- 2: a usage or set-up problem (a missing folder, a broken bank, roster or overrides file, a
+  sandbox that cannot start, an ``--out`` that cannot be written or is being written by
+  another command): the reason is on standard error, and the old output (if any) is left
+  as it was.
+
+Everything printed goes through :func:`pruneedu.grading.safe_text.say`.
 """
 
 from __future__ import annotations
@@ -21,12 +27,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pruneedu import quiz
-from pruneedu.grading.classgrade import ClassGrades, grade_class
+from pruneedu.grading.assignments import load_assignments
+from pruneedu.grading.classgrade import ClassGrades, GradingSetup, grade_class
+from pruneedu.grading.late import LatePolicy, parse_deadline
 from pruneedu.grading.material import Material, load_material
-from pruneedu.grading.rejects import report
+from pruneedu.grading.outputset import OutputError, OutputSet
+from pruneedu.grading.overrides import append_audit, audit_path, load_overrides
+from pruneedu.grading.rejects import summary
+from pruneedu.grading.roster import load_roster
+from pruneedu.grading.safe_text import clean, say
 from pruneedu.grading.sandbox import SandboxError
 
 MIN_SECRET_CHARS = 16
+SHOWN_CONFLICTS = 20
 
 
 def add_material_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,41 +89,129 @@ def material_from_args(args: argparse.Namespace) -> Material:
 
 
 def add_grading_arguments(parser: argparse.ArgumentParser, out_help: str) -> None:
-    """The arguments of every grading command: the submissions, ``--out``, the material and
-    ``--no-progress``."""
+    """The arguments every grading command takes."""
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR",
-                        help="folder of the files learners handed in (sub-folders allowed)")
-    parser.add_argument("--out", type=Path, required=True, help=out_help)
+                        help="folder of the files learners handed in (sub-folders allowed; an "
+                             "unpacked Canvas or Moodle bulk download works as it is)")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help=out_help)
     add_material_arguments(parser)
+    class_list = parser.add_argument_group("the class")
+    class_list.add_argument("--roster", type=Path, metavar="CSV",
+                            help="the class list: learner_id and the LMS ids (docs/lms.md); the "
+                                 "gradebook then has the roster's rows, in its order")
+    class_list.add_argument("--assignments", type=Path, metavar="CSV",
+                            help="item_id,lms_name[,canvas_assignment_id,deadline]: which "
+                                 "quizzes and exercises are LMS assignments (docs/lms.md)")
+    policy = parser.add_argument_group("deadlines and corrections")
+    policy.add_argument("--deadline", metavar="TIME",
+                        help="due time, ISO 8601 with a UTC offset (2026-03-01T23:59+01:00)")
+    policy.add_argument("--penalty-per-day", type=float, default=0.0, metavar="PERCENT",
+                        help="points taken off per day or part of a day late, in percent of "
+                             "the item's points (default 0: late work is only flagged)")
+    policy.add_argument("--cutoff-days", type=float, default=None, metavar="DAYS",
+                        help="work more than DAYS late scores 0")
+    policy.add_argument("--overrides", type=Path, metavar="CSV",
+                        help="learner_id,item,question,score,comment: scores set by hand; "
+                             "every change is appended to <CSV stem>.audit.csv")
+    policy.add_argument("--accept-version", action="append", default=[], metavar="QUIZ_HASH",
+                        help="grade responses to this older quiz version (its sha256:... "
+                             "quiz_hash, quoted in the rejects) against today's bank; repeat "
+                             "for several")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
-def run_grading_command(command: str, args: argparse.Namespace, ignore: tuple[Path, ...],
-                        write: Callable[[ClassGrades], str]) -> int:
-    """Grade ``args.submissions`` against the material, let ``write`` write the command's
-    files (it returns the line saying what it wrote), print the rejects: the exit status.
+def build_setup(args: argparse.Namespace, known_items: set[str],
+                run_code: bool = True) -> GradingSetup:
+    """The grading setup from the command line (ValueError on a bad file or value)."""
+    if args.penalty_per_day < 0 or args.penalty_per_day > 100:
+        raise ValueError(f"--penalty-per-day {args.penalty_per_day:g} is not a percentage "
+                         "from 0 to 100.")
+    if args.cutoff_days is not None and args.cutoff_days < 0:
+        raise ValueError("--cutoff-days must be 0 or more.")
+    policy = LatePolicy(parse_deadline(args.deadline) if args.deadline else None,
+                        args.penalty_per_day, args.cutoff_days)
+    for version in args.accept_version:
+        if not version.startswith("sha256:"):
+            raise ValueError(f"--accept-version {version!r} is not a quiz_hash; copy the "
+                             "sha256:... value quoted in the rejects report.")
+    return GradingSetup(
+        roster=load_roster(args.roster) if args.roster else None,
+        assignments=load_assignments(args.assignments, known_items) if args.assignments else {},
+        policy=policy,
+        overrides=tuple(load_overrides(args.overrides)) if args.overrides else (),
+        accepted_versions=frozenset(args.accept_version),
+        run_code=run_code,
+        isolation="unsafe-none" if getattr(args, "unsafe_no_isolation", False) else "bwrap",
+    )
+
+
+def add_isolation_argument(parser: argparse.ArgumentParser) -> None:
+    """``--unsafe-no-isolation`` for the commands that run learners' code."""
+    parser.add_argument("--unsafe-no-isolation", action="store_true",
+                        help="run learners' code WITHOUT bubblewrap isolation (only for code "
+                             "you trust; see docs/grading-guarantees.md)")
+
+
+def conflicts_summary(grades: ClassGrades, shown: int = SHOWN_CONFLICTS) -> str:
+    """Terminal lines for identity conflicts and missing learners ("" when there are none)."""
+    lines = []
+    if grades.conflicts:
+        lines.append(f"{len(grades.conflicts)} identity conflict(s) (see conflicts.csv):")
+        for conflict in grades.conflicts[:shown]:
+            lines.append(f"  {clean(conflict.kind)}: {clean(conflict.detail)}")
+        if len(grades.conflicts) > shown:
+            lines.append(f"  ... and {len(grades.conflicts) - shown} more")
+    if grades.missing:
+        shown_ids = ", ".join(grades.missing[:shown])
+        more = f" and {len(grades.missing) - shown} more" if len(grades.missing) > shown else ""
+        lines.append(f"{len(grades.missing)} roster learner(s) handed in nothing: "
+                     f"{shown_ids}{more}")
+    return "\n".join(lines)
+
+
+def run_grading_command(command: str, args: argparse.Namespace,
+                        write: Callable[[ClassGrades, OutputSet], str],
+                        run_code: bool = True) -> int:
+    """Lock ``args.out``, grade ``args.submissions``, let ``write`` put the command's files into
+    the set (it returns the lines saying what it wrote), publish the set, append the audit
+    log, print the problems: the exit status.
     """
+    def fail(message: object) -> int:
+        say(f"pruneedu {command}: {message}", file=sys.stderr)
+        return 2
+
+    if args.out.suffix.lower() in (".csv", ".json", ".md", ".png"):
+        return fail(f"--out {args.out} names a file, but --out is the folder the files go in "
+                    f"(e.g. --out {args.out.with_suffix('')}/)")
     try:
         material = material_from_args(args)
-        unsafe = getattr(args, "unsafe_no_isolation", False)
-        if unsafe:
-            print(f"pruneedu {command}: WARNING: learners' code runs without isolation "
-                  "(--unsafe-no-isolation); it can read and change your files.", file=sys.stderr)
-        grades = grade_class(args.submissions, material, ignore=ignore,
-                             progress=False if args.no_progress else None,
-                             isolation="unsafe-none" if unsafe else "bwrap")
-    except (ValueError, SandboxError) as error:
-        print(f"pruneedu {command}: {error}", file=sys.stderr)
-        return 2
-    try:
-        done = write(grades)
+        setup = build_setup(args, set(material.banks) | set(material.exercises), run_code)
+        if run_code and setup.isolation == "unsafe-none":
+            say(f"pruneedu {command}: WARNING: learners' code runs without isolation "
+                "(--unsafe-no-isolation); it can read and change your files.", file=sys.stderr)
+        with OutputSet(args.out) as output:
+            ignore = (output.out, output.store, output.lock_path)
+            grades = grade_class(args.submissions, material, setup=setup, ignore=ignore,
+                                 progress=False if args.no_progress else None)
+            done = write(grades, output)
+            output.commit()
+    except (ValueError, SandboxError, OutputError) as error:
+        return fail(error)
     except OSError as error:  # exit status 1 would read as "something was rejected"
-        print(f"pruneedu {command}: cannot write to {args.out} ({error}); choose an --out "
-              "you can write to.", file=sys.stderr)
-        return 2
-    print(done)
+        return fail(f"cannot write to {args.out} ({error.strerror or error}); choose an --out "
+                    "you can write to")
+    if args.overrides:
+        added = append_audit(audit_path(args.overrides), setup.overrides,
+                             lambda key: grades.automatic.get(key, 0.0))
+        if added:
+            done += f"\nAppended {added} regrade(s) to {audit_path(args.overrides)}."
     pending = sum(len(g.pending) for r in grades.learners.values() for g in r.quizzes.values())
     if pending:
-        print(f"{pending} written answer{'s' if pending != 1 else ''} await a person's score "
-              "(scored 0 until then).")
-    return report(grades.rejects)
+        done += (f"\n{pending} written answer{'s' if pending != 1 else ''} await a person's "
+                 "score (0 until then): see review.csv, and score them in --overrides.")
+    say(done)
+    say(summary(grades.rejects))
+    problems = conflicts_summary(grades)
+    if problems:
+        say(problems)
+    return 1 if grades.rejects or grades.conflicts else 0

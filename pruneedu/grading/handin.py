@@ -3,7 +3,7 @@
 :func:`pruneedu.grading.submissions.discover` hands these files to :func:`add`:
 
 - ``<anything>.handin.json``: what ``pruneedu.exercises.hand_in()`` writes (format below).
-  The learner is its ``learner_id``, as in a responses file, so LMS renaming does no harm.
+  It names its learner in ``learner_id``, as a responses file does.
 - ``<learner-id>.<notebook>.py`` or ``.ipynb``, where ``<notebook>`` is a course notebook's
   name (two digits, a dash, lower-case words: ``04-lab``): a notebook exported to a script, or
   the notebook itself. Every exercise function it defines at the top level is graded (the
@@ -11,6 +11,11 @@
   :mod:`pruneedu.exercises.extract`). IPython magics and ``!`` commands in a notebook's cells
   are left out; a cell that is still not Python is skipped.
 - ``<learner-id>.<capstone-id>.pedu``: the capstone's model file on its own.
+
+Inside a Canvas or Moodle download (:mod:`pruneedu.grading.lms`) these are the learner's own
+file names, and the ``<learner-id>.`` in front of a notebook or model file is optional
+(``04-lab.ipynb``, ``capstone.pedu``): the LMS says who handed the file in. Whose each part
+is, is decided like any file's (:mod:`pruneedu.grading.attribution`).
 
 Hand-in format (``format_version`` 1, UTF-8 JSON)::
 
@@ -22,12 +27,17 @@ Hand-in format (``format_version`` 1, UTF-8 JSON)::
 
 Each part becomes an ordinary submission named ``<file>#<item>``: code for each exercise, a
 quiz submission for each responses file (checked exactly as a responses file handed in on its
-own) and the capstone's model file. A part that cannot be used is a reject; the others are
-still graded. Nothing here runs code or parses model files.
+own) and the capstone's model file. Every part has the time and origin of the file it came in
+(so lateness and resubmissions are judged per file, as for any file). The ``<item>`` of a
+name is the hand-in's own key with anything but letters, digits, ``.`` and ``-`` turned into
+``?``: a learner's key can never make the name look like another LMS path. A part that cannot
+be used is a reject; the others are still graded. Nothing here runs code or parses model files.
 
 Example:
     >>> handles("ada.handin.json"), handles("ada.04-lab.py"), handles("ada.magnitude-mask.py")
     (True, True, False)
+    >>> handles("04-lab.ipynb"), handles("04-lab.ipynb", lms=True)
+    (False, True)
 """
 
 from __future__ import annotations
@@ -36,15 +46,20 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pruneedu.exercises.extract import defined_functions, parse_problem
+from pruneedu.grading.rejects import Reject
+from pruneedu.grading.safe_text import quote
 
 if TYPE_CHECKING:
+    from pruneedu.grading.lms import LmsOrigin
     from pruneedu.grading.material import Material
-    from pruneedu.grading.submissions import Discovery
+    from pruneedu.grading.submissions import Discovery, Submission
 
 HANDIN_SUFFIX = ".handin.json"
 FORMAT = "pruneedu-handin"
@@ -52,30 +67,70 @@ FORMAT_VERSION = 1
 NOTEBOOK_NAME = re.compile(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*")
 MODEL_SUFFIX = ".pedu"
 _MAGIC_LINE = re.compile(r"^\s*[%!]")
+_UNSAFE_IN_LABEL = re.compile(r"[^A-Za-z0-9.-]")
+ID_RULE = "use letters, digits, '_', '-', '@', '+', inner dots"
 
 
-def handles(file_name: str) -> bool:
-    """Whether a file of this name is one of the kinds above."""
+def handles(file_name: str, lms: bool = False) -> bool:
+    """Whether a file of this (the learner's own) name is one of the kinds above; ``lms``:
+    it came in an LMS download, so the learner id in front is optional."""
     if file_name.endswith(HANDIN_SUFFIX) or file_name.endswith(MODEL_SUFFIX):
         return True
     stem, dot, suffix = file_name.rpartition(".")
-    return bool(dot) and suffix in ("py", "ipynb") and _notebook_split(stem) is not None
+    return bool(dot) and suffix in ("py", "ipynb") and _notebook_split(stem, lms) is not None
 
 
-def add(path: Path, name: str, material: Material, found: Discovery,
-        add_responses: Callable[[Path, str, Material, Discovery], None]) -> None:
-    """Vet ``path`` (shown as ``name``) and add its parts to ``found``: code submissions,
-    quiz submissions (through ``add_responses``, the check every responses file gets) and
+@dataclass(frozen=True)
+class _File:
+    """The handed-in file every part comes from."""
+
+    path: Path
+    name: str
+    origin: LmsOrigin | None
+    modified: datetime
+    source: str
+
+    def part(self, kind: str, item_id: str, learner: str, key: str | None, **content
+             ) -> Submission:
+        """A submission of one part (``key``: its name in the file; None: the whole file)."""
+        from pruneedu.grading.submissions import Submission
+
+        name = self.name if key is None else label(self.name, key)
+        return Submission(name, kind, item_id, learner, self.modified, self.origin, self.source,
+                          part="" if key is None else part_key(key), **content)
+
+
+def part_key(key: str) -> str:
+    """A part's key as reports show it: anything but letters, digits, ``.`` and ``-`` is ``?``."""
+    return _UNSAFE_IN_LABEL.sub("?", key[:60])
+
+
+def label(name: str, key: str) -> str:
+    """The name of one part of the file ``name``: ``<name>#<key>``, the key made harmless.
+
+    Example:
+        >>> label("ada.handin.json", "../Ben_1_assignsubmission_file_/x")
+        'ada.handin.json#..?Ben?1?assignsubmission?file??x'
+    """
+    return f"{name}#{part_key(key)}"
+
+
+def add(path: Path, name: str, origin: LmsOrigin | None, material: Material, found: Discovery,
+        accepted_versions: Collection[str] = ()) -> None:
+    """Vet ``path`` (shown as ``name``; ``origin`` what its LMS name says) and add its parts to
+    ``found``: code submissions, quiz submissions (vetted as every responses file is) and
     rejects."""
-    from pruneedu.grading.rejects import Reject
+    from pruneedu.grading.submissions import modified_time, source_of
 
+    own = origin.original if origin else path.name
     try:
-        if path.name.endswith(HANDIN_SUFFIX):
-            _add_handin(path, name, material, found, add_responses)
-        elif path.name.endswith(MODEL_SUFFIX):
-            _add_model(path, name, material, found)
+        handed = _File(path, name, origin, modified_time(path), source_of(name, origin))
+        if own.endswith(HANDIN_SUFFIX):
+            _add_handin(handed, material, found, accepted_versions)
+        elif own.endswith(MODEL_SUFFIX):
+            _add_model(handed, own, material, found)
         else:
-            _add_notebook(path, name, material, found)
+            _add_notebook(handed, own, material, found)
     except OSError as error:
         found.rejects.append(Reject(name, "", "", "", f"cannot be read ({error.strerror}); "
                                     "check its permissions"))
@@ -112,10 +167,13 @@ def notebook_source(text: str) -> str:
     return "\n".join(parts)
 
 
-def _notebook_split(stem: str) -> tuple[str, str] | None:
+def _notebook_split(stem: str, lms: bool = False) -> tuple[str, str] | None:
+    """(learner prefix, notebook name) of a notebook file's stem, or None. In an LMS download
+    the prefix may be missing and ``_`` may stand for ``-`` (as for code files)."""
     learner, dot, notebook = stem.rpartition(".")
-    if dot and learner and NOTEBOOK_NAME.fullmatch(notebook):
-        return learner, notebook
+    for candidate in dict.fromkeys((notebook, notebook.replace("_", "-") if lms else notebook)):
+        if NOTEBOOK_NAME.fullmatch(candidate) and (learner or lms):
+            return learner, candidate
     return None
 
 
@@ -127,119 +185,139 @@ def _capstone_id(material: Material) -> str | None:
     return next((e.id for e in material.exercises.values() if e.kind == "capstone"), None)
 
 
-def _add_notebook(path: Path, name: str, material: Material, found: Discovery) -> None:
-    from pruneedu.grading.rejects import Reject
-    from pruneedu.grading.submissions import CodeSubmission, safe_learner_id
+def _known(learner: str) -> str:
+    """The learner a reject is listed under: the id the file names, if it can be one."""
+    from pruneedu.grading.submissions import safe_learner_id
 
-    learner, _notebook = _notebook_split(path.name.rpartition(".")[0])
-    if not safe_learner_id(learner):
-        found.rejects.append(Reject(name, "", "", "", f"learner id {learner!r} cannot name a "
-                                    "file; use letters, digits, '_', '-', '@', '+'"))
+    return learner if safe_learner_id(learner) else ""
+
+
+def _refuse_id(handed: _File, learner: str, found: Discovery, what: str = "learner id") -> bool:
+    """Outside an LMS download the file's own id is the only identity: one that cannot name a
+    file rejects the whole file (in a download the LMS decides; see attribution)."""
+    from pruneedu.grading.submissions import safe_learner_id
+
+    if handed.origin is not None or safe_learner_id(learner):
+        return False
+    _rejecter(handed, found)(f"{what} {quote(learner, 40)} cannot name a file; {ID_RULE}")
+    return True
+
+
+def _rejecter(handed: _File, found: Discovery) -> Callable[..., None]:
+    """A function that adds a reject for ``handed`` (or, with ``key``, for one of its parts)."""
+    def reject(reason: str, learner: str = "", item: str = "", key: str | None = None) -> None:
+        name = handed.name if key is None else label(handed.name, key)
+        found.rejects.append(Reject(name, _known(learner), item, "", reason))
+    return reject
+
+
+def _add_notebook(handed: _File, own: str, material: Material, found: Discovery) -> None:
+    split = _notebook_split(own.rpartition(".")[0], handed.origin is not None)
+    learner = split[0] if split else ""
+    reject = _rejecter(handed, found)
+    if _refuse_id(handed, learner, found):
         return
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = handed.path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        found.rejects.append(Reject(name, learner, "", "", "not UTF-8 text; save the file "
-                                    "as UTF-8"))
+        reject("not UTF-8 text; save the file as UTF-8", learner)
         return
-    if path.suffix == ".ipynb":
+    if own.endswith(".ipynb"):
         try:
             text = notebook_source(text)
         except ValueError as error:
-            found.rejects.append(Reject(name, learner, "", "", str(error)))
+            reject(str(error), learner)
             return
     problem = parse_problem(text)
     if problem:
-        found.rejects.append(Reject(name, learner, "", "", problem))
+        reject(problem, learner)
         return
     defined = defined_functions(text)
     hits = [e for e in _function_exercises(material).values() if e.function in defined]
     if not hits:
-        found.rejects.append(Reject(name, learner, "", "", "defines none of the exercise "
-                                    "functions; export the notebook you wrote them in"))
+        reject("defines none of the exercise functions; export the notebook you wrote them in",
+               learner)
         return
     for exercise in sorted(hits, key=lambda e: e.id):
-        found.code.append(CodeSubmission(f"{name}#{exercise.id}", learner, exercise.id, text))
+        found.submissions.append(handed.part("code", exercise.id, learner, exercise.id,
+                                             code=text))
 
 
-def _add_model(path: Path, name: str, material: Material, found: Discovery) -> None:
+def _add_model(handed: _File, own: str, material: Material, found: Discovery) -> None:
     from pruneedu.grading.capstone import encode_file
-    from pruneedu.grading.rejects import Reject
-    from pruneedu.grading.submissions import CodeSubmission, safe_learner_id
 
+    reject = _rejecter(handed, found)
     capstone = _capstone_id(material)
-    stem = path.name[: -len(MODEL_SUFFIX)]
-    if capstone is None or not stem.endswith("." + capstone):
-        found.rejects.append(Reject(name, "", "", "", "a model file, but not named "
-                                    "<learner-id>.capstone.pedu"))
+    stem = own[: -len(MODEL_SUFFIX)]
+    if capstone is not None and handed.origin is not None and stem == capstone:
+        learner = ""
+    elif capstone is not None and stem.endswith("." + capstone):
+        learner = stem[: -len(capstone) - 1]
+    else:
+        reject("a model file, but not named <learner-id>.capstone.pedu")
         return
-    learner = stem[: -len(capstone) - 1]
-    if not safe_learner_id(learner):
-        found.rejects.append(Reject(name, "", capstone, "", f"learner id {learner!r} cannot "
-                                    "name a file; use letters, digits, '_', '-', '@', '+'"))
+    if _refuse_id(handed, learner, found):
         return
-    found.code.append(CodeSubmission(name, learner, capstone, encode_file(path.read_bytes())))
+    found.submissions.append(handed.part("code", capstone, learner, None,
+                                         code=encode_file(handed.path.read_bytes())))
 
 
-def _add_handin(path: Path, name: str, material: Material, found: Discovery,
-                add_responses: Callable) -> None:
-    from pruneedu.grading.rejects import Reject
-    from pruneedu.grading.submissions import CodeSubmission, safe_learner_id
-
-    data, problem = _read_handin(path)
+def _add_handin(handed: _File, material: Material, found: Discovery,
+                accepted_versions: Collection[str]) -> None:
+    reject = _rejecter(handed, found)
+    data, problem = _read_handin(handed.path)
     if problem:
-        found.rejects.append(Reject(name, "", "", "", problem))
+        reject(problem)
         return
     learner = data["learner_id"]
-    if not safe_learner_id(learner):
-        found.rejects.append(Reject(name, "", "", "", f"learner_id {learner!r} cannot name a "
-                                    "file; use letters, digits, '_', '-', '@', '+', inner dots"))
+    if _refuse_id(handed, learner, found, "learner_id"):
         return
     exercises = _function_exercises(material)
     for exercise_id, entry in sorted(data["exercises"].items()):
-        label = f"{name}#{exercise_id}"
         exercise = exercises.get(exercise_id)
         if exercise is None:
-            found.rejects.append(Reject(label, learner, exercise_id, "", "unknown exercise"))
+            reject("unknown exercise", learner, key=exercise_id)
         elif not (isinstance(entry, dict) and isinstance(entry.get("source"), str)):
-            found.rejects.append(Reject(label, learner, exercise_id, "",
-                                        "no source text for this exercise"))
+            reject("no source text for this exercise", learner, exercise_id, key=exercise_id)
         else:
-            found.code.append(CodeSubmission(label, learner, exercise_id, entry["source"]))
+            found.submissions.append(handed.part("code", exercise_id, learner, exercise_id,
+                                                 code=entry["source"]))
     capstone = data.get("capstone")
     if capstone is not None:
         capstone_id = _capstone_id(material)
-        label = f"{name}#capstone"
         if capstone_id is None or not isinstance(capstone, dict) \
                 or not isinstance(capstone.get("base64"), str):
-            found.rejects.append(Reject(label, learner, capstone_id or "", "",
-                                        "no capstone in this course, or no model file in it"))
+            reject("no capstone in this course, or no model file in it", learner,
+                   capstone_id or "", key="capstone")
         else:
-            found.code.append(CodeSubmission(label, learner, capstone_id, capstone["base64"]))
-    _add_embedded_responses(data["responses"], name, learner, material, found, add_responses)
+            found.submissions.append(handed.part("code", capstone_id, learner, "capstone",
+                                                 code=capstone["base64"]))
+    _add_embedded_responses(handed, data["responses"], learner, material, found,
+                            accepted_versions)
 
 
-def _add_embedded_responses(responses: dict, name: str, learner: str, material: Material,
-                            found: Discovery, add_responses: Callable) -> None:
-    from pruneedu.grading.rejects import Reject
+def _add_embedded_responses(handed: _File, responses: dict, learner: str, material: Material,
+                            found: Discovery, accepted_versions: Collection[str]) -> None:
+    from pruneedu.grading.submissions import add_responses
 
+    reject = _rejecter(handed, found)
     folder = Path(tempfile.mkdtemp(prefix="pruneedu-handin-"))
     try:
         for index, (file_name, text) in enumerate(sorted(responses.items())):
-            label = f"{name}#{file_name}"
             if not isinstance(text, str):
-                found.rejects.append(Reject(label, learner, "", "", "the responses file's "
-                                            "text is missing"))
+                reject("the responses file's text is missing", learner, key=file_name)
                 continue
             copy = folder / f"{index}.responses.json"
             copy.write_text(text, encoding="utf-8")
-            before = len(found.quizzes)
-            add_responses(copy, label, material, found)
-            for submission in found.quizzes[before:]:
-                if submission.learner_id != learner:
-                    found.rejects.append(Reject(label, learner, submission.quiz_id, "",
-                                                f"answers of {submission.learner_id!r} inside "
-                                                f"{learner!r}'s hand-in; graded as theirs"))
+            before = len(found.submissions)
+            add_responses(copy, label(handed.name, file_name), handed.origin, material, found,
+                          accepted_versions, handed_in=handed.path, part=part_key(file_name))
+            for submission in found.submissions[before:]:
+                # Outside an LMS the id inside decides whose answers these are: say so.
+                if handed.origin is None and submission.learner_id != learner:
+                    reject(f"answers of {quote(submission.learner_id, 40)} inside "
+                           f"{quote(learner, 40)}'s hand-in; graded as theirs", learner,
+                           submission.item_id, key=file_name)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

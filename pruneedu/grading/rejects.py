@@ -1,8 +1,9 @@
 """Submissions (or single answers) the grader could not use, with the reason, for the instructor.
 
 A reject never stops grading: every other submission is still graded, and nothing is modified
-or deleted. The report is a CSV (columns ``file, learner_id, item, question, reason``, sorted) and
-a short printed summary.
+or deleted. The report is ``rejects.csv`` (columns ``file, learner_id, item, question,
+reason``, sorted; every cell escaped for spreadsheets) and a short printed summary (escaped
+for the terminal: file names and reasons can quote what a learner wrote).
 
 Example:
     >>> print(summary([Reject("bob.q.responses.json", "bob", "q", "", "not valid JSON")]))
@@ -13,12 +14,13 @@ Example:
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass
-from pathlib import Path
 
-from pruneedu.grading.gradebook import write_csv
+from pruneedu.grading.safe_text import clean, csv_cell
+from pruneedu.grading.textfiles import csv_text
 
 COLUMNS = ("file", "learner_id", "item", "question", "reason")
 MAX_REASON = 300  # a reason quotes the learner's answer, which may be a megabyte long
+SHOWN = 40  # rejects printed in full; the rest are in the report
 
 
 @dataclass(frozen=True, order=True)
@@ -37,25 +39,21 @@ class Reject:
             object.__setattr__(self, "reason", self.reason[: MAX_REASON - 3] + "...")
 
 
-def write_rejects(path: Path, rejects: list[Reject]) -> None:
-    """Write the rejects report atomically (a header only when there are none)."""
-    write_csv(path, COLUMNS, [astuple(reject) for reject in sorted(rejects)])
+def rejects_csv(rejects: list[Reject]) -> str:
+    """The rejects report (a header only when there are none)."""
+    return csv_text(COLUMNS, [[csv_cell(cell) for cell in astuple(reject)]
+                              for reject in sorted(rejects)])
 
 
-def summary(rejects: list[Reject]) -> str:
-    """A few lines for the terminal, one per problem."""
+def summary(rejects: list[Reject], shown: int = SHOWN) -> str:
+    """A few lines for the terminal, one per problem (the first ``shown`` of them)."""
     if not rejects:
         return "No problems: every submission was graded in full."
     noun = "problem" if len(rejects) == 1 else "problems"
     lines = [f"{len(rejects)} {noun} (not graded, or graded in part):"]
-    for reject in sorted(rejects):
-        where = f" [{reject.question}]" if reject.question else ""
-        lines.append(f"  {reject.file}{where}: {reject.reason}")
+    for reject in sorted(rejects)[:shown]:
+        where = f" [{clean(reject.question)}]" if reject.question else ""
+        lines.append(f"  {clean(reject.file)}{where}: {clean(reject.reason)}")
+    if len(rejects) > shown:
+        lines.append(f"  ... and {len(rejects) - shown} more in rejects.csv")
     return "\n".join(lines)
-
-
-def report(rejects: list[Reject]) -> int:
-    """Print :func:`summary` and return the grading commands' exit status: 1 when anything
-    was rejected (the rest was still graded), else 0."""
-    print(summary(rejects))
-    return 1 if rejects else 0
