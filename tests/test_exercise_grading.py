@@ -112,7 +112,9 @@ def build_class(folder: Path, home: Path) -> dict[str, dict[str, float]]:
         elif text.startswith("# exercise: global-threshold"):
             cell["source"] = (FUNCTIONS["global-threshold"].solution_path).read_text()
     (folder / "cy" / "cy.04-lab.ipynb").write_text(json.dumps(cy_notebook))
-    expected["cy"] = {e: 0.0 for e in FUNCTIONS}
+    # Cy hands in only the lab: the stubs in it score 0, exercises taught elsewhere are missing.
+    in_lab = {exercise_id for _, exercise_id in exercise_cells(cy_notebook)}
+    expected["cy"] = {e: 0.0 for e in FUNCTIONS if e in in_lab}
     expected["cy"]["global-threshold"] = 5.0
     expected["cy"]["magnitude-mask"] = expected_score(FUNCTIONS["magnitude-mask"],
                                                       mistakes.truncating_count)
