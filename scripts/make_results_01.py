@@ -60,11 +60,12 @@ def accuracies(net: nn.Module, mnist: data.MNIST) -> dict[str, float]:
             "test": training.evaluate(net, mnist.test).accuracy}
 
 
-def pruned_rows(net: nn.Module, seed: int, mnist: data.MNIST) -> list[dict]:
+def pruned_rows(net: nn.Module, seed: int, mnist: data.MNIST,
+                amounts: tuple[float, ...] = AMOUNTS) -> list[dict]:
     """One row per (method, amount) for this trained model: its seed, and both accuracies."""
     rows = []
     for method, options in METHODS.items():
-        for amount in AMOUNTS:
+        for amount in amounts:
             torch.manual_seed(seed)  # only the random method draws; each row on its own
             pruned = pruning.prune_weights(pruning.copy_model(net), amount, **options)
             rows.append({"seed": seed, "method": method, "amount": amount,

@@ -92,10 +92,12 @@ def test_results_hold_every_model_method_and_amount_once(results, script):
 
 def test_results_for_the_shipped_model_are_what_the_script_computes(results, script, mnist,
                                                                       net):
-    # Seed 0 is the shipped model: no training, so the script's own code reruns in seconds.
-    fresh = script["pruned_rows"](net, 0, mnist)
-    shipped = [row for row in results["pruned"] if row["seed"] == 0]
-    assert fresh == shipped
+    # Seed 0 is the shipped model: no training, so the script's own code reruns in seconds
+    # (at a few amounts, each method; the random rows show the seeding is still the same).
+    amounts = (0.3, 0.9, 0.98)
+    fresh = script["pruned_rows"](net, 0, mnist, amounts)
+    shipped = [row for row in results["pruned"] if row["seed"] == 0 and row["amount"] in amounts]
+    assert len(shipped) == len(amounts) * len(script["METHODS"]) and fresh == shipped
     assert results["dense"][0] == {"seed": 0, **script["accuracies"](net, mnist)}
     assert results["split_sizes"] == {"train": len(mnist.train), "val": len(mnist.val),
                                       "test": len(mnist.test)}
@@ -217,11 +219,16 @@ def test_at_90_percent_the_damage_is_thin_and_at_97_one_digit_becomes_a_dumping_
         in prose()
     lost = (dense.confusion.diagonal() - at90.confusion.diagonal()).tolist()
     assert max(lost) <= 4 and sum(1 for n in lost if n >= 1) >= 2
-    assert "its precision falls while its recall hardly moves" in prose()
-    precision_drop = dense.per_class_precision - at97.per_class_precision
-    recall_change = abs(dense.per_class_recall - at97.per_class_recall)
-    favourite = int(at97.confusion.sum(axis=0).argmax())
-    assert precision_drop[favourite] > 0.15 and recall_change[favourite] < 0.05
+    assert sum(1 for n in lost if n < 0) >= 2 and "and a few gain one" in prose()
+    lost = (dense.confusion.diagonal() - at97.confusion.diagonal()).tolist()
+    assert lost[8] == max(lost) == 16 and lost[4] == lost[7] == 1
+    assert "The 8s lose 16 of their 100 test images, the 4s and 7s only one each" in prose()
+    favourite = int((at97.confusion.sum(axis=0) - at97.confusion.diagonal()).argmax())
+    wrongly_called_5 = at97.confusion[:, 5] - dense.confusion[:, 5]
+    assert favourite == 5 and all(wrongly_called_5[digit] >= 5 for digit in (0, 3, 6))
+    assert "many 0s, 3s and 6s are now called 5" in prose()
+    assert f"{at97.per_class_precision[5]:.0%}" == "74%" and "falls to 74%" in prose()
+    assert at97.per_class_recall[5] > dense.per_class_recall[5]
     assert "An accuracy of 89% hides" in prose() and f"{at97.accuracy:.0%}" == "89%"
 
 
