@@ -132,6 +132,14 @@ def test_magnitude_beats_random_and_random_collapses_by_half(results):
                 > max(accuracies(results, "random", amount, "val")))
 
 
+def test_random_with_retraining_is_quoted_from_the_benchmark():
+    bench = flat((REPO / "benchmarks" / "README.md").read_text(encoding="utf-8"))
+    assert "Random pruning falls apart beyond 80% (42.9% at 98%)" in bench
+    assert "holds up to 80% and only beyond that falls apart (42.9% at 98%)" in prose()
+    assert "*random + budget*: random pruning, then 10 epochs" in bench
+    assert "followed by 10 epochs of retraining" in prose()
+
+
 def test_global_beats_per_layer_at_high_sparsity(results):
     assert "Global beats per layer at high sparsity" in prose()
     for amount in (a for a in results["amounts"] if a >= 0.9):
