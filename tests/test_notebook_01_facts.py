@@ -199,6 +199,12 @@ def test_global_threshold_takes_more_from_fc1_than_fc3(net):
         in prose()
     shares = metrics.layer_sparsity(pruning.prune_weights(pruning.copy_model(net), 0.9))
     assert shares["fc1"] > 0.92 and shares["fc3"] < 0.5
+    assert "although its weights are the largest in the network" in prose()
+    typical = {name: getattr(net, name).weight.detach().abs().median().item()
+               for name in ("fc1", "fc2", "fc3")}
+    assert typical["fc3"] > 2 * max(typical["fc1"], typical["fc2"])
+    assert "the global threshold takes only about a fifth of them" in prose()
+    assert round(shares["fc3"], 1) == 0.2
 
 
 # --- per-class results -----------------------------------------------------------------------
