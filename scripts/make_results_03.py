@@ -9,7 +9,7 @@ numbers; all of it follows ``benchmarks/bench_pruning.py`` (tables 1 and 1b). Ac
 the test split; the settings were chosen on the validation split by that benchmark.
 
 Too slow for the notebook (54 pruned and fine-tuned models, 2-3 minutes on 2 shared cores), so
-it is shipped as ``notebooks/03-challenges-results.json``; ``tests/test_notebook_03_facts.py``
+it is shipped as ``notebooks/results/03-challenges.json``; ``tests/test_notebook_03_facts.py``
 recomputes one cheap comparison and checks that it matches. Run from the repository root after
 changing the model, the data, fine-tuning or pruning:
 
@@ -28,7 +28,7 @@ from tqdm import tqdm
 from pruneedu import data, models, pruning, training
 from pruneedu.widgets import OneShotVsIterative
 
-RESULTS = Path(__file__).resolve().parent.parent / "notebooks" / "03-challenges-results.json"
+RESULTS = Path(__file__).resolve().parent.parent / "notebooks" / "results" / "03-challenges.json"
 AMOUNTS = (0.95, 0.98, 0.99)
 BUDGETS = (1, 10)  # the extremes of the benchmark's table 1b; the widget runs 2 and 5 live
 SEEDS = (0, 1, 2)

@@ -4,7 +4,7 @@ The notebook's checked cells (``# NBVAL_CHECK_OUTPUT``) store what a learner see
 them, so those stored prints are the notebook's real numbers. These tests read them and the
 lesson text, so a number corrected in one place cannot stay wrong in the other. The one-shot vs
 iterative results are too slow for the notebook and ship as
-``notebooks/03-challenges-results.json`` (``scripts/make_results_03.py``): one cheap entry is
+``notebooks/results/03-challenges.json`` (``scripts/make_results_03.py``): one cheap entry is
 recomputed here, so the file cannot silently drift from the code.
 """
 
@@ -23,7 +23,7 @@ from pruneedu.exercises.cells import cell_text, exercise_cells
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "03-challenges.ipynb"
-RESULTS = REPO / "notebooks" / "03-challenges-results.json"
+RESULTS = REPO / "notebooks" / "results" / "03-challenges.json"
 LESSON = REPO / "lessons" / "03-challenges.md"
 
 
