@@ -39,9 +39,12 @@ $(STAMP): pyproject.toml setup.py
 	@touch $(STAMP)
 	@echo "==> Environment ready"
 
+# Kernel messages leave at once (Nagle off): a slider move is answered in several small
+# messages, and Nagle holds the later ones about 40 ms (pruneedu/kernel_nodelay.py).
 lab: $(STAMP)
 	@echo "==> Starting JupyterLab on notebooks/ - open the http://$(HOST):$(PORT)/lab?token=... URL printed below"
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(HOST) --port=$(PORT) $(ROOT_FLAG)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(HOST) --port=$(PORT) $(ROOT_FLAG) \
+		--ServerApp.kernel_websocket_connection_class=pruneedu.kernel_nodelay.NoDelayKernelConnection
 
 lint: $(STAMP)
 	@echo "==> Lint (ruff)"

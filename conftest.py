@@ -16,6 +16,9 @@ def isolated_learner_home(tmp_path, monkeypatch):
     """Keep tests away from the real user's saved answers, flashcards and caches."""
     home = tmp_path / "pruneedu-home"
     monkeypatch.setenv("PRUNEEDU_HOME", str(home))
+    # Nor do they inherit who the person running them is (a hub user, an instructor's id).
+    monkeypatch.delenv("PRUNEEDU_LEARNER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
     return home
 
 

@@ -19,7 +19,8 @@ Example:
     >>> from pruneedu import identity
     >>> identity.check_learner_id(" ada.lovelace ")
     'ada.lovelace'
-    >>> identity.learner_id()             # None until an id is set or typed in  # doctest: +SKIP
+    >>> identity.learner_id() is None   # until an id is set or typed in
+    True
 """
 
 from __future__ import annotations
@@ -162,7 +163,9 @@ def save_learner_id(value: str) -> str:
     """Check ``value`` and remember it in ``learner.json``; returns the id as saved.
 
     Example:
-        >>> save_learner_id("ada")                                   # doctest: +SKIP
+        >>> save_learner_id(" ada ")
+        'ada'
+        >>> learner_id()
         'ada'
     """
     cleaned = check_learner_id(value)
@@ -200,7 +203,9 @@ def ask(then: Callable[[str], object] | None = None) -> IdentityPrompt:
 
     Example:
         >>> from pruneedu import identity
-        >>> identity.ask()                  # last line of a notebook cell   # doctest: +SKIP
+        >>> view = identity.ask()   # in a notebook: the cell's last line, `identity.ask()`
+        >>> view.learner_id is None   # nothing saved yet, so it asks
+        True
     """
     from pruneedu.identity_prompt import IdentityPrompt
 

@@ -4,8 +4,9 @@ Kept apart from :mod:`pruneedu.identity` so that quiz and grading code can check
 loading ipywidgets.
 
 Example:
-    >>> from pruneedu import identity
-    >>> identity.ask()                      # last line of a notebook cell   # doctest: +SKIP
+    >>> from pruneedu.identity_prompt import IdentityPrompt
+    >>> IdentityPrompt().learner_id is None   # no id yet: the field and Save button show
+    True
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ class IdentityPrompt(widgets.VBox):
         learner_id: the id once known. result: what ``then`` returned (e.g. a quiz view).
 
     Example:
-        >>> prompt = IdentityPrompt()                                # doctest: +SKIP
-        >>> prompt.text.value = "ada"; prompt.button.click()         # doctest: +SKIP
+        >>> prompt = IdentityPrompt()
+        >>> prompt.text.value = "ada"; prompt.button.click()
+        >>> prompt.learner_id
+        'ada'
     """
 
     def __init__(self, then: Callable[[str], object] | None = None) -> None:

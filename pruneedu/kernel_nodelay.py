@@ -12,7 +12,9 @@ Use it by starting the server with
 imports jupyter_server, so only the Jupyter server loads it.
 
 Example:
-    >>> from pruneedu.kernel_nodelay import NoDelayKernelConnection   # doctest: +SKIP
+    >>> from pruneedu.kernel_nodelay import SERVER_ARG
+    >>> SERVER_ARG.split("=")[1]
+    'pruneedu.kernel_nodelay.NoDelayKernelConnection'
 """
 
 from __future__ import annotations

@@ -27,10 +27,10 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pruneedu
-from pruneedu.exercises import Exercise, load_exercise, run_case, to_array_type
+from pruneedu.exercises import Exercise, load_exercise
+from pruneedu.exercises.learner import run_function
 
 TIMEOUT_S = 120  # a torch import on a busy machine takes seconds; a stub should take none
 SETUP_ERROR = 3  # the child's exit status when a stub cannot be run at all here
@@ -90,15 +90,6 @@ def _run_child(exercises: list[Exercise], digests: dict[str, str]) -> None:
                 "packages (torch) are installed.")
 
 
-def _as_checked(value: Any) -> Any:
-    """The output as a hidden checker receives it from the grader: arrays as numpy."""
-    if hasattr(value, "detach") and hasattr(value, "numpy"):
-        return value.detach().cpu().numpy()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_as_checked(item) for item in value)
-    return value
-
-
 def _run_stub(folder: Path) -> list[str]:
     """In the child: the hidden tests the stub passes. ImportError is a set-up problem (the
     exercise's packages are missing here), not a failing stub, so it propagates."""
@@ -115,19 +106,11 @@ def _run_stub(folder: Path) -> list[str]:
     if not callable(function):
         return []
     public = {case.name for case in exercise.public_cases()}
-    passed = []
-    for case in exercise.hidden_cases():
-        if case.name in public:
-            continue
-        try:
-            output = function(*to_array_type(case.args, exercise.array_type))
-        except ImportError:
-            raise
-        except Exception:
-            continue
-        if run_case(case, _as_checked(output)).passed:
-            passed.append(case.name)
-    return passed
+    hidden_only = [case for case in exercise.hidden_cases() if case.name not in public]
+    # The same call and judgement as the learner's check(): inputs and outputs through the wire
+    # codec, the declared return kind first.
+    return [result.name for result in run_function(exercise, function, hidden_only)
+            if result.passed]
 
 
 def _main(argv: list[str]) -> int:
