@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
 import json
 import re
@@ -20,6 +21,11 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from pruneedu import data, metrics, models, pruning, results_02
 
@@ -141,6 +147,32 @@ def test_sparse_kernel_sentences(shipped):
     assert all(row["speedup_csr"] < row["mac_ratio"] / 2 for row in rows)
 
 
+def test_rounded_widths_sentence(shipped):
+    text = notebook_markdown("02-widths-table-after")
+    assert "With a batch of 256, the rounded widths ran at least as efficiently as the exact ones" \
+        in text
+    efficiency = {(row["amount"], row["multiple_of"]): row["speedup"] / row["mac_ratio"]
+                  for row in shipped["node_speed"] if row["batch"] == 256}
+    for amount in {amount for amount, _ in efficiency}:
+        assert efficiency[(amount, 16)] >= efficiency[(amount, 1)] - 0.02, amount
+    assert "every speed-up is smaller" in text
+    assert all(row["speedup"] < next(
+        other["speedup"] for other in shipped["node_speed"] if other["batch"] == 256
+        and (other["amount"], other["multiple_of"]) == (row["amount"], row["multiple_of"]))
+        for row in shipped["node_speed"] if row["batch"] == 1)
+
+
+def test_numbers_quoted_from_the_lesson_are_in_the_lesson():
+    """The notebook quotes the lesson's benchmark run; those figures must be the lesson's."""
+    lesson = " ".join(LESSON.read_text(encoding="utf-8").split())
+    for cell_id in ("02-kernels-after", "02-widths-table-after"):
+        text = notebook_markdown(cell_id)
+        quoted = re.findall(r"\d+\.\d+x", text)
+        assert quoted, cell_id
+        for number in quoted:
+            assert number in lesson, (cell_id, number)
+
+
 def test_width_sentences(shipped):
     text = notebook_markdown("02-widths-after")
     cost = {row["width"]: row["relative_cost_per_neuron"] for row in shipped["width_sweep"]}
@@ -223,9 +255,6 @@ def test_notebook_keeps_its_quiz_values_and_practice_quiz():
 
 
 def test_the_wheel_ships_the_results_file():
-    import fnmatch
-    import tomllib
-
     patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"][
         "package-data"]["pruneedu"]
     assert any(fnmatch.fnmatch("data/" + results_02.RESULTS_FILE, p) for p in patterns)
