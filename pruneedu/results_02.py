@@ -116,7 +116,7 @@ def fewer_fc1_neurons(net: nn.Sequential, parameters: int) -> nn.Sequential:
     Example:
         >>> from pruneedu import models
         >>> fewer_fc1_neurons(models.lenet_300_100(seed=0), 238_510).fc1.out_features
-        266
+        268
     """
     per_neuron = net.fc1.in_features + 1 + net.fc2.out_features
     total = sum(p.numel() for p in net.parameters())
@@ -251,7 +251,7 @@ def whole_layers_figure(results: dict, split: str = "test", low: float = 90.0) -
     with its value.
 
     Example:
-        >>> whole_layers_figure(load()).axes[0].get_xlim()[0]
+        >>> float(whole_layers_figure(load()).axes[0].get_xlim()[0])
         90.0
     """
     table = results["whole_layers"]

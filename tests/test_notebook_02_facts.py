@@ -211,6 +211,10 @@ def test_whole_layer_sentences(shipped, net):
     assert "removing the same number of parameters as `fc1` neurons costs nothing measurable" \
         in text
     assert after["fewer fc1 neurons"] >= after["dense"] - 0.1 > after["merge fc2+fc3"]
+    removed = re.search(r"the weakest (\d+) neurons of `fc1`",
+                        notebook_markdown("02-layers-measured-md"))
+    assert removed and 300 - int(removed.group(1)) == results_02.fewer_fc1_neurons(
+        net, table["merge fc2+fc3"]["parameters"]).fc1.out_features
     assert "A fresh head is worse still" in text
     assert after["new head"] < after["merge fc2+fc3"]
     assert "`fc1` holds 88% of the multiply-adds" in text
