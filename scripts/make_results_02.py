@@ -20,6 +20,7 @@ import platform
 import statistics
 import time
 import warnings
+from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
@@ -37,8 +38,13 @@ KERNEL_SPARSITIES = (0.5, 0.8, 0.9, 0.95, 0.98)
 BATCHES = (1, 256)
 MULTIPLES = (1, 16)
 WIDTHS = tuple(range(64, 161, 4))          # fc1 widths for the width sweep
-ROUNDS = 7                                  # interleaved timing rounds; medians over them
-BLOCK_MS = 30                               # CPU time per timed block of calls
+MEASURED = ("sparse_kernels", "node_speed", "width_sweep", "layer_speed")
+# Models timed per round by each table, for the progress bar.
+TIMED_MODELS = {"sparse_kernels": len(KERNEL_SPARSITIES) * len(BATCHES) * 4,
+                "node_speed": len(BATCHES) * (1 + len(NODE_AMOUNTS) * len(MULTIPLES)),
+                "width_sweep": len(WIDTHS) + 1, "layer_speed": 3 * len(BATCHES)}
+ROUNDS = 11                                 # interleaved timing rounds; medians over them
+BLOCK_MS = 40                               # CPU time per timed block of calls
 
 
 def percent(value: float) -> float:
@@ -223,6 +229,20 @@ def node_speed(net: nn.Sequential, progress: tqdm) -> list[dict]:
     return rows
 
 
+def layer_speed(net: nn.Sequential, progress: tqdm) -> list[dict]:
+    """One layer fewer (fc2 and fc3 merged) and the same saving as fc1 neurons, vs dense."""
+    merged = merged_fc2_fc3(net)
+    candidates = {"dense": net, "merge fc2+fc3": merged,
+                  "fewer fc1 neurons": fewer_fc1_neurons(net, metrics.parameter_count(merged))}
+    rows = []
+    for batch in BATCHES:
+        ms = median_ms(candidates, batch, progress)
+        rows += [{"model": name, "batch": batch, "speedup": round(ms["dense"] / ms[name], 2),
+                  "mac_ratio": round(metrics.macs(net) / metrics.macs(model), 2)}
+                 for name, model in candidates.items() if name != "dense"]
+    return rows
+
+
 def width_sweep(progress: tqdm) -> list[dict]:
     """fc1 alone (256 digits by 784 pixels times a width-by-784 matrix) at many widths.
 
@@ -249,21 +269,34 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def sanity_warning(kernels: list[dict]) -> str | None:
+    """Zeros in a dense matrix cost the same as the dense model: if they don't, it was noise."""
+    off = [row for row in kernels if not 0.9 <= row["speedup_dense"] <= 1.1]
+    if off:
+        return ("warning: the masked model with dense kernels ran at "
+                + ", ".join(f"{row['speedup_dense']}x" for row in off)
+                + " of the dense model although it does the same work; the machine was too busy "
+                "for these timings, so rerun the script when it is quieter.")
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=OUTPUT)
-    parser.add_argument("--skip-timings", action="store_true",
-                        help="keep the timing tables of the existing file (accuracies only)")
+    parser.add_argument("--measure", nargs="*", choices=MEASURED, default=list(MEASURED),
+                        help="timing tables to measure again (default: all); the others are "
+                             "kept from the existing file, with the note of the run that made "
+                             "them; with no names, only the accuracies are recomputed")
     args = parser.parse_args()
     torch.set_num_threads(1)
     mnist = data.load_mnist()
     net = models.pretrained("lenet-300-100")
     old = json.loads(args.output.read_text()) if args.output.exists() else {}
-    steps = (len(NODE_AMOUNTS) * 2 * len(SEEDS) + 4 * len(SEEDS) + 4 * len(SEEDS))
-    if not args.skip_timings:
-        steps += ROUNDS * (len(KERNEL_SPARSITIES) * len(BATCHES) * 4
-                           + len(BATCHES) * (1 + len(NODE_AMOUNTS) * len(MULTIPLES))
-                           + len(WIDTHS) + 1)
+    missing = [key for key in MEASURED if key not in args.measure and key not in old]
+    if missing:
+        parser.error(f"{args.output} has no {', '.join(missing)} to keep; measure them too.")
+    steps = len(NODE_AMOUNTS) * 2 * len(SEEDS) + 4 * len(SEEDS) + 4 * len(SEEDS)
+    steps += ROUNDS * sum(TIMED_MODELS[key] for key in args.measure)
     with tqdm(total=steps, desc="results-02") as progress:
         result = {
             "about": "Made by scripts/make_results_02.py; read by notebook 02-weight-vs-node.",
@@ -271,22 +304,28 @@ def main() -> None:
             "neuron_ranking": neuron_ranking(net, mnist, progress),
             "semi_structured": semi_structured(net, mnist, progress),
             "whole_layers": whole_layers(net, mnist, progress),
+            "machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "threads": 1,
+                        "torch": torch.__version__,
+                        "clock": "CPU time of the timing thread (time.thread_time_ns)"},
+            "timing_runs": {},
         }
-        if args.skip_timings:
-            result.update({key: old[key] for key in ("machine", "sparse_kernels",
-                                                      "node_speed", "width_sweep")})
-        else:
-            result["machine"] = {"cpu": cpu_name(),
-                                 "cores": os.cpu_count(), "threads": 1,
-                                 "torch": torch.__version__,
-                                 "clock": "CPU time of the timing thread (time.thread_time_ns)",
-                                 "note": f"ratios of medians over {ROUNDS} interleaved rounds "
-                                         f"of at least {BLOCK_MS} ms each, all in one process"}
-            result["sparse_kernels"] = sparse_kernels(net, progress)
-            result["node_speed"] = node_speed(net, progress)
-            result["width_sweep"] = width_sweep(progress)
+        run = (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC: ratios of medians over "
+               f"{ROUNDS} interleaved rounds of at least {BLOCK_MS} ms each, all in one process")
+        measure = {"sparse_kernels": lambda: sparse_kernels(net, progress),
+                   "node_speed": lambda: node_speed(net, progress),
+                   "width_sweep": lambda: width_sweep(progress),
+                   "layer_speed": lambda: layer_speed(net, progress)}
+        for key in MEASURED:
+            if key in args.measure:
+                result[key], result["timing_runs"][key] = measure[key](), run
+            else:
+                result[key] = old[key]
+                result["timing_runs"][key] = old.get("timing_runs", {}).get(
+                    key, old.get("machine", {}).get("note", "an earlier run"))
     args.output.write_text(json.dumps(result, indent=1) + "\n")
     print(f"wrote {args.output}")
+    if "sparse_kernels" in args.measure and (warning := sanity_warning(result["sparse_kernels"])):
+        print(warning)
 
 
 if __name__ == "__main__":

@@ -88,11 +88,17 @@ def build_class(folder: Path, home: Path) -> dict[str, dict[str, float]]:
     expected = {"ada": {e: 5.0 for e in FUNCTIONS} | {"capstone": 10.0}}
     expected["ada"] |= ada_hands_in(folder, home)
 
-    notebook = json.loads(LAB.read_text())
-    solved = nbformat.reads(json.dumps(fill_solutions(notebook, ROOT / "exercises")), 4)
-    script, _ = PythonExporter().from_notebook_node(solved)
+    # Ben exports every notebook that holds exercises (each lesson's notebook and the lab).
+    scripts = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        if not any("".join(c["source"]).startswith("# exercise: ") for c in notebook["cells"]):
+            continue
+        solved = nbformat.reads(json.dumps(fill_solutions(notebook, ROOT / "exercises")), 4)
+        scripts[path.stem], _ = PythonExporter().from_notebook_node(solved)
+        (folder / "ben" / f"ben.{path.stem}.py").write_text(scripts[path.stem])
+    script = "\n".join(scripts.values())
     assert "seed_everything(0)" in script and 'check("magnitude-mask"' in script
-    (folder / "ben" / "ben.04-lab.py").write_text(script)
     expected["ben"] = {e: 5.0 for e in FUNCTIONS}
 
     mistakes = load_module(FUNCTIONS["magnitude-mask"].wrong_variants_path, "_wrong_mm")

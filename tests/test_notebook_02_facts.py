@@ -108,6 +108,8 @@ def test_timing_tables_cover_what_the_script_measures(script, shipped):
     assert {(row["amount"], row["multiple_of"], row["batch"]) for row in shipped["node_speed"]} \
         == {(a, m, b) for a in script.NODE_AMOUNTS for m in script.MULTIPLES
             for b in script.BATCHES}
+    assert {(row["model"], row["batch"]) for row in shipped["layer_speed"]} \
+        == {(m, b) for m in ("merge fc2+fc3", "fewer fc1 neurons") for b in script.BATCHES}
     for row in shipped["sparse_kernels"]:  # the ideal is arithmetic, so it must be exact
         assert row["mac_ratio"] == pytest.approx(1 / (1 - row["sparsity"]), rel=0.01)
     assert shipped["machine"]["threads"] == 1 and shipped["machine"]["cpu"]
@@ -136,10 +138,11 @@ def test_sparse_kernel_sentences(shipped):
     rows = shipped["sparse_kernels"]
     assert "Dense kernels run at about the dense speed whatever the sparsity" in text
     assert all(0.85 <= row["speedup_dense"] <= 1.15 for row in rows)
-    assert "on one image at a time they barely reach the dense speed even at 98%" in text
+    assert "on one image at a time they reach the dense speed at best, even at 95-98% sparsity" \
+        in text
     single = [row for row in rows if row["batch"] == 1]
-    assert all(row["speedup_csr"] < 1 for row in single if row["sparsity"] < 0.98)
-    assert all(row["speedup_csr"] <= 1.1 and row["speedup_coo"] < 1 for row in single)
+    assert all(row["speedup_csr"] < 1 for row in single if row["sparsity"] < 0.95)
+    assert all(row["speedup_csr"] <= 1.15 and row["speedup_coo"] < 1 for row in single)
     assert "need most of the weights gone before they beat the dense model" in text
     batch = {row["sparsity"]: row for row in rows if row["batch"] == 256}
     assert batch[0.5]["speedup_csr"] < 1 and batch[0.98]["speedup_csr"] > 1
@@ -184,10 +187,10 @@ def test_width_sentences(shipped):
             assert cost[width] < min(beside), width
     assert "such as 68, 72 or 84 cost noticeably more" in text
     assert min(cost[68], cost[72], cost[84]) > 1.03
-    assert "a few percent up to about 15%" in text
+    assert "a few percent up to about 20%" in text
     widths = sorted(cost)
     steps = [max(cost[a], cost[b]) / min(cost[a], cost[b]) for a, b in pairwise(widths)]
-    assert 1.05 <= max(steps) <= 1.2
+    assert 1.05 <= max(steps) <= 1.25
 
 
 def test_two_four_sentences(shipped):
@@ -218,6 +221,12 @@ def test_whole_layer_sentences(shipped, net):
     assert "A fresh head is worse still" in text
     assert after["new head"] < after["merge fc2+fc3"]
     assert "`fc1` holds 88% of the multiply-adds" in text
+    assert "buys a speed-up of about that size with a batch of 256" in text
+    speed = {(row["model"], row["batch"]): row for row in shipped["layer_speed"]}
+    merged_256 = speed[("merge fc2+fc3", 256)]
+    assert 0.9 <= merged_256["speedup"] / merged_256["mac_ratio"] <= 1.2
+    assert "more with one image, where the fixed cost of calling each layer counts" in text
+    assert speed[("merge fc2+fc3", 1)]["speedup"] > merged_256["speedup"]
     assert round(100 * net.fc1.weight.numel() / metrics.macs(net)) == 88
 
 
