@@ -29,8 +29,8 @@ def load() -> dict:
     """The shipped results (``pruneedu/data/results-02.json``) as a dict.
 
     Example:
-        >>> sorted(load())[:3]
-        ['about', 'fine_tuning', 'machine']
+        >>> load()["fine_tuning"]
+        {'epochs': 2, 'lr': 0.005, 'seeds': [0, 1, 2]}
     """
     text = resources.files("pruneedu.data").joinpath(RESULTS_FILE).read_text(encoding="utf-8")
     return json.loads(text)
