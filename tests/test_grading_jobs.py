@@ -193,3 +193,32 @@ def test_a_sandbox_that_cannot_start_stops_the_others(mode, tmp_path, monkeypatc
     assert _descendants(os.getpid()) - before == set()
     assert [n for n in os.listdir(tempfile.gettempdir())
             if n.startswith(f"pruneedu-sandbox-{os.getpid()}-")] == []
+
+
+def test_test_modules_load_only_in_the_calling_thread(monkeypatch, tmp_path):
+    # Loading hidden tests swaps sys.modules["public_tests"]: two threads doing it at once
+    # gave one exercise another's checkers (seen in the benchmark's 10-exercise class).
+    from pruneedu.exercises import Exercise
+
+    loaders = []
+    for name in ("public_cases", "hidden_cases"):
+        real = getattr(Exercise, name)
+
+        def spy(self, real=real):
+            loaders.append(threading.current_thread())
+            return real(self)
+
+        monkeypatch.setattr(Exercise, name, spy)
+    material = load_material(FIXTURE / "quizzes", FIXTURE / "exercises")
+    work = []
+    for index in range(4):
+        submission = Submission(f"l{index}.zero-fraction.py", "code", "zero-fraction",
+                                f"l{index}", datetime.now(timezone.utc),
+                                code="def zero_fraction(weights):\n    return 0.0\n")
+        work.append([Attributed(submission, f"l{index}", False)])
+    results = list(parallel.run_learners(work, material, GradingSetup(jobs=2,
+                                                                      isolation="unsafe-none"),
+                                         ()))
+    assert [items[0].learner_id for items, _ in results] == ["l0", "l1", "l2", "l3"]
+    assert all(r["zero-fraction"].total == 3 for _, r in results)
+    assert loaders and set(loaders) == {threading.main_thread()}

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from pruneedu.grading.codegrade import ExerciseResult, grade_learner_code
 
 if TYPE_CHECKING:
+    from pruneedu.exercises import Exercise, TestCase
     from pruneedu.grading.attribution import Attributed
     from pruneedu.grading.classgrade import GradingSetup
     from pruneedu.grading.material import Material
@@ -53,10 +54,15 @@ def run_learners(work: Sequence[list[Attributed]], material: Material, setup: Gr
     if not work:
         return
     stop = threading.Event()
+    # Each exercise's test modules load once, here in the calling thread: loading hidden tests
+    # swaps sys.modules["public_tests"], which two threads must never do at once.
+    exercises = {exercise_id: _Loaded(material.exercises[exercise_id])
+                 for exercise_id in sorted({i.submission.item_id for items in work
+                                            for i in items})}
 
     def grade(items: list[Attributed]) -> dict[str, ExerciseResult]:
         return grade_learner_code(
-            [(material.exercises[i.submission.item_id], i.submission.code) for i in items],
+            [(exercises[i.submission.item_id], i.submission.code) for i in items],
             hide=hide, time_limit_s=setup.time_limit_s, isolation=setup.isolation, stop=stop)
 
     if setup.jobs <= 1:
@@ -81,6 +87,25 @@ def run_learners(work: Sequence[list[Attributed]], material: Material, setup: Gr
         for _, future in pending:
             future.cancel()
         pool.shutdown(wait=True)
+
+
+class _Loaded:
+    """An exercise whose test cases were loaded once (the checkers are shared, read only)."""
+
+    def __init__(self, exercise: Exercise) -> None:
+        self._exercise = exercise
+        self._public = self._hidden = None
+        if exercise.kind != "capstone":
+            self._public, self._hidden = exercise.public_cases(), exercise.hidden_cases()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._exercise, name)
+
+    def public_cases(self) -> list[TestCase]:
+        return self._exercise.public_cases() if self._public is None else list(self._public)
+
+    def hidden_cases(self) -> list[TestCase]:
+        return self._exercise.hidden_cases() if self._hidden is None else list(self._hidden)
 
 
 def _first_in_order(pending: deque[tuple[list[Attributed], Future]]
