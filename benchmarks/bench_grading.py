@@ -15,8 +15,8 @@
    sandboxes') for the class at 30 and at 120 learners, `--jobs 2`: it must not grow with the
    class beyond the gradebook itself.
 
-Run: `.venv/bin/python benchmarks/bench_grading.py` (about 15-20 minutes on 2 busy cores), or
-`--quick` (fewer learners: about 3-5 minutes; the goals are then scaled projections).
+Run: `.venv/bin/python benchmarks/bench_grading.py` (20-40 minutes on 2 busy cores), or
+`--quick` (20 learners, memory at 10 vs 40: about 10 minutes; the code goal is scaled).
 `--skip-code` runs only the quiz table.
 """
 
