@@ -152,7 +152,9 @@ def add_isolation_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unsafe-no-isolation", action="store_true",
                         help="run learners' code WITHOUT bubblewrap isolation (only for code "
                              "you trust; see docs/grading-guarantees.md)")
-    cores = os.cpu_count() or 1
+    # The CPUs this process may use (a container or taskset may allow fewer than the machine's).
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
     parser.add_argument("--jobs", type=_job_count, default=cores, metavar="N",
                         help="learners whose code runs at once, each in its own sandbox "
                              f"(default: the number of CPUs, {cores} here; 1 runs them one "
