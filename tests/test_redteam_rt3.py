@@ -258,6 +258,62 @@ def test_a_copied_file_is_graded_on_the_numbers_of_who_handed_it_in(tmp_path):
     assert grades.learners["mallory"].scores.get("var-quiz", 0) == 0, grades.learners["mallory"]
 
 
+# --- rt3 finding 6: hand a quiz in to another Canvas assignment and it is never late ----------
+# The item a file is graded for comes from its own name, never from the assignment (download
+# folder) it was handed in to, and a Canvas file's lateness is only its LATE marker, which Canvas
+# set against THAT assignment's due date. Mallory misses Quiz 1's deadline, uploads her
+# demo-quiz.responses.json to an assignment still open (a later lab, or "Final project") and it
+# is graded as Quiz 1, on time, full marks; Ben's file, handed in to Quiz 1 late, loses 10%.
+@pytest.mark.xfail(strict=True, reason=(
+    "rt3 finding 6: a quiz handed in to another Canvas assignment escapes"
+    " its deadline"))
+def test_a_file_handed_in_to_another_assignment_does_not_escape_the_deadline(tmp_path):
+    folder = tmp_path / "subs"
+    _put(folder / "quiz1" / "byronben_LATE_1002_50401_demo-quiz.responses.json",
+         _responses("ben"), ON_TIME)
+    _put(folder / "lab1" / "evilmallory_1003_50402_demo-quiz.responses.json",
+         _responses("mallory"), ON_TIME)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER.replace("ada,Ada Lovelace,1001,ada\n",
+                                     "ada,Ada Lovelace,1001,ada\nben,Ben Byron,1002,ben\n"))
+    out = tmp_path / "out"
+    _grade(folder, out, "--roster", str(roster), "--deadline", DEADLINE,
+           "--penalty-per-day", "10")
+    late = {row["learner_id"] for row in _rows(out / "late.csv")}
+    assert "ben" in late  # the LATE marker counts
+    flagged = late | {row["learner_id"] for row in _rows(out / "rejects.csv")} | {
+        row["learner_id"] for row in _rows(out / "conflicts.csv")}
+    assert "mallory" in flagged, _gradebook(out)["learners"]["mallory"]
+
+
+# --- rt3 finding 7: one learner's file outvotes the class in the distractor counts ----------
+# `pruneedu stats` counts every element of an answer list as one pick, with no deduplication and
+# no check that a single-choice answer is one choice. One learner handing in
+# "q-multi": ["a"] * 5000 (or the same list for q-single, which the grader rejects as invalid)
+# makes item_analysis.csv read "a:5000" (here 500) in a class of three: the instructor is told
+# that a choice is the class's favourite and rewrites a question that was fine.
+@pytest.mark.xfail(strict=True, reason=(
+    "rt3 finding 7: stats count each list element, so one learner's file"
+    " outvotes the class"))
+def test_one_learner_counts_at_most_once_per_choice_in_the_distractors(tmp_path):
+    folder = tmp_path / "subs"
+    for learner in ("ada", "ben"):
+        _put(folder / f"{learner}.demo-quiz.responses.json", _responses(learner), ON_TIME)
+    stuffed = _responses("mallory")
+    for qid in ("q-single", "q-multi"):
+        stuffed["answers"][qid]["value"] = ["a"] * 500
+    _put(folder / "mallory.demo-quiz.responses.json", stuffed, ON_TIME)
+    from pruneedu.grading import stats
+    from pruneedu.grading.classgrade import grade_class
+
+    grades = grade_class(folder, load_material(QUIZZES, EXERCISES), progress=False)
+    rows = {row[1]: row for row in stats.table_rows(grades, stats.item_analysis(grades))}
+    for qid in ("q-single", "q-multi"):
+        distractors = next(cell for cell in rows[qid] if "*:" in cell)
+        counts = [int(part.split(":")[1]) for part in distractors.split() if ":" in part]
+        assert max(counts) <= 3, (qid, distractors)
+
+
 # ============================ attacks that held ============================================
 
 def test_held_a_canvas_file_naming_a_classmate_counts_for_its_uploader(tmp_path):
