@@ -381,3 +381,24 @@ def test_held_grading_twice_writes_the_same_bytes(tmp_path):
                "--penalty-per-day", "10")
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1]
+
+
+def test_held_answers_of_every_wrong_type_never_cost_the_class(tmp_path):
+    def nested(depth: int) -> object:
+        value: object = "x"
+        for _ in range(depth):
+            value = [value]
+        return value
+
+    folder = tmp_path / "subs"
+    weird = [None, {"a": 1}, [[1, 2]], 10**400, True, "", ["a"] * 300, nested(900)]
+    for number, value in enumerate(weird):
+        data = _responses(f"m{number}")
+        for answer in data["answers"].values():
+            answer["value"] = value
+        _put(folder / f"m{number}.demo-quiz.responses.json", data, ON_TIME)
+    _put(folder / "ada.demo-quiz.responses.json", _responses("ada"), ON_TIME)
+    out = tmp_path / "out"
+    assert _grade(folder, out) == 1
+    learners = _gradebook(out)["learners"]
+    assert learners["ada"]["total"] == 8.0
