@@ -1,8 +1,9 @@
 """Red team, round rt3: the instructor's class workflow attacked through LMS names, deadlines,
 identities and the files the grader writes.
 
-Each finding is a test of the SAFE behaviour marked ``xfail(strict=True)`` so the suite stays
-green until it is fixed; the passing tests are attacks that held. Quiz grading only (no code is
+Each finding is a test of the SAFE behaviour (it was marked as a strict xfail until it was
+fixed; all seven are fixed now, see tests/test_grading_downloads.py for the fixes' own tests);
+the tests marked "held" are attacks that held from the start. Quiz grading only (no code is
 run), tmp folders only, loopback nothing.
 """
 
@@ -69,9 +70,6 @@ def _gradebook(out: Path) -> dict:
 # folder"), or from hub folders, a learner who names their upload
 # "x_1_2_demo-quiz.responses.json" is never late: three days past the deadline, no penalty, no
 # row in late.csv, while a classmate's equally late file is flagged.
-@pytest.mark.xfail(strict=True, reason=(
-    "rt3 finding 1: a Canvas-style file name outside a Canvas download is"
-    " never late"))
 def test_a_canvas_looking_name_in_a_plain_folder_does_not_escape_the_deadline(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "ben.demo-quiz.responses.json", _responses("ben"), THREE_DAYS_LATE)
@@ -95,9 +93,6 @@ ROSTER = ("learner_id,name,canvas_user_id,moodle_username\n"
           "ada,Ada Lovelace,1001,ada\nmallory,Mallory Evil,1003,mallory\n")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rt3 finding 2: Moodle learners are keyed by name only; a renamed"
-    " classmate replaces your file"))
 def test_two_moodle_participants_with_one_name_are_never_merged_silently(tmp_path):
     folder = tmp_path / "subs"
     ada_answers = _responses("ada")
@@ -118,9 +113,6 @@ def test_two_moodle_participants_with_one_name_are_never_merged_silently(tmp_pat
     assert reported, (conflicts, _rows(out / "rejects.csv"), graded.get("learners"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rt3 finding 2: a renamed Moodle classmate receives your feedback"
-    " page"))
 def test_a_learners_moodle_feedback_never_goes_to_another_participant(tmp_path):
     import zipfile
 
@@ -149,9 +141,6 @@ def test_a_learners_moodle_feedback_never_goes_to_another_participant(tmp_path):
 # the key becomes "quinn zoe": Zoë's Moodle folder no longer matches her roster row ("Zoë
 # Quinn", typed in NFC) and her work is rejected as unknown, and it DOES match a classmate
 # "Zoe Quinn", who is credited with Zoë's file.
-@pytest.mark.xfail(strict=True, reason=(
-    "rt3 finding 3: name_key does not NFC-normalise; NFD names miss their"
-    " roster row and hit another"))
 def test_moodle_names_match_whatever_the_unicode_normal_form():
     nfc = "Zoë Quinn"
     nfd = unicodedata.normalize("NFD", nfc)
@@ -170,18 +159,12 @@ def test_moodle_names_match_whatever_the_unicode_normal_form():
 MALLORY_AS_ADA = "x_1001_99999999_1003_50400_demo-quiz.responses.json"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rt3 finding 4: the Canvas name parser takes digits in the learner"
-    " name as the user id"))
 def test_a_canvas_name_holding_digits_cannot_claim_another_user(tmp_path):
     origin = parse_canvas(MALLORY_AS_ADA)
     # Two readings fit; the safe parser refuses the name (None) rather than pick the victim.
     assert origin is None or origin.submitter == "1003", origin
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rt3 finding 4: a crafted Canvas name replaces a classmate's upload"
-    " silently"))
 def test_a_canvas_name_holding_digits_cannot_replace_a_classmates_file(tmp_path):
     folder = tmp_path / "subs"
     ada = _responses("ada")
@@ -224,9 +207,6 @@ questions:
 """.replace("%s", ", ".join(str(n) for n in range(11, 91)))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rt3 finding 5: per-learner numbers are drawn for the id in the file,"
-    " not the LMS learner"))
 def test_a_copied_file_is_graded_on_the_numbers_of_who_handed_it_in(tmp_path):
     from pruneedu.grading.classgrade import GradingSetup, grade_class
     from pruneedu.grading.roster import read_roster
@@ -264,9 +244,6 @@ def test_a_copied_file_is_graded_on_the_numbers_of_who_handed_it_in(tmp_path):
 # set against THAT assignment's due date. Mallory misses Quiz 1's deadline, uploads her
 # demo-quiz.responses.json to an assignment still open (a later lab, or "Final project") and it
 # is graded as Quiz 1, on time, full marks; Ben's file, handed in to Quiz 1 late, loses 10%.
-@pytest.mark.xfail(strict=True, reason=(
-    "rt3 finding 6: a quiz handed in to another Canvas assignment escapes"
-    " its deadline"))
 def test_a_file_handed_in_to_another_assignment_does_not_escape_the_deadline(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "quiz1" / "byronben_LATE_1002_50401_demo-quiz.responses.json",
@@ -292,9 +269,6 @@ def test_a_file_handed_in_to_another_assignment_does_not_escape_the_deadline(tmp
 # "q-multi": ["a"] * 5000 (or the same list for q-single, which the grader rejects as invalid)
 # makes item_analysis.csv read "a:5000" (here 500) in a class of three: the instructor is told
 # that a choice is the class's favourite and rewrites a question that was fine.
-@pytest.mark.xfail(strict=True, reason=(
-    "rt3 finding 7: stats count each list element, so one learner's file"
-    " outvotes the class"))
 def test_one_learner_counts_at_most_once_per_choice_in_the_distractors(tmp_path):
     folder = tmp_path / "subs"
     for learner in ("ada", "ben"):
