@@ -3,8 +3,9 @@
 - ada uses ``hand_in()``: her twelve functions, her graded quiz answers and her capstone file
   (``tests/fixtures/capstone/passing.pedu``: ``exercises/capstone/solution.py`` with seed 0,
   14,538 bytes, 94.2% on the bundled test digits) in one file;
-- ben exports the solved lab notebook to a script (nbconvert), with all its top-level code;
-- cy hands in the lab notebook itself: one function wrong in the way learners get it wrong,
+- ben exports the solved notebook 01-introduction (lesson 1's exercises) to a script
+  (nbconvert), with all its top-level code;
+- cy hands in that notebook itself: one function wrong in the way learners get it wrong,
   one right, the rest still stubs;
 - dee hands in separate files: one exercise in a ``.py`` full of top-level statements, a
   notebook export that does not parse, and a capstone file far over the budget;
@@ -27,14 +28,16 @@ from redteam_support import require_bwrap
 from pruneedu import quiz
 from pruneedu.exercises import hand_in, load_exercises
 from pruneedu.exercises.capstone import capstone_path
-from pruneedu.exercises.cells import fill_solutions
+from pruneedu.exercises.cells import exercise_cells, fill_solutions
 from pruneedu.exercises.learner import run_function
 from pruneedu.grading.classgrade import grade_class
 from pruneedu.grading.gradebook import format_points, plain_table
 from pruneedu.grading.material import load_material
 
 ROOT = Path(__file__).resolve().parents[1]
-LAB = ROOT / "notebooks" / "04-lab.ipynb"
+# The notebook ben and cy hand in: it holds lesson 1's exercises (each lesson's notebook holds
+# its own, docs/formats.md), among them the two cy edits.
+NOTEBOOK = ROOT / "notebooks" / "01-introduction.ipynb"
 CAPSTONE_FILE = ROOT / "tests" / "fixtures" / "capstone" / "passing.pedu"
 EXERCISES = load_exercises(ROOT / "exercises")
 FUNCTIONS = {e.id: e for e in EXERCISES.values() if e.kind == "function"}
@@ -87,25 +90,34 @@ def build_class(folder: Path, home: Path) -> dict[str, dict[str, float]]:
     expected = {"ada": {e: 5.0 for e in FUNCTIONS} | {"capstone": 10.0}}
     expected["ada"] |= ada_hands_in(folder, home)
 
-    notebook = json.loads(LAB.read_text())
-    solved = nbformat.reads(json.dumps(fill_solutions(notebook, ROOT / "exercises")), 4)
-    script, _ = PythonExporter().from_notebook_node(solved)
-    assert "seed_everything(0)" in script and 'check("magnitude-mask"' in script
-    (folder / "ben" / "ben.04-lab.py").write_text(script)
+    # Ben exports every solved notebook that holds exercises (each lesson's and the lab).
+    scripts = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        if not exercise_cells(notebook):
+            continue
+        solved = nbformat.reads(json.dumps(fill_solutions(notebook, ROOT / "exercises")), 4)
+        script, _ = PythonExporter().from_notebook_node(solved)
+        (folder / "ben" / f"ben.{path.stem}.py").write_text(script)
+        scripts.append(script)
+    assert all("seed_everything(0)" in script for script in scripts)
+    assert any('check("magnitude-mask"' in script for script in scripts)
     expected["ben"] = {e: 5.0 for e in FUNCTIONS}
 
     mistakes = load_module(FUNCTIONS["magnitude-mask"].wrong_variants_path, "_wrong_mm")
     wrong = (FUNCTIONS["magnitude-mask"].folder / "wrong_variants.py").read_text()
     body = wrong.split("def truncating_count", 1)[1].split("\n\n\ndef ", 1)[0]
-    cy_notebook = json.loads(LAB.read_text())
+    cy_notebook = json.loads(NOTEBOOK.read_text())
     for cell in cy_notebook["cells"]:
         text = "".join(cell["source"])
         if text.startswith("# exercise: magnitude-mask"):
             cell["source"] = "import torch\n\n\ndef magnitude_mask" + body
         elif text.startswith("# exercise: global-threshold"):
             cell["source"] = (FUNCTIONS["global-threshold"].solution_path).read_text()
-    (folder / "cy" / "cy.04-lab.ipynb").write_text(json.dumps(cy_notebook))
-    expected["cy"] = {e: 0.0 for e in FUNCTIONS}
+    (folder / "cy" / f"cy.{NOTEBOOK.name}").write_text(json.dumps(cy_notebook))
+    # Cy hands in notebook 01 only: its stubs score 0, exercises taught elsewhere are missing.
+    in_notebook = [exercise_id for _, exercise_id in exercise_cells(cy_notebook)]
+    expected["cy"] = {e: 0.0 for e in in_notebook}
     expected["cy"]["global-threshold"] = 5.0
     expected["cy"]["magnitude-mask"] = expected_score(FUNCTIONS["magnitude-mask"],
                                                       mistakes.truncating_count)

@@ -38,7 +38,11 @@ def files_in(folder):
 def test_the_release_is_a_whole_course_and_nothing_of_the_instructors(released, course):
     files = files_in(released)
     course_files = [f for f in files if not f.startswith("pruneedu/")]
-    notebooks = sorted(f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb"))
+    # The notebooks and the results they read (notebooks/results/, made by scripts/).
+    notebooks = sorted(f"notebooks/{p.relative_to(ROOT / 'notebooks').as_posix()}"
+                       for pattern in ("*.ipynb", "results/*.json")
+                       for p in (ROOT / "notebooks").glob(pattern))
+    assert "notebooks/results/01-introduction.json" in notebooks
     lessons = sorted(f"lessons/{p.name}" for p in (ROOT / "lessons").glob("*.md"))
     assert course_files == sorted([
         ".gitignore", MANIFEST_NAME, "README.md", *BUILD_FILES, *lessons, *notebooks,
