@@ -230,10 +230,10 @@ def run_grading_command(command: str, args: argparse.Namespace,
         done += (f"\n{pending} written answer{'s' if pending != 1 else ''} await a person's "
                  "score (0 until then): see review.csv, and score them in --overrides.")
     say(done)
-    timed = [s.modified for r in grades.learners.values() for s in r.handed_in.values()
-             if setup.deadline(s.item_id) and not (s.origin and s.origin.lms == "canvas")]
-    if one_time_for_all(timed):
-        say(one_time_for_all(timed))
+    timed = {s.file: s.modified for r in grades.learners.values() for s in r.handed_in.values()
+             if setup.deadline(s.item_id) and not (s.origin and s.origin.lms == "canvas")}
+    if one_time_for_all(list(timed.values())):  # per file: a hand-in's parts share its time
+        say(one_time_for_all(list(timed.values())))
     say(summary(grades.rejects))
     problems = conflicts_summary(grades)
     if problems:
