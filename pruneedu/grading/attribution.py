@@ -23,8 +23,9 @@ who handed the file in (:mod:`pruneedu.grading.lms`), which the learner cannot c
 3. **One id, several sources.** When files for the same learner and item came from
    different places (two LMS users, one Moodle learner in two downloads, two learner folders
    such as a hub's ``jupyter-ada/`` and ``jupyter-ben/``, or a folder and the top level),
-   none of them is graded: both are rejected and listed as a conflict for you to settle. Files from one LMS user that name
-   the same id as another LMS user's files are graded as each user's own and listed.
+   none of them is graded: both are rejected and listed as a conflict for you to settle.
+   Files from one LMS user that name the same id as another LMS user's files are graded as
+   each user's own and listed.
 4. **Resubmissions.** Of several files for one learner and item from one source, the one
    handed in last counts: by Canvas's upload order (its file ids), else by the files'
    modification times, never by a time written inside the file. The others are rejected as
