@@ -26,7 +26,13 @@ who handed the file in (:mod:`pruneedu.grading.lms`), which the learner cannot c
    none of them is graded: both are rejected and listed as a conflict for you to settle.
    Files from one LMS user that name the same id as another LMS user's files are graded as
    each user's own and listed.
-4. **Resubmissions.** Of several files for one learner and item from one source, the one
+4. **Code claimed from another learner's file.** Outside an LMS, when code for one learner
+   and exercise comes in several files and one of them does not carry that learner's id in
+   its own file name (``zz.handin.json`` whose ``learner_id`` is ``ada`` beside
+   ``ada.zero-fraction.py``), nothing tells who handed which in: none of them is graded, all
+   are rejected and listed as a conflict for you to settle (before round rt2 the later file
+   silently replaced the learner's own code).
+5. **Resubmissions.** Of several files for one learner and item from one source, the one
    handed in last counts: by Canvas's upload order (its file ids), else by the files'
    modification times, never by a time written inside the file. The others are rejected as
    duplicates.
@@ -228,6 +234,7 @@ def attribute(submissions: list[Submission], roster: Roster | None,
             placed.append(Attributed(sub, claimed, False))
     placed = _several_lms_users_one_learner(placed, rejects, conflicts)
     placed = _split_sources(placed, rejects, conflicts)
+    placed = _split_unnamed_code(placed, rejects, conflicts)
     conflicts += _one_id_several_lms_users(placed)
     if not downloads.folders:
         conflicts += _items_in_several_downloads(placed)
@@ -351,6 +358,34 @@ def _split_sources(placed: list[Attributed], rejects: list[Reject],
             rejects.append(Reject(attributed.submission.name, learner, item_id, "",
                                   f"the same learner and item came from several places; "
                                   f"{SEE_CONFLICTS}"))
+    return [p for p in placed if id(p) not in dropped]
+
+
+def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
+                        conflicts: list[Conflict]) -> list[Attributed]:
+    """Code for one learner and exercise from several files, one of which is not named for
+    that learner: a classmate may have written the learner's id into a hand-in file."""
+    groups: dict[tuple[str, str], list[Attributed]] = defaultdict(list)
+    for item in placed:
+        if not item.by_lms and item.submission.kind == "code":
+            groups[(item.learner_id, item.submission.item_id)].append(item)
+    dropped: set[int] = set()
+    for (learner, item_id), items in sorted(groups.items()):
+        files = sorted({i.submission.file for i in items})
+        unnamed = [f for f in files if not f.rsplit("/", 1)[-1].startswith(learner + ".")]
+        if len(files) < 2 or not unnamed:
+            continue
+        detail = (f"code for learner {learner} came in {len(files)} files, and "
+                  f"{', '.join(quote(f, 60) for f in unnamed)} does not carry that id in its "
+                  "name, so anyone could have handed it in; none was graded: keep the right "
+                  "one and grade again, or use an override")
+        conflicts.append(Conflict("several-files", learner, item_id,
+                                  "; ".join(sorted(i.submission.name for i in items)), detail))
+        for attributed in items:
+            dropped.add(id(attributed))
+            rejects.append(Reject(attributed.submission.name, learner, item_id, "",
+                                  f"the same learner's code came in several files, not all "
+                                  f"named for them; {SEE_CONFLICTS}"))
     return [p for p in placed if id(p) not in dropped]
 
 

@@ -5,8 +5,10 @@ The file is never parsed here. Its size is its length in bytes; its accuracy com
 sandbox of its own (no learner code in it) that runs :mod:`pruneedu.grading.capstone_probe`
 on the file and the test IMAGES and returns predicted digits. The labels stay here, in the
 grader, which compares. By default the test digits are the bundled test split (1,000 digits,
-the one ``data.load_mnist().test`` gives learners' notebooks); set ``PRUNEEDU_CAPSTONE_MNIST``
-to a folder with the four MNIST IDX files to grade on the official 10,000-image test set.
+the one ``data.load_mnist().test`` gives learners' notebooks, so a learner could have trained
+or chosen their model on them: :func:`measured_on` says so, and the grade report and
+gradebook.json warn); set ``PRUNEEDU_CAPSTONE_MNIST`` to a folder with the four MNIST IDX
+files to grade on the official 10,000-image test set, which no learner's notebook loads.
 
 Example (skipped: it starts a sandbox; tests/test_capstone.py grades real files):
     >>> from pruneedu.exercises import load_exercise
@@ -44,6 +46,26 @@ def test_digits(root: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     root = root or os.environ.get(ENV_FULL_MNIST) or None
     arrays = data.load_mnist_arrays("full", root) if root else data.load_mnist_arrays()
     return arrays.test
+
+
+def measured_on() -> dict[str, object]:
+    """Which digits measure the capstone, for the gradebook and the grader's report:
+    ``source``, ``folder`` (full MNIST's, else None), ``held_by_learners`` and ``warning``
+    ("" when learners do not hold them). Reads only the environment.
+
+    Example:
+        >>> measured_on()["source"] in ("bundled test split", "full MNIST test set")
+        True
+    """
+    root = os.environ.get(ENV_FULL_MNIST) or None
+    if root:
+        return {"source": "full MNIST test set", "folder": root, "held_by_learners": False,
+                "warning": ""}
+    return {"source": "bundled test split", "folder": None, "held_by_learners": True,
+            "warning": ("the capstone was measured on the bundled test digits, which every "
+                        "learner's notebook loads (a learner could train or choose on them); "
+                        f"set {ENV_FULL_MNIST} to a folder with MNIST's official test files "
+                        "to grade on digits no learner holds (docs/teaching.md)")}
 
 
 def encode_file(content: bytes) -> str:

@@ -9,9 +9,10 @@ that reason.
 The score is ``points * passed / total`` over the public and hidden tests together. Public
 results keep their names and reasons (a learner may see them); hidden results are reported to
 the learner only as a count, because their names and reasons describe the hidden inputs.
-Whatever the learner's code produced after hidden inputs had entered its process is never
-quoted: ``ExerciseResult.error_quotable`` says whether ``error`` may be shown to the learner,
-and a public result produced that late carries :data:`WITHHELD` instead of its reason. All
+Whatever the learner's code produced after hidden inputs had entered any of its sandboxes is
+never quoted (a restarted sandbox shares the host's page cache with the one before):
+``ExerciseResult.error_quotable`` says whether ``error`` may be shown to the learner, and a
+public result produced that late carries :data:`WITHHELD` instead of its reason. All
 of one learner's functions run in ONE sandbox (:func:`grade_learner_code`), with each
 exercise's own deadline. The capstone (a model file, not a function) is graded by
 :mod:`pruneedu.grading.capstone`.

@@ -30,6 +30,7 @@ from pruneedu import quiz
 from pruneedu.grading.assignments import load_assignments
 from pruneedu.grading.attribution import LMS_CHOICES
 from pruneedu.grading.classgrade import ClassGrades, GradingSetup, grade_class
+from pruneedu.grading.gradebook import capstone_test_data
 from pruneedu.grading.late import LatePolicy, one_time_for_all, parse_deadline
 from pruneedu.grading.material import Material, load_material
 from pruneedu.grading.outputset import OutputError, OutputSet
@@ -234,6 +235,11 @@ def run_grading_command(command: str, args: argparse.Namespace,
              if setup.deadline(s.item_id) and not (s.origin and s.origin.lms == "canvas")}
     if one_time_for_all(list(timed.values())):  # per file: a hand-in's parts share its time
         say(one_time_for_all(list(timed.values())))
+    measured = capstone_test_data(grades)
+    if measured and measured["warning"]:
+        say(f"pruneedu {command}: WARNING: {measured['warning']}.", file=sys.stderr)
+    elif measured:
+        say(f"The capstone was measured on the {measured['source']} in {measured['folder']}.")
     say(summary(grades.rejects))
     problems = conflicts_summary(grades)
     if problems:

@@ -191,6 +191,7 @@ def gradebook_data(grades: ClassGrades) -> dict:
     return {
         "format_version": 2,
         "isolation": grades.isolation,
+        "capstone_test_data": capstone_test_data(grades),
         "accepted_versions": sorted(grades.setup.accepted_versions),
         "quizzes": {b.id: {"title": b.title, "max_score": float(b.max_score)}
                     for b in material.banks.values()},
@@ -207,3 +208,12 @@ def gradebook_data(grades: ClassGrades) -> dict:
         "review": [asdict(item) for item in review_queue(grades)],
         "similar_code": [asdict(pair) for pair in grades.similar],
     }
+
+
+def capstone_test_data(grades: ClassGrades) -> dict | None:
+    """Which digits measured the capstone (None when no capstone was graded)."""
+    from pruneedu.grading.capstone import measured_on
+
+    graded = any(grades.material.exercises[item].kind == "capstone"
+                 for record in grades.learners.values() for item in record.exercises)
+    return measured_on() if graded else None

@@ -152,12 +152,18 @@ def notebook_source(text: str) -> str:
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         raise ValueError("not a notebook (no list of cells)")
+    if not valid_unicode(notebook):
+        raise ValueError("not a notebook (it holds text that is not valid Unicode)")
     parts = []
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
+        if isinstance(source, list):
+            if not all(isinstance(piece, str) for piece in source):
+                raise ValueError("not a notebook (a code cell's source holds something other "
+                                 "than text); save the notebook again in Jupyter")
+            source = "".join(source)
         if not isinstance(source, str) or source.lstrip().startswith("%%"):
             continue
         lines = ["" if _MAGIC_LINE.match(line) else line for line in source.split("\n")]
@@ -339,7 +345,25 @@ def _read_handin(path: Path) -> tuple[Any, str]:
     if not isinstance(data.get("learner_id"), str) or not isinstance(data.get("exercises"), dict) \
             or not isinstance(data.get("responses"), dict):
         return None, "a hand-in file needs learner_id, exercises and responses"
+    if not valid_unicode(data):
+        return None, ("it holds text that is not valid Unicode (a lone surrogate such as "
+                      "\\ud800); hand in the file hand_in() wrote")
     return data, ""
+
+
+def valid_unicode(data: Any) -> bool:
+    """Whether every string in the JSON value ``data`` can be written as UTF-8 (JSON's
+    ``"\\ud800"`` escape makes a lone surrogate, which no file, report or parser accepts).
+
+    Example:
+        >>> valid_unicode({"a": ["ok"]}), valid_unicode({"a": "\\ud800"})
+        (True, False)
+    """
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, RecursionError):
+        return False
+    return True
 
 
 def _no_repeats(pairs: list[tuple[str, Any]]) -> dict:

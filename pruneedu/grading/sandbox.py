@@ -24,9 +24,10 @@ refused unless a job allows them, strings unless its ``returns`` kind does, and 
 another kind than ``returns`` fails the call. Every error text from the child is cleaned
 (control and bidi characters removed) and cut to :data:`MAX_ERROR_CHARS`. Public calls of
 all jobs run before any hidden call, and every outcome records whether hidden inputs had
-already entered its process (``after_hidden``), every run whether its error may be quoted
-(``error_quotable``, False for an exit status or signal after hidden inputs too): feedback
-quotes nothing of such outcomes. An interrupted grader (exception, SIGINT, SIGTERM,
+already entered a sandbox of this learner (``after_hidden``; a restarted sandbox counts too:
+sandboxes share the host's page cache, a channel between them), every run whether its error
+may be quoted (``error_quotable``, False for an exit status or signal after hidden inputs
+too): feedback quotes nothing of such outcomes. An interrupted grader (exception, SIGINT, SIGTERM,
 SIGKILL) takes its sandboxes with it, and nothing of them stays in ``/tmp``.
 
 The API is safe to call from several threads or processes at once (no ``preexec_fn``, no
@@ -146,7 +147,9 @@ def clean_text(text: str, limit: int = MAX_ERROR_CHARS) -> str:
         'bad[2Jthing here'
     """
     kept = []
-    for char in str(text):
+    # Cut before cleaning: a child may send megabytes of "error"; only the start is kept, and
+    # dropped characters make at most the spaces at its ends, so a few times the limit is enough.
+    for char in str(text)[: 4 * limit + 16]:
         kind = unicodedata.category(char)
         if char in "\t\n\r" or kind in ("Zl", "Zp"):
             kept.append(" ")
@@ -383,6 +386,7 @@ class _Session:
         text = str(text)
         if self.scratch is not None:  # random per run: two gradings must write the same text
             text = text.replace(self.workdir, "<work>")
+            text = text.replace(self.scratch.name, "<scratch>")
         return clean_text(text)
 
 
@@ -564,6 +568,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
     runs = [SandboxRun([None] * len(job.calls), isolation=isolation) for job in jobs]
     spent = [0.0] * len(jobs)
     session: _Session | None = None
+    hidden_sent = False  # to ANY sandbox of this learner: a restart shares its page cache
     try:
         for j, i in _plan(jobs):
             job, run = jobs[j], runs[j]
@@ -571,6 +576,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
                 continue
             if session is None:
                 session = _Session(isolation, jobs, forbidden)
+                session.hidden_seen = hidden_sent
             stage = "loading" if i is None or j not in session.loaded else "running"
             started = time.monotonic()
             deadline = started + max(0.0, job.time_limit_s - spent[j])
@@ -588,7 +594,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
                 if i is not None:
                     stage = "running"
                     if job.is_hidden(i):
-                        session.hidden_seen = True
+                        session.hidden_seen = hidden_sent = True
                     reply = session.request({"call": j, "args": wire.encode(list(job.calls[i]))},
                                             deadline)
                     run.outcomes[i] = _outcome(reply, job, i, session)

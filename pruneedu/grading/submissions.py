@@ -166,7 +166,19 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
         elif origin is not None and origin.plugin != "file":
             found.rejects.append(Reject(name, "", "", "", f"a Moodle {origin.plugin} entry, not "
                                         "a file; only files handed in are graded"))
-        elif handin.handles(own_name, lms=origin is not None):
+        else:
+            _add_file(path, name, origin, own_name, material, found, accepted_versions)
+    found.submissions.sort(key=lambda s: s.name)
+    return found
+
+
+def _add_file(path: Path, name: str, origin: LmsOrigin | None, own_name: str,
+              material: Material, found: Discovery, accepted_versions: Collection[str]) -> None:
+    """Add one file's submissions or rejects; whatever goes wrong with it, it alone is
+    rejected (none of its parts is kept) and every other file is still graded."""
+    submissions, rejects = len(found.submissions), len(found.rejects)
+    try:
+        if handin.handles(own_name, lms=origin is not None):
             handin.add(path, name, origin, material, found, accepted_versions)
         elif own_name.endswith(RESPONSES_SUFFIX):
             add_responses(path, name, origin, material, found, accepted_versions)
@@ -177,8 +189,11 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
                                         "<learner-id>.handin.json (what hand_in() writes), "
                                         "<learner-id>.<quiz-id>.responses.json or "
                                         "<learner-id>.<exercise-id>.py"))
-    found.submissions.sort(key=lambda s: s.name)
-    return found
+    except Exception as error:  # noqa: BLE001 - one hostile file must never stop the class
+        del found.submissions[submissions:], found.rejects[rejects:]
+        found.rejects.append(Reject(name, "", "", "", f"could not be read "
+                                    f"({type(error).__name__}); hand in the file again as "
+                                    "the course wrote it"))
 
 
 def readable(name: str) -> str:
@@ -312,6 +327,12 @@ def _add_code(path: Path, name: str, origin: LmsOrigin | None, material: Materia
                                     "<learner-id>.<exercise-id>.py"))
         return
     exercise_id, learner = match
+    if material.exercises[exercise_id].kind != "function":
+        found.rejects.append(Reject(name, learner if safe_learner_id(learner) else "",
+                                    exercise_id, "", "a Python file for the capstone, which is "
+                                    "graded from its model file only; hand in the file "
+                                    "save_compressed() wrote (<learner-id>.capstone.pedu)"))
+        return
     if origin is None and not safe_learner_id(learner):
         found.rejects.append(Reject(name, "", exercise_id, "", f"learner id {quote(learner)} "
                                     "cannot name a file; name code files "

@@ -42,11 +42,18 @@ def write_arrays(arrays: dict[str, np.ndarray], file: BinaryIO, storage: str) ->
     return file.tell() - start
 
 
-def read_arrays(file: BinaryIO, max_elements: int | None = None) -> dict[str, np.ndarray]:
+# Every model of the course holds under half a million numbers; a header may ask for any
+# number (a 40-byte sparse file for 8 billion zeros), so every reader is capped.
+DEFAULT_MAX_ELEMENTS = 10_000_000
+
+
+def read_arrays(file: BinaryIO, max_elements: int | None = DEFAULT_MAX_ELEMENTS
+                ) -> dict[str, np.ndarray]:
     """Read a file written by :func:`write_arrays` into float32 arrays.
 
     ``max_elements`` caps the elements of all arrays together, checked before anything is
-    allocated (a hostile header could otherwise ask for terabytes). Raises ValueError with
+    allocated (a hostile header could otherwise ask for terabytes; None: no cap, for files
+    you wrote yourself). Raises ValueError with
     one sentence for a file that is not ours, damaged, truncated or over the cap.
     """
     if file.read(4) != _MAGIC:

@@ -75,7 +75,9 @@ def _write(state: dict[str, torch.Tensor], file: BinaryIO, storage: str) -> int:
 def load_compressed(file: BinaryIO | str | Path) -> dict[str, torch.Tensor]:
     """Read a file written by :func:`save_compressed` back into a float32 state dict.
 
-    ``file`` is an open binary file (or ``io.BytesIO``) or a path to read.
+    ``file`` is an open binary file (or ``io.BytesIO``) or a path to read. A file that holds
+    more than ``fileformat.DEFAULT_MAX_ELEMENTS`` (10 million) numbers is refused with a
+    ValueError before anything is allocated: a hostile header can ask for any size.
 
     Example:
         >>> import io
