@@ -74,7 +74,8 @@ def test_lateness_comes_from_file_times_and_canvas_markers_never_updated_at(tmp_
     # its time stamp (unzipping sets the download's time).
     hand_in(tmp_path, "canvas/doedan_LATE_11_21_demo-quiz.responses.json", "dan", on_time)
     hand_in(tmp_path, "canvas/roeeve_12_22_demo-quiz.responses.json", "eve", ten_days)
-    setup = GradingSetup(policy=LatePolicy(DEADLINE, penalty_per_day=10, cutoff_days=7))
+    setup = GradingSetup(policy=LatePolicy(DEADLINE, penalty_per_day=10, cutoff_days=7),
+                         lms="canvas")  # the instructor says the canvas/ folder is a download
     grades = grade_class(tmp_path, material, setup=setup)
     late = {learner: (r.late["demo-quiz"].days_late, r.late["demo-quiz"].after_cutoff)
             for learner, r in grades.learners.items() if r.late}

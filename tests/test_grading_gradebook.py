@@ -33,7 +33,7 @@ def test_rejects_report_is_sorted_escaped_and_summarised():
         "a.json,ada,q,q1,odd", "z.json,,,,bad"]
     assert summary(rejects).splitlines() == [
         "3 problems (not graded, or graded in part):", "  =cmd|' /C calc'!A0.py: not a submission",
-        "  a.json [q1]: odd", "  z.json: bad"]
+        "  z.json: bad", "  a.json [q1]: odd"]  # whole files first
     assert summary([]).startswith("No problems")
 
 
@@ -41,6 +41,13 @@ def test_a_long_list_of_rejects_is_cut_in_the_terminal():
     rejects = [Reject(f"f{i:03}.json", "", "", "", "bad") for i in range(50)]
     lines = summary(rejects, shown=5).splitlines()
     assert len(lines) == 7 and lines[-1] == "  ... and 45 more in rejects.csv"
+
+
+def test_one_files_many_bad_answers_take_one_line_and_whole_files_come_first():
+    flood = [Reject("m.json", "m", "q", f"q{i:03}", "wrong type") for i in range(500)]
+    lines = summary([*flood, Reject("z.json", "", "", "", "not JSON")], shown=5).splitlines()
+    assert lines == ["501 problems (not graded, or graded in part):", "  z.json: not JSON",
+                     "  m.json [q000]: wrong type (and 499 more answers)"]
 
 
 def test_a_reason_quoting_a_huge_answer_is_cut():

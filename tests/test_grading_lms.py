@@ -47,7 +47,10 @@ def test_moodle_folders_and_flat_files():
     assert (folder.name, folder.submitter, folder.original, folder.plugin) == (
         "Ada Lovelace", "1234567", "sub/demo.responses.json", "file")
     flat = parse_moodle("Ada Lovelace_1234567_assignsubmission_file_demo.responses.json")
-    assert flat.original == "demo.responses.json" and flat.source == folder.source
+    assert flat.original == "demo.responses.json"
+    # A participant id is one per learner AND assignment: only one download folder's agree.
+    assert flat.source != folder.source == parse_moodle(
+        "quiz/Ada Lovelace_1234567_assignsubmission_file_/x.py").source
     text = parse_origin("Ada Lovelace_1234567_assignsubmission_onlinetext_/onlinetext.html")
     assert text.plugin == "onlinetext"
     assert parse_moodle("ada.demo-quiz.responses.json") is None

@@ -12,6 +12,12 @@ canvas_assignment_id    optional: Canvas's assignment id; the Canvas column is t
                         written ``<lms_name> (<id>)`` as Canvas's own export does,
                         which Canvas matches by id even after a rename
 deadline                optional: ISO 8601 with a UTC offset; overrides --deadline
+download_folder         optional: the folder (inside the submissions folder) you
+                        unpacked this assignment's LMS download into; several items
+                        may share one (a hand-in assignment), and ``;`` separates
+                        several folders. Once any item has one, LMS names are read
+                        only in these folders, and a file there for an item whose
+                        folder it is not (handed in to another assignment) is rejected
 ======================  ===========================================================
 
 Only the items listed here get a column in a Canvas or Moodle file, in the file's order:
@@ -36,7 +42,7 @@ from typing import TextIO
 
 from pruneedu.grading.late import parse_deadline
 
-COLUMNS = ("item_id", "lms_name", "canvas_assignment_id", "deadline")
+COLUMNS = ("item_id", "lms_name", "canvas_assignment_id", "deadline", "download_folder")
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Assignment:
     lms_name: str
     canvas_assignment_id: str = ""
     deadline: datetime | None = None
+    download_folders: tuple[str, ...] = ()
 
     @property
     def canvas_header(self) -> str:
@@ -65,7 +72,7 @@ def read_assignments(handle: TextIO, known: Collection[str],
     if missing:
         raise ValueError(f"{source} lacks the column(s) {', '.join(missing)}; its first line "
                          "must be item_id,lms_name (and optionally canvas_assignment_id,"
-                         "deadline).")
+                         "deadline,download_folder).")
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise ValueError(f"{source} has unknown columns {', '.join(map(repr, unknown))}; use "
@@ -95,9 +102,26 @@ def read_assignments(handle: TextIO, known: Collection[str],
         deadline = values.get("deadline", "")
         found[item] = Assignment(item, name, canvas_id,
                                  parse_deadline(deadline, f"{where}: deadline")
-                                 if deadline else None)
+                                 if deadline else None,
+                                 _folders(values.get("download_folder", ""), where))
         names.add(name)
     return found
+
+
+def _folders(text: str, where: str) -> tuple[str, ...]:
+    """The download folders of one line: relative paths inside the submissions folder."""
+    folders = []
+    for raw in text.split(";"):
+        folder = raw.strip().replace("\\", "/").strip("/")
+        if not raw.strip():
+            continue
+        parts = folder.split("/")
+        if not folder or raw.strip().startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise ValueError(f"{where}: download_folder {raw.strip()!r} is not a folder inside "
+                             "the submissions folder; write it as it is there, e.g. quiz1 or "
+                             "term1/quiz1.")
+        folders.append(folder)
+    return tuple(dict.fromkeys(folders))
 
 
 def load_assignments(path: Path, known: Collection[str]) -> dict[str, Assignment]:

@@ -5,17 +5,27 @@ name), but that id is whatever the learner's machine wrote: on a hub everyone wh
 default is ``jovyan``, and a copied file names its first owner. An LMS download also says
 who handed the file in (:mod:`pruneedu.grading.lms`), which the learner cannot choose.
 
+0. **Is it an LMS download at all?** A learner chooses their file's name, so a name that
+   looks like Canvas's or Moodle's is believed only where :class:`Downloads` says (``--lms``,
+   the assignments file's download folders, else a roster with that LMS's ids); elsewhere
+   the file is a plain one and the look-alike name is reported (``lms-name-not-read``). A
+   file in the download folder of another item's assignment is rejected
+   (``other-assignment``).
 1. **LMS identity first.** With a roster, a Canvas file counts for the roster learner with
    that ``canvas_user_id``; a Moodle file for the roster learner with that name. A file
-   whose own id differs (``jovyan``, or a classmate's id) is still that learner's, and is
-   listed in the conflicts report. An LMS learner the roster does not know is rejected.
+   whose own id differs (``jovyan``, or a classmate's id) is still that learner's, graded
+   with that learner's own per-learner numbers, and is listed in the conflicts report. An
+   LMS learner the roster does not know is rejected. A Moodle participant id holds for one
+   assignment: two participants of one download that match one roster learner (a learner
+   renamed as a classmate) are both rejected (``several-lms-users``).
 2. **Otherwise the file's own id**, which must be a real learner id: a shared account name
    (``jovyan``, ``root``...) is rejected, and with a roster so is an id not on it.
 3. **One id, several sources.** When files for the same learner and item came from
-   different places (two LMS users, two learner folders such as a hub's ``jupyter-ada/``
-   and ``jupyter-ben/``, or a folder and the top level), none of them is graded: both are
-   rejected and listed as a conflict for you to settle. Files from one LMS user that name
-   the same id as another LMS user's files are graded as each user's own and listed.
+   different places (two LMS users, one Moodle learner in two downloads, two learner folders
+   such as a hub's ``jupyter-ada/`` and ``jupyter-ben/``, or a folder and the top level),
+   none of them is graded: both are rejected and listed as a conflict for you to settle.
+   Files from one LMS user that name the same id as another LMS user's files are graded as
+   each user's own and listed.
 4. **Code claimed from another learner's file.** Outside an LMS, when code for one learner
    and exercise comes in several files and one of them does not carry that learner's id in
    its own file name (``zz.handin.json`` whose ``learner_id`` is ``ada`` beside
@@ -40,15 +50,23 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from pruneedu.grading.lms import parse_origin
+from pruneedu.grading.lms import LmsOrigin, parse_origin
 from pruneedu.grading.rejects import Reject
 from pruneedu.grading.roster import Roster, RosterEntry
 from pruneedu.grading.safe_text import quote
-from pruneedu.grading.submissions import Submission, generic_learner_id, safe_learner_id
+from pruneedu.grading.submissions import (
+    Submission,
+    generic_learner_id,
+    safe_learner_id,
+    source_of,
+)
+
+LMS_CHOICES = ("auto", "canvas", "moodle", "none")
 
 CONFLICT_COLUMNS = ("kind", "learner_id", "item", "files", "detail")
 SEE_CONFLICTS = "see conflicts.csv"
@@ -63,6 +81,56 @@ class Conflict:
     item: str
     files: str
     detail: str
+
+
+def inside(folder: str, download: str) -> bool:
+    """Whether ``folder`` is the download folder ``download`` or lies in it ("" is the top).
+
+    Example:
+        >>> inside("quiz1/sub", "quiz1"), inside("quiz10", "quiz1"), inside("a", "")
+        (True, False, True)
+    """
+    return not download or folder == download or folder.startswith(download + "/")
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """Where a file's LMS download name is believed (docs/lms.md 3).
+
+    A learner chooses their file's name too, so a name that merely looks like Canvas's or
+    Moodle's is read only where the instructor said the files are an LMS download: ``lms``
+    (``--lms``) ``canvas`` or ``moodle`` reads that LMS's names, ``none`` no names, ``auto``
+    a Canvas name when the roster has Canvas ids and a Moodle name when it has names.
+    ``folders`` (item id -> its download folders, from the assignments file) narrows this to
+    those folders and says which assignment each item was handed in to.
+    """
+
+    lms: str = "auto"
+    folders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def ignored_because(self, origin: LmsOrigin, roster: Roster | None) -> str:
+        """"" when the name is read as the LMS's, else why it is not."""
+        if self.lms == "none":
+            return "--lms none"
+        if self.lms != "auto" and origin.lms != self.lms:
+            return f"--lms {self.lms}"
+        declared = {f for folders in self.folders.values() for f in folders}
+        if declared:
+            if any(inside(origin.folder, f) for f in declared):
+                return ""
+            return "it lies outside every download_folder of the assignments file"
+        if self.lms != "auto":
+            return ""
+        if origin.lms == "canvas" and (roster is None or not roster.has_canvas_ids):
+            return "no --lms canvas, and the roster has no canvas_user_id"
+        if origin.lms == "moodle" and (roster is None or not roster.has_names):
+            return "no --lms moodle, and the roster has no names"
+        return ""
+
+
+def _plain(sub: Submission) -> Submission:
+    """``sub`` as a file of a plain folder: its LMS-looking name says nothing."""
+    return dataclasses.replace(sub, origin=None, source=source_of(sub.name, None))
 
 
 @dataclass(frozen=True)
@@ -107,11 +175,12 @@ def _lms_entry(submission: Submission, roster: Roster) -> tuple[RosterEntry | No
                   "rename one in the roster as in Moodle, or grade this file by hand")
 
 
-def owner_of_reject(reject: Reject, roster: Roster | None) -> Reject:
+def owner_of_reject(reject: Reject, roster: Roster | None,
+                    downloads: Downloads = Downloads()) -> Reject:
     """A rejected file counts against the learner its LMS name shows, where the roster says
     who that is (its own ``learner_id`` says nothing reliable)."""
     origin = parse_origin(reject.file)
-    if origin is None or roster is None:
+    if origin is None or roster is None or downloads.ignored_because(origin, roster):
         return reject
     probe = Submission(reject.file, "", reject.item, reject.learner_id,
                        datetime.min.replace(tzinfo=timezone.utc), origin, origin.source)
@@ -121,14 +190,19 @@ def owner_of_reject(reject: Reject, roster: Roster | None) -> Reject:
     return dataclasses.replace(reject, learner_id=entry.learner_id)
 
 
-def attribute(submissions: list[Submission], roster: Roster | None
+def attribute(submissions: list[Submission], roster: Roster | None,
+              downloads: Downloads = Downloads()
               ) -> tuple[list[Attributed], list[Reject], list[Conflict]]:
     """Decide whose each file is: the files to grade, the rejects and the conflicts."""
     rejects: list[Reject] = []
     conflicts: list[Conflict] = []
     placed: list[Attributed] = []
-    for sub in submissions:
+    for sub in _believed(submissions, roster, downloads, conflicts):
         entry, problem = _lms_entry(sub, roster) if roster else (None, "")
+        owner = entry.learner_id if entry else ""
+        if sub.origin is not None and _other_assignment(sub, owner, downloads, rejects,
+                                                        conflicts):
+            continue
         claimed = sub.learner_id
         if problem:
             rejects.append(Reject(sub.name, "", sub.item_id, "", f"{problem}; {SEE_CONFLICTS}"))
@@ -140,7 +214,8 @@ def attribute(submissions: list[Submission], roster: Roster | None
                 conflicts.append(Conflict(kind, entry.learner_id, sub.item_id, sub.name,
                                           f"the file names learner {quote(claimed, 40)} but "
                                           f"{_describe(sub)} handed it in, who is "
-                                          f"{entry.learner_id} in the roster: graded as theirs"))
+                                          f"{entry.learner_id} in the roster: graded as theirs, "
+                                          "with their own per-learner numbers"))
         elif not safe_learner_id(claimed):
             rejects.append(Reject(sub.name, "", sub.item_id, "",
                                   f"learner_id {quote(claimed, 40)} cannot name a file; use "
@@ -157,18 +232,115 @@ def attribute(submissions: list[Submission], roster: Roster | None
             conflicts.append(Conflict("unknown-learner", claimed, sub.item_id, sub.name, detail))
         else:
             placed.append(Attributed(sub, claimed, False))
+    placed = _several_lms_users_one_learner(placed, rejects, conflicts)
     placed = _split_sources(placed, rejects, conflicts)
     placed = _split_unnamed_code(placed, rejects, conflicts)
     conflicts += _one_id_several_lms_users(placed)
+    if not downloads.folders:
+        conflicts += _items_in_several_downloads(placed)
     return _keep_latest(placed, rejects), rejects, sorted(conflicts)
+
+
+def _believed(submissions: list[Submission], roster: Roster | None, downloads: Downloads,
+              conflicts: list[Conflict]) -> list[Submission]:
+    """The submissions, each LMS-looking name read or set aside (and reported) as
+    :class:`Downloads` says."""
+    believed = []
+    for sub in submissions:
+        why = downloads.ignored_because(sub.origin, roster) if sub.origin else ""
+        if why:
+            lms = sub.origin.lms.capitalize()
+            conflicts.append(Conflict(
+                "lms-name-not-read", sub.learner_id if safe_learner_id(sub.learner_id) else "",
+                sub.item_id, sub.name, f"named like a {lms} download, but read as a plain file "
+                f"({why}): who it is comes from the file, when from its file time; if this "
+                f"folder is a {lms} download, say so with --lms {lms.lower()} (docs/lms.md)"))
+            sub = _plain(sub)
+        believed.append(sub)
+    return believed
+
+
+def _other_assignment(sub: Submission, owner: str, downloads: Downloads,
+                      rejects: list[Reject], conflicts: list[Conflict]) -> bool:
+    """Reject a file handed in to another item's assignment (its download folder): the LMS
+    judged it against that assignment's due date and participant ids."""
+    if not downloads.folders:
+        return False
+    own = downloads.folders.get(sub.item_id, ())
+    if any(inside(sub.origin.folder, folder) for folder in own):
+        return False
+    where = quote(sub.origin.folder or "the top", 60)
+    expected = " or ".join(own) if own else "none: it has no download_folder"
+    detail = (f"{sub.item_id} was handed in to the assignment downloaded into {where}, not "
+              f"its own ({expected}); the LMS judged its lateness against that assignment: "
+              "grade it by hand with an override if you accept it")
+    rejects.append(Reject(sub.name, owner, sub.item_id, "", f"{detail}; {SEE_CONFLICTS}"))
+    conflicts.append(Conflict("other-assignment", owner, sub.item_id, sub.name, detail))
+    return True
+
+
+def _several_lms_users_one_learner(placed: list[Attributed], rejects: list[Reject],
+                                   conflicts: list[Conflict]) -> list[Attributed]:
+    """One person has one id per LMS assignment: two of them in one download that the roster
+    maps to one learner (a Moodle learner renamed as a classmate) are never merged."""
+    users: dict[tuple[str, str], dict[str, list[Attributed]]] = defaultdict(
+        lambda: defaultdict(list))
+    for item in placed:
+        origin = item.submission.origin
+        if item.by_lms and origin is not None:
+            users[(item.learner_id, f"{origin.lms}:{origin.folder}")][origin.submitter].append(
+                item)
+    dropped: set[int] = set()
+    for (learner, _), by_user in sorted(users.items()):
+        if len(by_user) < 2:
+            continue
+        items = [i for group in by_user.values() for i in group]
+        names = sorted({i.submission.name for i in items})
+        who = ", ".join(_describe(group[0].submission) for _, group in sorted(by_user.items()))
+        detail = (f"{len(by_user)} LMS users in one download match roster learner {learner} "
+                  f"({who}); none was graded: check which is {learner} in the LMS, remove "
+                  "the other's files and grade again, or use an override")
+        conflicts.append(Conflict("several-lms-users", learner, "", "; ".join(names), detail))
+        for item in items:
+            dropped.add(id(item))
+            rejects.append(Reject(item.submission.name, learner, item.submission.item_id, "",
+                                  f"several LMS users match this learner; {SEE_CONFLICTS}"))
+    return [p for p in placed if id(p) not in dropped]
+
+
+def _items_in_several_downloads(placed: list[Attributed]) -> list[Conflict]:
+    """Without download folders in the assignments file: flag a single-item file that lies
+    in another download folder than most files of its item (handed in to another
+    assignment, whose due date its Canvas LATE marker was judged against)."""
+    folders: dict[str, Counter] = defaultdict(Counter)
+    for item in placed:
+        sub = item.submission
+        if sub.origin is not None and not sub.part:
+            folders[sub.item_id][sub.origin.folder] += 1
+    conflicts = []
+    for item in placed:
+        sub = item.submission
+        if sub.origin is None or sub.part or len(folders[sub.item_id]) < 2:
+            continue
+        counts = folders[sub.item_id]
+        most = max(counts.values())
+        if counts[sub.origin.folder] == most and list(counts.values()).count(most) == 1:
+            continue
+        spread = ", ".join(f"{quote(f or 'the top', 40)}: {n}" for f, n in sorted(counts.items()))
+        conflicts.append(Conflict(
+            "other-assignment", item.learner_id, sub.item_id, sub.name,
+            f"files of {sub.item_id} came from several download folders ({spread}), so some "
+            "were handed in to another assignment, whose due date a Canvas LATE marker "
+            "follows; graded, but say which folder is its own in the assignments file "
+            "(download_folder) to reject the others"))
+    return conflicts
 
 
 def _split_sources(placed: list[Attributed], rejects: list[Reject],
                    conflicts: list[Conflict]) -> list[Attributed]:
     groups: dict[tuple[str, str], list[Attributed]] = defaultdict(list)
     for item in placed:
-        if not item.by_lms:
-            groups[(item.learner_id, item.submission.item_id)].append(item)
+        groups[(item.learner_id, item.submission.item_id)].append(item)
     dropped: set[int] = set()
     for (learner, item_id), items in sorted(groups.items()):
         sources = sorted({i.submission.source for i in items})

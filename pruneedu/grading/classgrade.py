@@ -38,7 +38,13 @@ from tqdm import tqdm
 from pruneedu import quiz
 from pruneedu.exercises.extract import extract_function
 from pruneedu.grading.assignments import Assignment
-from pruneedu.grading.attribution import Attributed, Conflict, attribute, owner_of_reject
+from pruneedu.grading.attribution import (
+    Attributed,
+    Conflict,
+    Downloads,
+    attribute,
+    owner_of_reject,
+)
 from pruneedu.grading.codegrade import ExerciseResult
 from pruneedu.grading.late import Lateness, LatePolicy, judge
 from pruneedu.grading.material import Material
@@ -71,6 +77,14 @@ class GradingSetup:
     isolation: str = "bwrap"
     time_limit_s: float | None = None
     jobs: int = 1
+    lms: str = "auto"
+
+    @property
+    def downloads(self) -> Downloads:
+        """Where LMS download names are read (``--lms`` and the assignments file)."""
+        return Downloads(self.lms, {item: a.download_folders
+                                    for item, a in self.assignments.items()
+                                    if a.download_folders})
 
     def deadline(self, item_id: str) -> datetime | None:
         """The item's own deadline (assignments file), else the class's ``--deadline``."""
@@ -163,8 +177,10 @@ def grade_class(folder: Path, material: Material, *, setup: GradingSetup | None 
     """
     setup = setup or GradingSetup()
     found = discover(folder, material, ignore=ignore, accepted_versions=setup.accepted_versions)
-    kept, attribution_rejects, conflicts = attribute(found.submissions, setup.roster)
-    rejects = [owner_of_reject(r, setup.roster) for r in found.rejects] + attribution_rejects
+    downloads = setup.downloads
+    kept, attribution_rejects, conflicts = attribute(found.submissions, setup.roster, downloads)
+    rejects = ([owner_of_reject(r, setup.roster, downloads) for r in found.rejects]
+               + attribution_rejects)
     learners: dict[str, LearnerGrades] = {}
     for entry in setup.roster.entries if setup.roster else []:
         learners[entry.learner_id] = LearnerGrades(entry.learner_id, entry)
@@ -224,8 +240,11 @@ def _read_stub(exercise: object) -> str:
 
 def _grade_quiz(item: Attributed, material: Material, record, rejects: list[Reject]) -> None:
     sub, learner = item.submission, item.learner_id
+    # Per-learner numbers and drawn questions are those of who handed the file in (the LMS's
+    # word), never of an id the file names: a copied file carries its first owner's numbers.
+    responses = {**sub.responses, "learner_id": learner}
     try:
-        grade = quiz.grade_responses(material.banks[sub.item_id], sub.responses,
+        grade = quiz.grade_responses(material.banks[sub.item_id], responses,
                                      variant_seed=material.variant_seed)
     except (ArithmeticError, TypeError, ValueError) as error:
         # A grading bug on one file must not stop the class: report it, grade the rest.

@@ -29,9 +29,10 @@ from pathlib import Path
 
 from pruneedu import quiz
 from pruneedu.grading.assignments import load_assignments
+from pruneedu.grading.attribution import LMS_CHOICES
 from pruneedu.grading.classgrade import ClassGrades, GradingSetup, grade_class
 from pruneedu.grading.gradebook import capstone_test_data
-from pruneedu.grading.late import LatePolicy, parse_deadline
+from pruneedu.grading.late import LatePolicy, one_time_for_all, parse_deadline
 from pruneedu.grading.material import Material, load_material
 from pruneedu.grading.outputset import OutputError, OutputSet
 from pruneedu.grading.overrides import append_audit, audit_path, load_overrides
@@ -102,8 +103,15 @@ def add_grading_arguments(parser: argparse.ArgumentParser, out_help: str) -> Non
                             help="the class list: learner_id and the LMS ids (docs/lms.md); the "
                                  "gradebook then has the roster's rows, in its order")
     class_list.add_argument("--assignments", type=Path, metavar="CSV",
-                            help="item_id,lms_name[,canvas_assignment_id,deadline]: which "
-                                 "quizzes and exercises are LMS assignments (docs/lms.md)")
+                            help="item_id,lms_name[,canvas_assignment_id,deadline,"
+                                 "download_folder]: which quizzes and exercises are LMS "
+                                 "assignments, and where you unpacked each download "
+                                 "(docs/lms.md)")
+    class_list.add_argument("--lms", choices=LMS_CHOICES, default="auto",
+                            help="whether the submissions are an LMS download whose file names "
+                                 "say who handed each file in: canvas, moodle, none (a hub or "
+                                 "plain folder), or auto (default: a Canvas name when the "
+                                 "roster has canvas_user_id, a Moodle name when it has names)")
     policy = parser.add_argument_group("deadlines and corrections")
     policy.add_argument("--deadline", metavar="TIME",
                         help="due time, ISO 8601 with a UTC offset (2026-03-01T23:59+01:00)")
@@ -145,7 +153,19 @@ def build_setup(args: argparse.Namespace, known_items: set[str],
         run_code=run_code,
         isolation="unsafe-none" if getattr(args, "unsafe_no_isolation", False) else "bwrap",
         jobs=getattr(args, "jobs", None) or 1,
+        lms=_lms(args),
     )
+
+
+def _lms(args: argparse.Namespace) -> str:
+    """``--lms``; a Canvas or Moodle ``--format`` says the download is that LMS's too."""
+    lms, lms_format = getattr(args, "lms", "auto"), getattr(args, "format", "plain")
+    if lms == "auto" and lms_format in ("canvas", "moodle"):
+        return lms_format
+    if lms not in ("auto", "none") and lms_format in ("canvas", "moodle") and lms != lms_format:
+        raise ValueError(f"--lms {lms} and --format {lms_format} name two LMSs; grade one "
+                         "LMS's download at a time.")
+    return lms
 
 
 def add_isolation_argument(parser: argparse.ArgumentParser) -> None:
@@ -231,6 +251,10 @@ def run_grading_command(command: str, args: argparse.Namespace,
         done += (f"\n{pending} written answer{'s' if pending != 1 else ''} await a person's "
                  "score (0 until then): see review.csv, and score them in --overrides.")
     say(done)
+    timed = {s.file: s.modified for r in grades.learners.values() for s in r.handed_in.values()
+             if setup.deadline(s.item_id) and not (s.origin and s.origin.lms == "canvas")}
+    if one_time_for_all(list(timed.values())):  # per file: a hand-in's parts share its time
+        say(one_time_for_all(list(timed.values())))
     measured = capstone_test_data(grades)
     if measured and measured["warning"]:
         say(f"pruneedu {command}: WARNING: {measured['warning']}.", file=sys.stderr)

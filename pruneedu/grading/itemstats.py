@@ -75,11 +75,19 @@ def point_biserial(item: list[float], rest: list[float]) -> float | None:
     return covariance / (spread_item * spread_rest)
 
 
-def _picked(value: object) -> list[str]:
+def _picked(question: quiz.Question, value: object) -> list[str]:
+    """The choices one learner's answer counts for: each at most once, and ``(invalid)`` for
+    an answer of the wrong shape (a list for a single choice, a repeated or unknown id), so
+    that one learner's file can never outvote the class."""
     if value is None or value == "" or value == []:
         return ["(blank)"]
-    values = value if isinstance(value, list) else [value]
-    return [v if isinstance(v, str) else "(invalid)" for v in values]
+    known = {choice.id for choice in question.choices}
+    if question.type == "single":
+        return [value] if isinstance(value, str) and value in known else ["(invalid)"]
+    if (not isinstance(value, list) or not all(isinstance(v, str) and v in known for v in value)
+            or len(set(value)) != len(value)):
+        return ["(invalid)"]
+    return sorted(value)
 
 
 def _value(record: LearnerGrades, quiz_id: str, question_id: str) -> object:
@@ -190,7 +198,7 @@ def item_analysis(grades: ClassGrades) -> list[ItemStats]:
                 rests.append(grade.score - result.score)
                 value = _value(record, bank.id, question.id)
                 if choices:
-                    for choice in _picked(value):
+                    for choice in _picked(question, value):
                         counts[choice] = counts.get(choice, 0) + 1
                     if value not in (None, "", []):
                         for kind in habits.get(record.learner_id, ()):

@@ -102,3 +102,22 @@ def judge(origin: LmsOrigin | None, modified: datetime, deadline: datetime | Non
     penalty = min(points, points * policy.penalty_per_day / 100 * days)
     after = policy.cutoff_days is not None and days > policy.cutoff_days
     return Lateness(handed_in, source, days, round(penalty, 6), after)
+
+
+def one_time_for_all(times: list[datetime], at_least: int = 3) -> str:
+    """A warning when every file judged by its file time has the same one to the second:
+    they were copied without keeping times (``cp`` without ``-p``, an unzip tool that sets the
+    time of unpacking), so the times say nothing about when each was handed in ("" if not).
+
+    Example:
+        >>> t = parse_deadline("2026-03-01T23:59+00:00")
+        >>> bool(one_time_for_all([t, t, t])), one_time_for_all([t, t, t + DAY])
+        (True, '')
+    """
+    seconds = {int(time.timestamp()) for time in times}
+    if len(times) < at_least or len(seconds) != 1:
+        return ""
+    return (f"WARNING: all {len(times)} files judged by their file time were modified at the "
+            "same second, so they were copied without their times (cp without -p, or an "
+            "unzip tool that does not keep them) and lateness read from them means nothing; "
+            "copy them again keeping times (cp -p, unzip) or rely on the LMS (docs/lms.md 4).")

@@ -17,6 +17,11 @@ one zip; the name carries the LMS's own id for the learner, which the learner ca
   assignsubmission_file_<original name>``. The participant id is Moodle's per-assignment
   number for the learner; full names have their underscores turned into spaces.
 
+A learner also chooses their own file's name, so these names are only believed where the
+instructor says the folder is an LMS download (:class:`pruneedu.grading.attribution.
+Downloads`), and a Canvas name that reads two ways (digits and ``_`` in the name part or in
+the file name) is never believed.
+
 Example:
     >>> origin = parse_canvas("lovelaceada_LATE_1001_50311_quiz-1.responses.json")
     >>> origin.lms, origin.submitter, origin.late, origin.original, origin.order
@@ -28,11 +33,15 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-CANVAS_NAME = re.compile(r"^(?:(?!LATE_)(?P<name>\w*?)_)?(?:(?P<late>LATE)_)?"
-                         r"(?P<user>\d+|anon_[A-Za-z0-9]+)_(?P<file>\d+)_(?P<original>.+)$")
+# What follows Canvas's name part; tried after every "_", since the name (which Canvas writes
+# in lower case, so never "LATE") may itself hold "_" and digits.
+CANVAS_REST = re.compile(r"(?:(?P<late>LATE)_)?(?P<user>\d+|anon_[A-Za-z0-9]+)_(?P<file>\d+)_"
+                         r"(?P<original>.+)$")
+CANVAS_SORTABLE = re.compile(r"\w*")
 MOODLE_PART = re.compile(r"^(?P<name>[^_/]+)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_"
                          r"(?P<rest>.*)$")
 # Canvas's make_unique_filename: "-<n>" before the extension, which newer Canvas takes to be
@@ -51,7 +60,8 @@ class LmsOrigin:
     ``order``: sorts two files of one learner by upload (Canvas file id, resubmission
     number). ``original``: the learner's own file name (Canvas's ``-1`` suffix removed;
     ``variants`` lists it with the suffix kept too). ``prefix``: the name part an LMS needs
-    to send a feedback file back to this learner.
+    to send a feedback file back to this learner. ``folder``: the download folder (the
+    assignment) the file was unpacked in, relative to the submissions folder ("" at the top).
     """
 
     lms: str
@@ -63,13 +73,16 @@ class LmsOrigin:
     prefix: str
     plugin: str = "file"
     variants: tuple[str, ...] = ()
+    folder: str = ""
 
     @property
     def source(self) -> str:
-        """A key that is the same for every file of one learner in this LMS."""
+        """A key that is the same for every file of one learner in this LMS: Canvas's user id
+        is one per person; Moodle's participant id is one per person and assignment, so it
+        counts together with the download folder (the assignment) it was unpacked in."""
         if self.lms == "canvas":
             return f"canvas:{self.submitter}"
-        return f"moodle:{name_key(self.name)}"
+        return f"moodle:{self.submitter}@{self.folder}"
 
     @property
     def anonymous(self) -> bool:
@@ -92,14 +105,19 @@ class LmsOrigin:
 
 
 def name_key(name: str) -> str:
-    """A name compared without case, punctuation or word order ("Lovelace, Ada" = "ada
-    lovelace").
+    """A name compared without case, punctuation or Unicode spelling (NFKC: a name unpacked
+    on a Mac spells "ë" as "e" plus a combining mark). Word order counts ("Kim Lee" is not
+    "Lee Kim"), except that a sortable "Last, First" reads as "First Last".
 
     Example:
-        >>> name_key("Lovelace, Ada") == name_key("ada  LOVELACE")
-        True
+        >>> name_key("Lovelace, Ada") == name_key("ada  LOVELACE"), name_key("Lee Kim")
+        (True, 'lee kim')
     """
-    return " ".join(sorted(re.findall(r"\w+", name.casefold())))
+    text = unicodedata.normalize("NFKC", name).casefold()
+    if text.count(",") == 1:
+        last, first = text.split(",")
+        text = f"{first} {last}"
+    return " ".join(re.findall(r"\w+", text))
 
 
 def strip_resubmission(name: str) -> tuple[str, int]:
@@ -116,16 +134,51 @@ def strip_resubmission(name: str) -> tuple[str, int]:
     return name, 0
 
 
+def canvas_readings(basename: str) -> list[LmsOrigin]:
+    """Every way ``basename`` reads as a Canvas download name (usually one, or none).
+
+    A learner may choose both the name part (where Canvas lets users edit their name) and the
+    file name after the ids, so ``x_1001_9_1003_5_q.responses.json`` reads as user 1001 and
+    as user 1003: such a name is never trusted (:func:`parse_canvas`).
+    """
+    readings: dict[tuple, LmsOrigin] = {}
+    starts = [0] + [i + 1 for i, char in enumerate(basename) if char == "_"]
+    for start in starts:
+        name = basename[: max(start - 1, 0)]
+        if not CANVAS_SORTABLE.fullmatch(name) or name != name.lower():
+            continue
+        match = CANVAS_REST.match(basename, start)
+        if not match:
+            continue
+        original, resubmission = strip_resubmission(match["original"])
+        prefix = basename[: len(basename) - len(match["original"]) - 1]
+        origin = LmsOrigin("canvas", match["user"], name, bool(match["late"]),
+                           (int(match["file"]), resubmission), original, prefix,
+                           variants=tuple(dict.fromkeys((original, match["original"]))))
+        readings[(origin.submitter, origin.late, origin.order, match["original"])] = origin
+    return list(readings.values())
+
+
 def parse_canvas(basename: str) -> LmsOrigin | None:
-    """Read a Canvas download file name; None when it is not one."""
-    match = CANVAS_NAME.match(basename)
-    if not match:
-        return None
-    original, resubmission = strip_resubmission(match["original"])
-    prefix = basename[: len(basename) - len(match["original"]) - 1]
-    return LmsOrigin("canvas", match["user"], match["name"] or "", bool(match["late"]),
-                     (int(match["file"]), resubmission), original, prefix,
-                     variants=tuple(dict.fromkeys((original, match["original"]))))
+    """Read a Canvas download file name; None when it is not one, or reads several ways.
+
+    Example:
+        >>> parse_canvas("x_1001_9_1003_5_q.responses.json") is None
+        True
+    """
+    readings = canvas_readings(basename)
+    return readings[0] if len(readings) == 1 else None
+
+
+def ambiguous_canvas(basename: str) -> str:
+    """Why ``basename`` cannot be read as a Canvas name ("" unless it reads several ways)."""
+    readings = canvas_readings(basename)
+    if len(readings) < 2:
+        return ""
+    users = ", ".join(sorted({r.submitter for r in readings}))
+    return (f"the Canvas download name reads {len(readings)} ways (as user {users}), so it "
+            "cannot say who handed it in; the learner should rename the file (no _<digits>_ "
+            "runs) and hand it in again, or grade it by hand with an override")
 
 
 def parse_moodle(relative: str) -> LmsOrigin | None:
@@ -137,7 +190,8 @@ def parse_moodle(relative: str) -> LmsOrigin | None:
             original = "/".join(p for p in (match["rest"], *parts[index + 1:]) if p)
             return LmsOrigin("moodle", match["pid"], match["name"].strip(), False, (0, 0),
                              original, f"{match['name']}_{match['pid']}",
-                             plugin=match["plugin"], variants=(original,))
+                             plugin=match["plugin"], variants=(original,),
+                             folder="/".join(parts[:index]))
     return None
 
 
@@ -150,4 +204,11 @@ def parse_origin(relative: str) -> LmsOrigin | None:
         >>> parse_origin("jupyter-ada/q.responses.json") is None
         True
     """
-    return parse_moodle(relative) or parse_canvas(PurePosixPath(relative).name)
+    path = PurePosixPath(relative)
+    moodle = parse_moodle(relative)
+    if moodle is not None:
+        return moodle
+    canvas = parse_canvas(path.name)
+    if canvas is None:
+        return None
+    return replace(canvas, folder=str(path.parent) if str(path.parent) != "." else "")

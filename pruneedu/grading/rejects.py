@@ -46,14 +46,25 @@ def rejects_csv(rejects: list[Reject]) -> str:
 
 
 def summary(rejects: list[Reject], shown: int = SHOWN) -> str:
-    """A few lines for the terminal, one per problem (the first ``shown`` of them)."""
+    """A few lines for the terminal: whole files that were not graded first, then one line per
+    file whose answers were rejected one by one (so one learner's file of a thousand bad
+    answers cannot push the class's problems off the screen); ``rejects.csv`` keeps them all.
+    """
     if not rejects:
         return "No problems: every submission was graded in full."
     noun = "problem" if len(rejects) == 1 else "problems"
     lines = [f"{len(rejects)} {noun} (not graded, or graded in part):"]
-    for reject in sorted(rejects)[:shown]:
-        where = f" [{clean(reject.question)}]" if reject.question else ""
-        lines.append(f"  {clean(reject.file)}{where}: {clean(reject.reason)}")
-    if len(rejects) > shown:
-        lines.append(f"  ... and {len(rejects) - shown} more in rejects.csv")
+    whole = [r for r in sorted(rejects) if not r.question]
+    answers: dict[str, list[Reject]] = {}
+    for reject in sorted(rejects):
+        if reject.question:
+            answers.setdefault(reject.file, []).append(reject)
+    entries = [f"  {clean(r.file)}: {clean(r.reason)}" for r in whole]
+    for file, bad in answers.items():
+        first = f"[{clean(bad[0].question)}]: {clean(bad[0].reason)}"
+        more = f" (and {len(bad) - 1} more answers)" if len(bad) > 1 else ""
+        entries.append(f"  {clean(file)} {first}{more}")
+    lines += entries[:shown]
+    if len(entries) > shown:
+        lines.append(f"  ... and {len(entries) - shown} more in rejects.csv")
     return "\n".join(lines)

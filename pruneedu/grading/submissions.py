@@ -47,7 +47,7 @@ from pathlib import Path
 
 from pruneedu import quiz
 from pruneedu.grading import handin
-from pruneedu.grading.lms import LmsOrigin, parse_origin
+from pruneedu.grading.lms import LmsOrigin, ambiguous_canvas, parse_origin
 from pruneedu.grading.material import Material
 from pruneedu.grading.rejects import Reject
 from pruneedu.grading.safe_text import quote
@@ -67,7 +67,8 @@ class Submission:
     ``kind`` is ``"quiz"`` or ``"code"``; ``item_id`` the quiz or exercise id; ``learner_id``
     the id the file names itself (a responses file's ``learner_id``, a code file's name
     prefix; "" when it names none); ``source`` who handed it in as far as the folder tells
-    (``canvas:<user id>``, ``moodle:<name>``, ``folder:<top folder>``, "" at the top);
+    (``canvas:<user id>``, ``moodle:<participant id>@<download folder>``,
+    ``folder:<top folder>``, "" at the top);
     ``modified`` the file's modification time (UTC); ``accepted_version`` the old
     ``quiz_hash`` it was graded under with ``--accept-version`` ("" otherwise); ``part`` the
     item's key inside a file that holds several (a hand-in file or notebook; ``name`` is then
@@ -160,7 +161,9 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
             continue
         origin = parse_origin(name)
         own_name = origin.original if origin else path.name
-        if origin is not None and origin.plugin != "file":
+        if origin is None and ambiguous_canvas(path.name):
+            found.rejects.append(Reject(name, "", "", "", ambiguous_canvas(path.name)))
+        elif origin is not None and origin.plugin != "file":
             found.rejects.append(Reject(name, "", "", "", f"a Moodle {origin.plugin} entry, not "
                                         "a file; only files handed in are graded"))
         else:

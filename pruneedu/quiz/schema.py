@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import string
+import unicodedata
 from typing import NamedTuple
 
 from pruneedu.argcheck import is_number, short_repr
@@ -35,13 +36,15 @@ _PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}\u2010-\u2015\u2018-
 
 
 def normalise_text(text: str) -> str:
-    """Lower-case, hyphens and punctuation to spaces, runs of spaces to one.
+    """Compatibility forms folded (NFKC: fullwidth "ｐｒｕｎｉｎｇ" and a decomposed "ë" read as
+    typed plainly), lower-case, hyphens and punctuation to spaces, runs of spaces to one.
 
     Example:
-        >>> normalise_text("  Lottery-Ticket  hypothesis! ")
-        'lottery ticket hypothesis'
+        >>> normalise_text("  Lottery-Ticket  hypothesis! "), normalise_text("ＰＲＵＮＩＮＧ")
+        ('lottery ticket hypothesis', 'pruning')
     """
-    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(_PUNCTUATION.sub(" ", folded).split())
 
 
 class Problem(NamedTuple):
