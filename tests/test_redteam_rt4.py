@@ -173,3 +173,61 @@ def test_an_integer_past_64_bits_fails_before_the_checker(returns):
     huge = wire.loads("9" * 4300)  # what a reply may carry within wire.Limits
     value = [huge] if returns.startswith("list") else huge
     assert wire.check_returns(value, returns) != ""
+
+
+def _empty_array(shape: list[int], dtype: str = "<f4") -> dict:
+    return {"$array": {"dtype": dtype, "shape": shape, "data": ""}}
+
+
+HOSTILE_REPLIES = {
+    "int-of-4299-digits": 10**4299,
+    "float-max": 1.7e308,
+    "subnormal": 5e-324,
+    "empty-array-of-huge-dims": _empty_array([0, 8_388_608, 8_388_608]),
+    "empty-complex-array": _empty_array([0, 3], "<c16"),
+    "dict-of-huge-ints": {"$dict": [["fc1", 10**4000], ["fc2", 10**4000], ["fc3", 10**4000]]},
+    "list-of-huge-ints": [10**4000] * 3,
+    "list-of-empty-arrays": [_empty_array([0, 8_388_608, 8_388_608])] * 3,
+    "float16-max": wire.encode(np.full((300, 784), 65504, np.float16)),
+    "uint64-max": wire.encode(np.full((300, 784), 2**64 - 1, np.uint64)),
+    "complex": wire.encode(np.full((300, 784), 1 + 1j, np.complex128)),
+    "int64-min": wire.encode(np.full(10, -(2**63), np.int64)),
+    "mixed-sign-64-bit-list": [-1, 2**64 - 1],
+}
+
+
+def test_hostile_values_that_pass_the_wire_never_pass_or_crash_a_shipped_checker():
+    # Every reply above gets through wire.decode within its caps; whatever the exercise
+    # declares, a value of its kind must fail its checker quickly and with a short text.
+    for exercise in load_exercises().values():
+        limits = wire.Limits(allow_strings=wire.returns_strings(exercise.returns))
+        cases = exercise.public_cases()[:2] + exercise.hidden_cases()[:1]
+        for name, data in HOSTILE_REPLIES.items():
+            try:
+                value = wire.decode(data, limits)
+            except wire.WireError:
+                continue
+            for case in cases:
+                started = time.process_time()
+                result = run_case(case, value, exercise.returns)  # never raises
+                spent = time.process_time() - started
+                where = f"{exercise.id}/{case.name} given {name}"
+                assert not result.passed, where
+                assert spent < 1.0, (where, spent)
+                assert len(result.reason) < 1000 and len(result.got) < 400, where
+
+
+def test_an_empty_array_of_huge_dimensions_is_cheap_to_decode_and_show():
+    from pruneedu.exercises.compare import show
+
+    with pytest.raises(wire.WireError):  # numpy refuses a shape whose size overflows
+        wire.decode(_empty_array([0] + [8_388_608] * 31))
+    value = wire.decode(_empty_array([0, 8_388_608, 8_388_608]))
+    assert value.size == 0 and value.nbytes == 0
+    assert len(show(value)) < 300
+    assert wire.check_returns(value, "array") == ""  # an array, of no numbers: checkers judge it
+
+
+def test_an_integer_too_long_for_python_is_a_wire_error_not_a_crash():
+    with pytest.raises(wire.WireError):
+        wire.loads("9" * 4301)  # past Python's int-string digit limit
