@@ -231,3 +231,83 @@ def test_an_empty_array_of_huge_dimensions_is_cheap_to_decode_and_show():
 def test_an_integer_too_long_for_python_is_a_wire_error_not_a_crash():
     with pytest.raises(wire.WireError):
         wire.loads("9" * 4301)  # past Python's int-string digit limit
+
+
+# --- 4. Two sandboxes alive at once talk through inotify on the shared read-only files --------
+# seccomp lets inotify_init1 and inotify_add_watch through, and every sandbox mounts the same
+# host files (/usr, the Python installation). A sandbox that watches nine stdlib files no
+# startup imports sees, exactly and at once, which of them ANOTHER sandbox opens. Two gradings
+# side by side are a documented set-up (bwrap.py: "`grade` and `feedback` side by side, a pool
+# of workers"): learner A's sandbox, given a hidden input, opens the files of its bits; learner
+# B's sandbox, still in its PUBLIC call, returns them as its value, which B's feedback quotes as
+# "got". Measured here: 2 of 2 secrets read back exactly, under bubblewrap, in about 2 s.
+# Two learners' sandboxes are claimed not to be able to talk (test_redteam_processes).
+# Fix idea: seccomp refuses inotify_init, inotify_init1 and fanotify_init (no exercise needs
+# them); a quotable result should not be able to depend on other sandboxes at all.
+INOTIFY_FILES = ["aifc", "chunk", "cgi", "cgitb", "colorsys", "crypt", "nntplib", "sndhdr",
+                 "telnetlib"]
+INOTIFY_COMMON = '''
+import ctypes, os, struct, time
+FILES = [{stdlib!r} + "/" + name + ".py" for name in {files!r}]
+'''
+INOTIFY_RECEIVER = '''
+libc = ctypes.CDLL(None, use_errno=True)
+_fd = libc.inotify_init1(0o4000)  # IN_NONBLOCK
+_watch = {libc.inotify_add_watch(_fd, p.encode(), 0x20): i for i, p in enumerate(FILES)}
+
+def f(x):
+    seen, end = set(), time.monotonic() + 6
+    while time.monotonic() < end and 8 not in seen:
+        try:
+            data = os.read(_fd, 4096)
+        except (BlockingIOError, OSError):
+            time.sleep(0.01)
+            continue
+        while data:
+            wd, _mask, _cookie, size = struct.unpack_from("iIII", data)
+            seen.add(_watch.get(wd, 9))
+            data = data[16 + size:]
+    return sum(1 << i for i in seen if i < 8)
+'''
+INOTIFY_SENDER = '''
+def f(x):
+    if x < 0:
+        return 0  # the public call
+    for i in range(8):
+        if (x >> i) & 1:
+            os.close(os.open(FILES[i], os.O_RDONLY))
+    os.close(os.open(FILES[8], os.O_RDONLY))
+    return 0
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="rt4 finding 4: a sandbox reads another live sandbox's "
+                   "hidden input through inotify and returns it as a quotable public value")
+def test_two_live_sandboxes_cannot_pass_a_hidden_input_through_inotify():
+    import threading
+
+    from redteam_support import DISARM, require_bwrap
+
+    from pruneedu.grading import sandbox
+
+    require_bwrap()
+    stdlib = os.path.dirname(os.path.realpath(os.__file__))
+    if not all(os.path.isfile(f"{stdlib}/{name}.py") for name in INOTIFY_FILES):
+        pytest.skip("this Python lacks the stdlib files the test watches: test NOT run")
+    common = DISARM + INOTIFY_COMMON.format(stdlib=stdlib, files=INOTIFY_FILES)
+    leaked = []
+    for secret in (173, 82):
+        runs: dict[str, sandbox.SandboxRun] = {}
+
+        def receive(runs: dict) -> None:
+            runs["b"] = sandbox.run_calls(common + INOTIFY_RECEIVER, "f", [(0,)],
+                                          time_limit_s=10, isolation="bwrap", returns="integer")
+
+        learner_b = threading.Thread(target=receive, args=(runs,))
+        learner_b.start()
+        time.sleep(1.5)  # learner B's sandbox is up and in its public call
+        sandbox.run_calls(common + INOTIFY_SENDER, "f", [(-1,), (secret,)], hidden_from=1,
+                          time_limit_s=10, isolation="bwrap", returns="integer")
+        learner_b.join()
+        leaked += [o.value for o in runs["b"].outcomes if o.ok and o.quotable and o.value]
+    assert not leaked, leaked
