@@ -95,12 +95,12 @@ def test_a_small_class_gets_a_warning(quiz_class, tmp_path, capsys):
 
 
 def test_stats_never_run_learners_code(quiz_class, tmp_path, monkeypatch):
-    import pruneedu.grading.classgrade as classgrade
+    import pruneedu.grading.parallel as parallel  # where grade_class runs learners' code
 
     def never(*args, **kwargs):
         raise AssertionError("stats ran a learner's code")
 
-    monkeypatch.setattr(classgrade, "grade_learner_code", never)
+    monkeypatch.setattr(parallel, "grade_learner_code", never)
     (quiz_class / "ada.zero-fraction.py").write_text("def zero_fraction(w):\n    return 0.0\n")
     try:
         assert main(["stats", str(quiz_class), "--out", str(tmp_path / "s"), *MATERIAL,

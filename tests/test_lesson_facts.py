@@ -511,9 +511,31 @@ NUMBER = re.compile(
     r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?(?:%|x\b))")
 
 
+def checked_notebook_figures() -> set[str]:
+    """Figures the notebooks print in ``# NBVAL_CHECK_OUTPUT`` cells: nbval recomputes those
+    prints on every ``make test`` and fails when one changes, so a lesson may quote them."""
+    import json
+
+    figures: set[str] = set()
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code" or "# NBVAL_CHECK_OUTPUT" not in "".join(cell["source"]):
+                continue
+            for output in cell.get("outputs", []):
+                text = output.get("text") or output.get("data", {}).get("text/plain", "")
+                figures |= set(NUMBER.findall("".join(text)))
+    return figures
+
+
+def test_checked_notebook_figures_hold_the_activation_aware_layer_results():
+    # Lesson 3 quotes these from notebook 03's checked cell (one layer at a time at 90%).
+    assert {"85.2%", "83.1%", "85.3%", "75.6%"} <= checked_notebook_figures()
+
+
 @pytest.fixture(scope="module")
 def every_source_figure() -> set[str]:
     bench = set(NUMBER.findall(bench_text()))
+    bench |= checked_notebook_figures()
     bench |= {f"{cell.split(' (')[0]}%" for cells in gap_table().values() for cell in cells[:2]}
     return (REFERENCE_FIGURES | set(VERIFIED_ELSEWHERE) | arithmetic_figures() | SETTINGS
             | DATASET_FIGURES | {q.figure for q in OUR_MODELS.values()} | bench)

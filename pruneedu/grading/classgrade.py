@@ -39,9 +39,10 @@ from pruneedu import quiz
 from pruneedu.exercises.extract import extract_function
 from pruneedu.grading.assignments import Assignment
 from pruneedu.grading.attribution import Attributed, Conflict, attribute, owner_of_reject
-from pruneedu.grading.codegrade import ExerciseResult, grade_learner_code
+from pruneedu.grading.codegrade import ExerciseResult
 from pruneedu.grading.late import Lateness, LatePolicy, judge
 from pruneedu.grading.material import Material
+from pruneedu.grading.parallel import run_learners
 from pruneedu.grading.rejects import Reject
 from pruneedu.grading.roster import Roster, RosterEntry
 from pruneedu.grading.safe_text import scrub_paths
@@ -51,7 +52,7 @@ from pruneedu.grading.submissions import Submission, discover, generic_learner_i
 if TYPE_CHECKING:
     from pruneedu.grading.overrides import Override
 
-# No tqdm monitor thread: the sandbox forks with preexec_fn, which is unsafe beside threads.
+# No tqdm monitor thread: nothing needs it, and a grader with fewer threads is simpler to stop.
 tqdm.monitor_interval = 0
 
 GRADED, REJECTED, MISSING = "graded", "rejected", "missing"
@@ -69,6 +70,7 @@ class GradingSetup:
     run_code: bool = True
     isolation: str = "bwrap"
     time_limit_s: float | None = None
+    jobs: int = 1
 
     def deadline(self, item_id: str) -> datetime | None:
         """The item's own deadline (assignments file), else the class's ``--deadline``."""
@@ -183,11 +185,16 @@ def grade_class(folder: Path, material: Material, *, setup: GradingSetup | None 
                 code.setdefault(attributed.learner_id, []).append(attributed)
         work += list(code.values())
     show = None if progress is None else not progress  # tqdm: None = only on a terminal
-    for items in tqdm(work, desc="grading", unit="item", disable=show):
-        if items[0].submission.kind == "quiz":
+    with tqdm(total=len(work), desc="grading", unit="item", disable=show) as bar:
+        for items in work:
+            if items[0].submission.kind != "quiz":
+                break
             _grade_quiz(items[0], material, record, rejects)
-        else:
-            _grade_code(items, material, setup, record, hide, roots)
+            bar.update()
+        code_work = [items for items in work if items[0].submission.kind == "code"]
+        for items, results in run_learners(code_work, material, setup, hide):
+            _record_code(items, results, record, roots)
+            bar.update()
     for reject in rejects:
         if (safe_learner_id(reject.learner_id) and not generic_learner_id(reject.learner_id)
                 and (setup.roster is None or reject.learner_id in setup.roster)):
@@ -239,13 +246,9 @@ def _grade_quiz(item: Attributed, material: Material, record, rejects: list[Reje
     record(learner).handed_in[sub.item_id] = sub
 
 
-def _grade_code(items: list[Attributed], material: Material, setup: GradingSetup, record,
-                hide: tuple[Path, ...], roots: dict[str, Path]) -> None:
-    """All of one learner's code (functions and capstone), in one sandbox for the functions."""
+def _record_code(items: list[Attributed], results: dict[str, ExerciseResult], record,
+                 roots: dict[str, Path]) -> None:
     learner = items[0].learner_id
-    results = grade_learner_code([(material.exercises[i.submission.item_id], i.submission.code)
-                                  for i in items], hide=hide, time_limit_s=setup.time_limit_s,
-                                 isolation=setup.isolation)
     for item in items:
         sub = item.submission
         record(learner).exercises[sub.item_id] = _scrubbed(results[sub.item_id], roots)

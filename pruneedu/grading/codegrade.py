@@ -28,6 +28,7 @@ tests/test_grading_grade.py exercise):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,12 +79,13 @@ def grade_code(exercise: Exercise, code: str, hide: Sequence[Path] = (),
 
 
 def grade_learner_code(work: Sequence[tuple[Exercise, str]], hide: Sequence[Path] = (),
-                       time_limit_s: float | None = None, isolation: str = "bwrap"
-                       ) -> dict[str, ExerciseResult]:
+                       time_limit_s: float | None = None, isolation: str = "bwrap",
+                       stop: threading.Event | None = None) -> dict[str, ExerciseResult]:
     """Grade ONE learner's submissions, all functions in one sandbox; results by exercise id.
 
     ``work`` pairs each exercise with the learner's text for it (never mix learners: they
-    would share a sandbox).
+    would share a sandbox). ``stop``: set it (from another thread) to end the sandbox at once
+    (:class:`pruneedu.grading.sandbox.Stopped` is raised).
     """
     results: dict[str, ExerciseResult] = {}
     jobs, graded = [], []
@@ -107,7 +109,7 @@ def grade_learner_code(work: Sequence[tuple[Exercise, str]], hide: Sequence[Path
                         allow_nonfinite=exercise.allow_nonfinite, returns=exercise.returns))
         graded.append((exercise, public, hidden))
     if jobs:
-        runs = run_jobs(jobs, isolation=isolation, forbidden=hide)
+        runs = run_jobs(jobs, isolation=isolation, forbidden=hide, stop=stop)
         for (exercise, public, hidden), run in zip(graded, runs, strict=True):
             results[exercise.id] = _judge(exercise, public, hidden, run)
     return results

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -143,14 +144,33 @@ def build_setup(args: argparse.Namespace, known_items: set[str],
         accepted_versions=frozenset(args.accept_version),
         run_code=run_code,
         isolation="unsafe-none" if getattr(args, "unsafe_no_isolation", False) else "bwrap",
+        jobs=getattr(args, "jobs", None) or 1,
     )
 
 
 def add_isolation_argument(parser: argparse.ArgumentParser) -> None:
-    """``--unsafe-no-isolation`` for the commands that run learners' code."""
+    """``--unsafe-no-isolation`` and ``--jobs`` for the commands that run learners' code."""
     parser.add_argument("--unsafe-no-isolation", action="store_true",
                         help="run learners' code WITHOUT bubblewrap isolation (only for code "
                              "you trust; see docs/grading-guarantees.md)")
+    # The CPUs this process may use (a container or taskset may allow fewer than the machine's).
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
+    parser.add_argument("--jobs", type=_job_count, default=cores, metavar="N",
+                        help="learners whose code runs at once, each in its own sandbox "
+                             f"(default: the number of CPUs, {cores} here; 1 runs them one "
+                             "after another); the results are the same whatever N")
+
+
+def _job_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of sandboxes; give 1 or "
+                                         "more (e.g. --jobs 2)")
+    return count
 
 
 def conflicts_summary(grades: ClassGrades, shown: int = SHOWN_CONFLICTS) -> str:

@@ -181,6 +181,13 @@ def require_isolation(isolation: str) -> None:
             "or grade without isolation, at your own risk, with --unsafe-no-isolation.")
 
 
+class Stopped(Exception):
+    """The grader asked the sandbox to stop (``run_jobs``'s ``stop`` event): it was ended."""
+
+
+STOP_CHECK_S = 0.1  # how soon a set stop event ends a sandbox waiting on its channel
+
+
 class _Broken(Exception):
     """The sandbox stopped answering properly; the session must end."""
 
@@ -188,8 +195,10 @@ class _Broken(Exception):
 class _Session:
     """One running sandbox process and its request/reply channel (a Unix socket pair)."""
 
-    def __init__(self, isolation: str, jobs: Sequence[Job], forbidden: Sequence[Path]) -> None:
+    def __init__(self, isolation: str, jobs: Sequence[Job], forbidden: Sequence[Path],
+                 stop: threading.Event | None = None) -> None:
         self.isolation = isolation
+        self.stop = stop
         self.hidden_seen = False
         self.loaded: set[int] = set()
         self.received = 0
@@ -272,6 +281,9 @@ class _Session:
             ready = self._receive(startup)
             if ready.get("ready") is not True:
                 raise _Broken("no ready message")
+        except Stopped:
+            self.close()
+            raise
         except (_Broken, TimeoutError) as error:
             self.close()
             raise SandboxError(
@@ -292,12 +304,19 @@ class _Session:
                                f"check that {argv[0]} runs on this machine.") from None
 
     def _wait_for(self, events: int, deadline: float) -> None:
-        """Until the channel is ready for ``events``; TimeoutError at ``deadline``."""
+        """Until the channel is ready for ``events``; TimeoutError at ``deadline``, Stopped
+        soon after the stop event is set."""
         poller = select.poll()
         poller.register(self.channel.fileno(), events)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not poller.poll(remaining * 1000):
-            raise TimeoutError
+        while True:
+            if self.stop is not None and self.stop.is_set():
+                raise Stopped
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            wait = remaining if self.stop is None else min(remaining, STOP_CHECK_S)
+            if poller.poll(wait * 1000):
+                return
 
     def _send(self, message: dict, deadline: float) -> None:
         """Write a request without ever blocking past ``deadline``: the child may stop reading
@@ -541,7 +560,8 @@ def _plan(jobs: Sequence[Job]) -> list[tuple[int, int | None]]:
 
 
 def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
-             forbidden: Sequence[Path] = ()) -> list[SandboxRun]:
+             forbidden: Sequence[Path] = (), stop: threading.Event | None = None
+             ) -> list[SandboxRun]:
     """Run one learner's jobs in one sandbox (restarted after a job that fails it).
 
     Args:
@@ -549,6 +569,8 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
         isolation: ``"bwrap"`` or ``"unsafe-none"`` (see the module docstring).
         forbidden: folders that must never be visible (keys, submissions, output): the call
             refuses to start a sandbox whose mounts would contain one.
+        stop: an event another thread may set (Ctrl-C, another learner's set-up failure):
+            the sandbox is then ended within about :data:`STOP_CHECK_S` and Stopped raised.
 
     Returns:
         One :class:`SandboxRun` per job, with one :class:`CallOutcome` per call.
@@ -556,6 +578,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
     Raises:
         IsolationUnavailable: ``isolation`` does not work here.
         SandboxError: a sandbox could not start (no learner code had run yet).
+        Stopped: ``stop`` was set; the sandbox is gone.
 
     Example:
         >>> runs = run_jobs([Job("def f(x):\\n    return -x\\n", "f", [(1,)])])  # doctest: +SKIP
@@ -575,7 +598,9 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
             if run.error:
                 continue
             if session is None:
-                session = _Session(isolation, jobs, forbidden)
+                if stop is not None and stop.is_set():
+                    raise Stopped
+                session = _Session(isolation, jobs, forbidden, stop)
                 session.hidden_seen = hidden_sent
             stage = "loading" if i is None or j not in session.loaded else "running"
             started = time.monotonic()

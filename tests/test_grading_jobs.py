@@ -1,0 +1,224 @@
+"""``--jobs N``: several learners' sandboxes at once give the same files as one at a time, and
+stopping the grader (Ctrl-C, a sandbox that cannot start) leaves no sandbox process or scratch
+folder behind (issue 13, grading a class)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from redteam_support import COURSE, mode
+
+from pruneedu.cli import main
+from pruneedu.grading import parallel
+from pruneedu.grading.attribution import Attributed
+from pruneedu.grading.classgrade import GradingSetup
+from pruneedu.grading.material import load_material
+from pruneedu.grading.sandbox import SandboxError
+from pruneedu.grading.submissions import Submission
+
+__all__ = ["mode"]
+
+FIXTURE = Path(__file__).parent / "fixtures" / "class"
+LOOP = "def zero_fraction(weights):\n    while True:\n        pass\n"
+
+
+def _isolation(mode: str) -> list[str]:
+    return ["--unsafe-no-isolation"] if mode == "unsafe-none" else []
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory) -> Path:
+    """The fixture class (cal loops until killed at the deadline, fay asks for 8 GB), and kim,
+    whose sandbox process ends itself in the middle of the tests."""
+    folder = tmp_path_factory.mktemp("jobs") / "submissions"
+    shutil.copytree(FIXTURE / "submissions", folder)
+    (folder / "kim.zero-fraction.py").write_text(
+        "import os\n\ndef zero_fraction(weights):\n    os._exit(3)\n")
+    return folder
+
+
+def _grade(submissions: Path, out: Path, jobs: int, mode: str, command: str = "grade"
+           ) -> dict[str, bytes]:
+    main([command, str(submissions), "--out", str(out), "--quizzes",
+          str(FIXTURE / "quizzes"), "--exercises", str(FIXTURE / "exercises"),
+          "--no-progress", "--jobs", str(jobs), *_isolation(mode)])
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+def test_two_jobs_write_the_same_bytes_as_one(mode, submissions, tmp_path):
+    one = _grade(submissions, tmp_path / "one", 1, mode)
+    two = _grade(submissions, tmp_path / "two", 2, mode)
+    assert "gradebook.json" in one and "gradebook.csv" in one
+    assert one == two
+    text = one["gradebook.json"].decode()
+    # The looping and the crashing learner really were graded as such.
+    assert "timed out while running" in text and "exited with status 3" in text
+
+
+def test_feedback_with_two_jobs_matches_one(mode, submissions, tmp_path):
+    one = _grade(submissions, tmp_path / "one", 1, mode, "feedback")
+    assert one and one == _grade(submissions, tmp_path / "two", 2, mode, "feedback")
+
+
+def test_jobs_must_be_a_positive_number(capsys):
+    with pytest.raises(SystemExit):
+        main(["grade", str(FIXTURE / "submissions"), "--out", "x", "--jobs", "0"])
+    assert "1 or more" in capsys.readouterr().err
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _slow_class(root: Path, learners: int) -> tuple[Path, Path]:
+    """A copy of the fixture's exercise with a 120 s limit, and learners who all loop."""
+    exercises = root / "exercises"
+    shutil.copytree(FIXTURE / "exercises", exercises)
+    spec = exercises / "zero-fraction" / "exercise.yaml"
+    spec.write_text(spec.read_text().replace("time_limit_s: 2", "time_limit_s: 120"))
+    submissions = root / "submissions"
+    submissions.mkdir()
+    for index in range(learners):
+        (submissions / f"l{index}.zero-fraction.py").write_text(LOOP)
+    return exercises, submissions
+
+
+GRADER = """
+import sys
+sys.path.insert(0, {course!r})
+from pruneedu.cli import main
+print("grading", flush=True)
+sys.exit(main(["grade", {subs!r}, "--out", {out!r}, "--quizzes", {quizzes!r},
+               "--exercises", {exercises!r}, "--no-progress", "--jobs", "2", *{extra!r}]))
+"""
+
+
+def test_ctrl_c_with_two_jobs_ends_every_sandbox_at_once(mode, tmp_path):
+    exercises, subs = _slow_class(tmp_path, 4)
+    script = GRADER.format(course=str(COURSE), subs=str(subs), out=str(tmp_path / "out"),
+                           quizzes=str(FIXTURE / "quizzes"), exercises=str(exercises),
+                           extra=_isolation(mode))
+    grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    try:
+        assert grader.stdout.readline() == b"grading\n"
+        deadline = time.monotonic() + 90
+        sandbox: set[int] = set()
+        # Two learners at once: two sandbox process trees under the grader.
+        while time.monotonic() < deadline and len(sandbox) < 2:
+            time.sleep(0.5)
+            sandbox = _descendants(grader.pid)
+        assert len(sandbox) >= 2, "two sandboxes never ran at once"
+        time.sleep(1)
+        sandbox = _descendants(grader.pid)
+        stopped = time.monotonic()
+        grader.send_signal(signal.SIGINT)
+        grader.wait(timeout=30)
+        # Far sooner than the 120 s the looping learners were allowed.
+        assert time.monotonic() - stopped < 15
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(p) for p in sandbox):
+            time.sleep(0.2)
+        assert not [p for p in sandbox if _alive(p)]
+        left = [n for n in os.listdir(tempfile.gettempdir())
+                if n.startswith(f"pruneedu-sandbox-{grader.pid}-")]
+        assert left == []
+        assert not (tmp_path / "out" / "gradebook.csv").exists()
+    finally:
+        grader.kill()
+        grader.wait()
+
+
+def test_a_sandbox_that_cannot_start_stops_the_others(mode, tmp_path, monkeypatch):
+    exercises, subs = _slow_class(tmp_path, 1)
+    material = load_material(FIXTURE / "quizzes", exercises)
+    real = parallel.grade_learner_code
+    started = threading.Event()
+
+    def grade(work, **options):
+        if work[0][1] == "broken":
+            started.wait(60)
+            time.sleep(1)  # the other learner's sandbox is running its endless loop now
+            raise SandboxError("the sandbox could not be started (test)")
+        started.set()
+        return real(work, **options)
+
+    monkeypatch.setattr(parallel, "grade_learner_code", grade)
+
+    def learner(name: str, code: str) -> list[Attributed]:
+        submission = Submission(f"{name}.zero-fraction.py", "code", "zero-fraction", name,
+                                datetime.now(timezone.utc), code=code)
+        return [Attributed(submission, name, False)]
+
+    setup = GradingSetup(jobs=2, isolation=mode)
+    before = _descendants(os.getpid())
+    begun = time.monotonic()
+    with pytest.raises(SandboxError):
+        list(parallel.run_learners([learner("a", LOOP), learner("b", "broken")], material,
+                                   setup, ()))
+    assert time.monotonic() - begun < 30  # not the looping learner's 120 s
+    assert _descendants(os.getpid()) - before == set()
+    assert [n for n in os.listdir(tempfile.gettempdir())
+            if n.startswith(f"pruneedu-sandbox-{os.getpid()}-")] == []
+
+
+def test_test_modules_load_only_in_the_calling_thread(monkeypatch, tmp_path):
+    # Loading hidden tests swaps sys.modules["public_tests"]: two threads doing it at once
+    # gave one exercise another's checkers (seen in the benchmark's 10-exercise class).
+    from pruneedu.exercises import Exercise
+
+    loaders = []
+    for name in ("public_cases", "hidden_cases"):
+        real = getattr(Exercise, name)
+
+        def spy(self, real=real):
+            loaders.append(threading.current_thread())
+            return real(self)
+
+        monkeypatch.setattr(Exercise, name, spy)
+    material = load_material(FIXTURE / "quizzes", FIXTURE / "exercises")
+    work = []
+    for index in range(4):
+        submission = Submission(f"l{index}.zero-fraction.py", "code", "zero-fraction",
+                                f"l{index}", datetime.now(timezone.utc),
+                                code="def zero_fraction(weights):\n    return 0.0\n")
+        work.append([Attributed(submission, f"l{index}", False)])
+    results = list(parallel.run_learners(work, material, GradingSetup(jobs=2,
+                                                                      isolation="unsafe-none"),
+                                         ()))
+    assert [items[0].learner_id for items, _ in results] == ["l0", "l1", "l2", "l3"]
+    assert all(r["zero-fraction"].total == 3 for _, r in results)
+    assert loaders and set(loaders) == {threading.main_thread()}
