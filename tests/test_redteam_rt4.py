@@ -145,7 +145,7 @@ def test_a_later_grading_cannot_quote_hidden_inputs_through_the_page_cache():
                     "page-cache channel cannot be shown here, test NOT run")
     code = (COVERT_COMMON + COVERT_ONE_LEARNER).format(path=path)
     leaked = []
-    for secret in (173, 82, 201, 46):
+    for secret in (173, 82, 201, 46, 99, 150):  # a timing channel: several tries
         _evict_all(path)
         for _grading in ("grade", "feedback"):  # two grader runs: two run_jobs calls
             run = sandbox.run_jobs([sandbox.Job(code, "f", [(-1,), (secret,)], hidden_from=1,
@@ -155,6 +155,8 @@ def test_a_later_grading_cannot_quote_hidden_inputs_through_the_page_cache():
             # "read back" is raised only when the markers are warm, which only the hidden
             # call's traces make them after _evict_all.
             leaked += [text for text in quotable if "read back" in text]
+        if leaked:
+            break  # one exact read-back is the finding
     assert not leaked, leaked
 
 
@@ -256,7 +258,7 @@ _fd = libc.inotify_init1(0o4000)  # IN_NONBLOCK
 _watch = {libc.inotify_add_watch(_fd, p.encode(), 0x20): i for i, p in enumerate(FILES)}
 
 def f(x):
-    seen, end = set(), time.monotonic() + 6
+    seen, end = set(), time.monotonic() + 12
     while time.monotonic() < end and 8 not in seen:
         try:
             data = os.read(_fd, 4096)
@@ -296,18 +298,20 @@ def test_two_live_sandboxes_cannot_pass_a_hidden_input_through_inotify():
         pytest.skip("this Python lacks the stdlib files the test watches: test NOT run")
     common = DISARM + INOTIFY_COMMON.format(stdlib=stdlib, files=INOTIFY_FILES)
     leaked = []
-    for secret in (173, 82):
+    for secret, wait_s in ((173, 1.5), (82, 3.0), (201, 5.0)):  # slower machines: wait longer
         runs: dict[str, sandbox.SandboxRun] = {}
 
         def receive(runs: dict) -> None:
             runs["b"] = sandbox.run_calls(common + INOTIFY_RECEIVER, "f", [(0,)],
-                                          time_limit_s=10, isolation="bwrap", returns="integer")
+                                          time_limit_s=15, isolation="bwrap", returns="integer")
 
         learner_b = threading.Thread(target=receive, args=(runs,))
         learner_b.start()
-        time.sleep(1.5)  # learner B's sandbox is up and in its public call
+        time.sleep(wait_s)  # learner B's sandbox is up and in its public call
         sandbox.run_calls(common + INOTIFY_SENDER, "f", [(-1,), (secret,)], hidden_from=1,
                           time_limit_s=10, isolation="bwrap", returns="integer")
         learner_b.join()
         leaked += [o.value for o in runs["b"].outcomes if o.ok and o.quotable and o.value]
+        if leaked:
+            break  # one exact read-back is the finding
     assert not leaked, leaked
