@@ -493,9 +493,9 @@ def _is_kind(value: Any, kind: str) -> bool:
     if kind == "boolean":
         return isinstance(value, bool)
     if kind == "integer":
-        return type(value) is int
+        return _fits_64_bits(value)
     if kind == "number":
-        return type(value) in (int, float)
+        return type(value) is float or _fits_64_bits(value)
     if kind == "string":
         return isinstance(value, str)
     if kind == "module":
@@ -530,8 +530,15 @@ def _shape(value: Any) -> tuple | None:
     return (len(value),) + (inner or ())
 
 
+def _fits_64_bits(value: Any) -> bool:
+    """An int a checker can hand to numpy: past 64 bits it fails here, before any checker."""
+    return type(value) is int and _INTEGER_RANGE[0] <= value <= _INTEGER_RANGE[1]
+
+
 def _is_data(value: Any) -> bool:
-    if value is None or isinstance(value, (bool, int, float, ModuleDescription)):
+    if type(value) is int:
+        return _fits_64_bits(value)
+    if value is None or isinstance(value, (bool, float, ModuleDescription)):
         return True
     if isinstance(value, (list, tuple)):
         return all(_is_data(item) for item in value)

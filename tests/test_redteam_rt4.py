@@ -168,8 +168,6 @@ def test_a_later_grading_cannot_quote_hidden_inputs_through_the_page_cache():
 # (OverflowError ...)", caught by run_case), so nothing is gained today; a checker written to
 # the documented promise (np.int64(output), a C extension) is the risk. Low severity.
 # Fix idea: _is_kind checks _INTEGER_RANGE for ints in every kind, as _shape does.
-@pytest.mark.xfail(strict=True, reason="rt4 finding 3: check_returns lets integers past 64 bits "
-                   "through for integer, number and data kinds")
 @pytest.mark.parametrize("returns", ["integer", "number", "list of number", "data"])
 def test_an_integer_past_64_bits_fails_before_the_checker(returns):
     huge = wire.loads("9" * 4300)  # what a reply may carry within wire.Limits
@@ -283,8 +281,6 @@ def f(x):
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="rt4 finding 4: a sandbox reads another live sandbox's "
-                   "hidden input through inotify and returns it as a quotable public value")
 def test_two_live_sandboxes_cannot_pass_a_hidden_input_through_inotify():
     import threading
 

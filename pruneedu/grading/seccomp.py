@@ -66,6 +66,9 @@ REFUSED = (
     "process_madvise", "process_mrelease", "pidfd_open", "migrate_pages", "move_pages",
     # The channel to the grader is handed in: no new socket of any family is needed.
     "socket", "socketpair",
+    # Watching files every sandbox mounts would let two live sandboxes signal to each other
+    # (red-team round 4): no exercise needs to watch files.
+    "inotify_init", "inotify_init1", "inotify_add_watch",
 )
 
 
