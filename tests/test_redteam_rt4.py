@@ -63,8 +63,6 @@ def _code_graded_for_ada(tmp_path: Path, files: dict[str, str], later: str) -> t
 # hand-in listed as a plain "duplicate" reject. docs/grading-guarantees.md promises a conflict
 # when a learner's code comes in several files, one of them not named for that learner.
 # (Learner ids may hold inner dots, so "ada.<x>" is also the prefix of a real id "ada.x".)
-@pytest.mark.xfail(strict=True, reason="rt4 finding 1: a hand-in named 'ada.<anything>' "
-                   "replaces ada's code without a several-files conflict")
 def test_a_handin_named_with_the_learners_id_as_a_prefix_does_not_replace_their_code(tmp_path):
     graded, conflicts = _code_graded_for_ada(tmp_path, {
         "ada.handin.json": _handin("ada", HONEST),

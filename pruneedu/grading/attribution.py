@@ -50,6 +50,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -361,6 +362,18 @@ def _split_sources(placed: list[Attributed], rejects: list[Reject],
     return [p for p in placed if id(p) not in dropped]
 
 
+# What may follow "<learner>." in a file named for that learner: their hand-in, a course
+# notebook or its export, or one exercise's file. Anything else (``ada.mallory.handin.json``)
+# only starts with the id, which a classmate can write too.
+_NOTEBOOK_NAME = re.compile(r"\d\d-[a-z0-9-]+\.(?:ipynb|py)")
+
+
+def _named_for(name: str, learner: str, item_id: str) -> bool:
+    rest = name[len(learner) + 1:] if name.startswith(learner + ".") else None
+    return rest is not None and (rest in ("handin.json", f"{item_id}.py", "capstone.pedu")
+                                 or _NOTEBOOK_NAME.fullmatch(rest) is not None)
+
+
 def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
                         conflicts: list[Conflict]) -> list[Attributed]:
     """Code for one learner and exercise from several files, one of which is not named for
@@ -372,7 +385,7 @@ def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
     dropped: set[int] = set()
     for (learner, item_id), items in sorted(groups.items()):
         files = sorted({i.submission.file for i in items})
-        unnamed = [f for f in files if not f.rsplit("/", 1)[-1].startswith(learner + ".")]
+        unnamed = [f for f in files if not _named_for(f.rsplit("/", 1)[-1], learner, item_id)]
         if len(files) < 2 or not unnamed:
             continue
         detail = (f"code for learner {learner} came in {len(files)} files, and "
