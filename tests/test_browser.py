@@ -108,6 +108,19 @@ def test_pruning_slider_moves_with_the_keyboard_and_updates_readouts(browser_pag
     explorer = "pruneedu-pruning-explorer"
     handle = page.locator(f".{explorer} .noUi-handle").first
     handle.scroll_into_view_if_needed()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # JupyterLab renders only the cells near the viewport: a long notebook's explorer fills its
+    # readouts a moment after it is scrolled into view.
+    try:
+        page.wait_for_function(
+            f"""() => {{
+                const shown = [...document.querySelectorAll(
+                    '.{explorer} .pruneedu-readout .widget-html-content')];
+                return shown.length >= 3 && shown.every(e => e.innerText.trim() !== '');
+            }}""", timeout=30_000)
+    except PlaywrightTimeout:
+        pass  # the assertion below says what was shown
     before = _readouts(page, explorer)
     assert len(before) >= 3 and all(before), f"readouts are empty: {before}"
     handle.focus()
