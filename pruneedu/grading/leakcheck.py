@@ -142,18 +142,23 @@ def find_leaks(files: dict[str, str], keys: dict[str, str]) -> list[Leak]:
     return sorted(leaks)
 
 
+def _released_with_keys(released: object, material: Material):
+    """Each released question beside its bank and its keyed original (unknown ones skipped)."""
+    if not isinstance(released, dict) or released.get("id") not in material.banks:
+        return
+    bank = material.banks[released["id"]]
+    for shown in released.get("questions", []):
+        try:
+            yield bank, shown, bank.question(shown.get("id"))
+        except (KeyError, AttributeError):
+            continue
+
+
 def answer_in_question_leaks(name: str, released: object, material: Material) -> list[Leak]:
     """Accepted text answers found (as whole words, case and punctuation ignored) in the
     released copy of their own question."""
-    if not isinstance(released, dict) or released.get("id") not in material.banks:
-        return []
-    bank = material.banks[released["id"]]
     leaks = []
-    for shown in released.get("questions", []):
-        try:
-            question = bank.question(shown.get("id"))
-        except (KeyError, AttributeError):
-            continue
+    for bank, shown, question in _released_with_keys(released, material):
         if question.type != "text":
             continue
         # Ids are identifiers, not text a learner reads in the quiz, so they are left out.
@@ -187,15 +192,8 @@ def structural_leaks(name: str, released: object) -> list[Leak]:
 def matching_order_leaks(name: str, released: object, material: Material) -> list[Leak]:
     """Matching questions (three or more terms) whose released terms line up with the
     definitions, so the pairing can be read off the order."""
-    if not isinstance(released, dict) or released.get("id") not in material.banks:
-        return []
-    bank = material.banks[released["id"]]
     leaks = []
-    for shown in released.get("questions", []):
-        try:
-            question = bank.question(shown.get("id"))
-        except (KeyError, AttributeError):
-            continue
+    for bank, shown, question in _released_with_keys(released, material):
         terms, definitions = shown.get("terms"), shown.get("definitions")
         if (question.type == "matching" and isinstance(terms, list) and len(terms) >= 3
                 and isinstance(definitions, list)
