@@ -137,3 +137,18 @@ def texts(run: sandbox.SandboxRun) -> str:
     for outcome in run.outcomes:
         parts += [repr(outcome.value), outcome.error]
     return "\n".join(parts)
+
+
+def shown_to_learner(run: sandbox.SandboxRun, time_limit_s: float) -> list[str]:
+    """Every text of ``run`` a learner's feedback may carry, checked to be the grader's own.
+
+    Feedback quotes only ``learner_error`` and each outcome's ``learner_text`` (never a value
+    or an error text of the code): an attack that reads hidden inputs back must not find its
+    words here, so each must be one of the fixed texts of ``learner_texts``.
+    """
+    from pruneedu.grading import learner_texts
+
+    shown = [run.learner_error] + [o.learner_text for o in run.outcomes]
+    allowed = learner_texts.fixed_texts(time_limit_s) | {""}
+    assert set(shown) <= allowed, sorted(set(shown) - allowed)
+    return shown

@@ -15,6 +15,8 @@ import pytest
 
 from pruneedu import quiz
 from pruneedu.cli import main
+from pruneedu.grading import learner_texts
+from pruneedu.grading.safe_text import md
 from pruneedu.markdown_html import to_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
@@ -132,7 +134,10 @@ def test_feedback_shows_no_markup_in_markdown_or_html(attacked):
         assert "<a " not in lowered
         assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in page.replace("\n", ""))
     cal = (folder / "cal.md").read_text()
-    assert "HYPERLINK" in cal  # the code's error is quoted (a public test), escaped
+    # The code's error is not quoted at all (learner_texts), only the grader's fixed text;
+    # ben's written quiz answer above still carries the markup, escaped.
+    assert "HYPERLINK" not in cal and "script" not in cal.lower()
+    assert md(learner_texts.RAISED) in cal
 
 
 def test_json_stays_valid_and_keeps_what_happened(attacked):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from redteam_support import COURSE, attack, mode
 
-from pruneedu.grading import sandbox
+from pruneedu.grading import learner_texts, sandbox
 
 __all__ = ["mode"]
 
@@ -153,12 +153,13 @@ def test_child_text_is_cleaned_and_cut(mode):
     assert "\x1b" not in loading.error and "\x07" not in loading.error
 
 
-def test_outcomes_after_hidden_inputs_are_marked_unquotable(mode):
+def test_a_learner_is_told_a_fixed_text_whatever_the_code_raised(mode):
     code = "def f(x):\n    raise ValueError(f'the input was {x!r}')\n"
     run = attack(code, mode, calls=[("public-input",), ("hidden-secret-input",)], hidden_from=1)
     public, hidden = run.outcomes
-    assert public.quotable and not public.hidden and "public-input" in public.error
-    assert hidden.hidden and not hidden.quotable
+    assert not public.hidden and "public-input" in public.error  # for the instructor
+    assert hidden.hidden and "hidden-secret-input" in hidden.error
+    assert public.learner_text == hidden.learner_text == learner_texts.RAISED
 
 
 def test_a_later_exercise_cannot_carry_hidden_inputs_into_public_results(mode):
@@ -171,15 +172,14 @@ def test_a_later_exercise_cannot_carry_hidden_inputs_into_public_results(mode):
     second = sandbox.Job(leak, "f", [("public-b",)])
     runs = sandbox.run_jobs([first, second], isolation=mode)
     assert "hidden-secret" not in runs[1].outcomes[0].error
-    assert runs[1].outcomes[0].quotable
 
 
-def test_a_load_error_after_hidden_calls_is_not_quotable(mode):
-    # A job whose module loads after hidden inputs entered (only after a restart, in a fresh
-    # process) may be quoted; in the same process it may not.
-    job = sandbox.Job("def f(x):\n    return x\n", "f", [("a",), ("secret",)], hidden_from=1)
+def test_a_load_error_is_told_as_a_fixed_text(mode):
+    job = sandbox.Job("import os\nraise ValueError(os.getcwd())\ndef f(x):\n    return x\n",
+                      "f", [("a",), ("secret",)], hidden_from=1)
     run = sandbox.run_jobs([job], isolation=mode)[0]
-    assert [o.after_hidden for o in run.outcomes] == [False, True]
+    assert "ValueError" in run.error and run.learner_error == learner_texts.LOAD_FAILED
+    assert [o.learner_text for o in run.outcomes] == [learner_texts.LOAD_FAILED] * 2
 
 
 def test_errors_name_no_random_work_path(mode):

@@ -30,7 +30,7 @@ from redteam_support import COURSE, DISARM, attack, mode, require_bwrap
 from pruneedu import quiz, wire
 from pruneedu.cli import main
 from pruneedu.exercises import load_exercise, run_case
-from pruneedu.grading import feedback, sandbox, stats
+from pruneedu.grading import feedback, learner_texts, sandbox, stats
 from pruneedu.grading.classgrade import grade_class
 from pruneedu.grading.material import load_material
 from pruneedu.grading.rejects import summary
@@ -146,10 +146,10 @@ def test_feedback_text_does_not_depend_on_hidden_inputs(tmp_path):
     assert five == nine
 
 
-def test_an_exit_after_hidden_inputs_is_not_quotable(mode):
+def test_an_exit_after_hidden_inputs_is_told_as_a_fixed_text(mode):
     code = "import os\ndef f(x):\n    if x > 100:\n        os._exit(x - 100)\n    return x\n"
     run = attack(code, mode, calls=[(1,), (142,)], hidden_from=1)
-    assert "42" not in run.error or not run.error_quotable
+    assert run.learner_error == learner_texts.ENDED
 
 
 # --- 3. The memory cap holds only for the address space -------------------------------------

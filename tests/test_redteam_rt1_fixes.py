@@ -23,7 +23,8 @@ from test_redteam_rt1 import PID1_EXEC, RUNNER_CLEARS_ITS_DEATH_SIGNAL, _process
 
 from pruneedu import wire
 from pruneedu.exercises import TestCase, check, load_exercise, run_case
-from pruneedu.grading import bwrap, codegrade, feedback, sandbox, seccomp
+from pruneedu.grading import bwrap, codegrade, feedback, learner_texts, sandbox, seccomp
+from pruneedu.grading.safe_text import md
 from pruneedu.yamlfile import CourseFileError
 
 __all__ = ["mode"]
@@ -110,15 +111,15 @@ def test_a_child_that_stops_reading_cannot_block_the_graders_write(mode):
 
 # --- hidden inputs in failure texts ------------------------------------------------------
 
-def test_a_crash_after_hidden_inputs_is_not_quotable(mode):
+def test_a_crash_after_hidden_inputs_is_told_to_the_learner_as_a_fixed_text(mode):
     # A fault, not kill(): a PID namespace's pid 1 (the runner, where the grader is not root)
     # ignores signals it sends itself.
     code = DISARM + ("import ctypes\ndef f(x):\n    if x > 100:\n"
                      "        ctypes.string_at(0)\n    return x\n")
     run = attack(code, mode, calls=[(1,), (142,)], hidden_from=1)
     assert "SIGSEGV" in run.error, run.error  # the grader's own record keeps it ...
-    assert not run.error_quotable  # ... but the learner is never shown it
-    assert not run.outcomes[1].quotable
+    assert run.learner_error == learner_texts.ENDED  # ... but the learner is never shown it
+    assert run.outcomes[1].learner_text == learner_texts.ENDED
 
 
 def _exercise_feedback(result: codegrade.ExerciseResult) -> str:
@@ -134,15 +135,17 @@ def _exercise_feedback(result: codegrade.ExerciseResult) -> str:
     return "\n".join(feedback.item_feedback(grades, "ada", "zero-fraction"))
 
 
-def test_feedback_prints_a_fixed_text_for_an_unquotable_error():
+def test_feedback_prints_the_fixed_text_never_the_error():
     result = codegrade.ExerciseResult("zero-fraction", 0.0, 2.0,
                                       error="the process exited with status 45",
-                                      error_quotable=False)
+                                      learner_error=learner_texts.ENDED)
     lines = _exercise_feedback(result)
-    assert "45" not in lines and codegrade.WITHHELD in lines
-    quotable = codegrade.ExerciseResult("zero-fraction", 0.0, 2.0,
-                                        error="timed out while loading")
-    assert "timed out while loading" in _exercise_feedback(quotable)
+    assert "45" not in lines and md(learner_texts.ENDED) in lines
+    loaded = codegrade.ExerciseResult("zero-fraction", 0.0, 2.0,
+                                      error="the code could not be loaded: ValueError: 45",
+                                      learner_error=learner_texts.LOAD_FAILED)
+    lines = _exercise_feedback(loaded)
+    assert "45" not in lines and md(learner_texts.LOAD_FAILED) in lines
 
 
 # --- memory the address-space limit does not count, and other refused calls -------------

@@ -559,8 +559,9 @@ def test_the_public_model_loader_refuses_a_decompression_bomb(monkeypatch):
 # raises them in its error. That load error comes from a process that never received a hidden
 # input, so it is marked quotable and `pruneedu feedback` shows it to the learner. Measured
 # here: 3 of 3 secrets read back exactly, about a second per run; hundreds of bits per restart
-# are possible (more pages), up to one restart per exercise per grading. Safe: nothing produced
-# after hidden inputs reached ANY sandbox of this learner is quotable.
+# are possible (more pages), up to one restart per exercise per grading. Fixed first by quoting
+# nothing produced after hidden inputs reached ANY sandbox of this learner; since round 4 (the
+# cache outlives a grading run) a learner is shown only the grader's fixed texts.
 COVERT_COMMON = '''
 import os, time
 FILE = {path!r}
@@ -647,7 +648,7 @@ def _shared_cold_file() -> str | None:
 
 
 def test_a_restarted_sandbox_cannot_quote_hidden_inputs_through_the_page_cache():
-    from redteam_support import require_bwrap
+    from redteam_support import require_bwrap, shown_to_learner
 
     require_bwrap()
     path = _shared_cold_file()
@@ -661,11 +662,10 @@ def test_a_restarted_sandbox_cannot_quote_hidden_inputs_through_the_page_cache()
                 sandbox.Job(COVERT_RECEIVER.format(path=path), "f", [(-1,), (5,)],
                             hidden_from=1, time_limit_s=10)]
         runs = sandbox.run_jobs(jobs, isolation="bwrap")
-        quotable = [run.error for run in runs if run.error_quotable]
-        quotable += [o.error for run in runs for o in run.outcomes if o.quotable]
-        # Any quotable "read back" was written by code that saw the hidden call's traces (the
-        # markers are warm only after it); on this machine the number is the secret itself.
-        leaked += [text for text in quotable if "read back" in text]
+        shown = [text for run in runs for text in shown_to_learner(run, 10)]
+        # Any "read back" was written by code that saw the hidden call's traces (the markers
+        # are warm only after it); on this machine the number is the secret itself.
+        leaked += [text for text in shown if "read back" in text]
     assert not leaked, leaked
 
 

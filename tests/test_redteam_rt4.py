@@ -95,6 +95,9 @@ def test_a_handin_named_for_another_learner_id_still_is_a_conflict(tmp_path):
 # Fix ideas: seccomp refuses posix_fadvise (fadvise64) and madvise's MADV_PAGEOUT / MADV_COLD /
 # MADV_DONTNEED on file mappings, the eviction primitive; or load errors and public results are
 # quoted only as a fixed text plus the exception type (no child-chosen message, no exit code).
+# Fixed: nothing a learner's code writes, raises, returns or exits with reaches feedback; a
+# learner is told one of the grader's fixed texts (pruneedu.grading.learner_texts), so a
+# channel that outlives the run has nowhere to surface but the few verdicts per test.
 COVERT_ONE_LEARNER = '''
 _fd = _open()
 if sum(_cold(_fd, marker) for marker in MARKERS) >= 2:
@@ -128,10 +131,8 @@ def _evict_all(path: str) -> None:
         os.close(fd)
 
 
-@pytest.mark.xfail(strict=True, reason="rt4 finding 2: a second grading's quotable load error "
-                   "reads a hidden input back from the page cache")
 def test_a_later_grading_cannot_quote_hidden_inputs_through_the_page_cache():
-    from redteam_support import require_bwrap
+    from redteam_support import require_bwrap, shown_to_learner
     from test_redteam_rt2 import COVERT_COMMON, _shared_cold_file
 
     from pruneedu.grading import sandbox
@@ -148,11 +149,9 @@ def test_a_later_grading_cannot_quote_hidden_inputs_through_the_page_cache():
         for _grading in ("grade", "feedback"):  # two grader runs: two run_jobs calls
             run = sandbox.run_jobs([sandbox.Job(code, "f", [(-1,), (secret,)], hidden_from=1,
                                                 time_limit_s=10)], isolation="bwrap")[0]
-            quotable = [run.error] if run.error_quotable else []
-            quotable += [o.error for o in run.outcomes if o.quotable]
             # "read back" is raised only when the markers are warm, which only the hidden
-            # call's traces make them after _evict_all.
-            leaked += [text for text in quotable if "read back" in text]
+            # call's traces make them after _evict_all; the learner sees only fixed texts.
+            leaked += [text for text in shown_to_learner(run, 10) if "read back" in text]
         if leaked:
             break  # one exact read-back is the finding
     assert not leaked, leaked
@@ -305,7 +304,7 @@ def test_two_live_sandboxes_cannot_pass_a_hidden_input_through_inotify():
         sandbox.run_calls(common + INOTIFY_SENDER, "f", [(-1,), (secret,)], hidden_from=1,
                           time_limit_s=10, isolation="bwrap", returns="integer")
         learner_b.join()
-        leaked += [o.value for o in runs["b"].outcomes if o.ok and o.quotable and o.value]
+        leaked += [o.value for o in runs["b"].outcomes if o.ok and o.value]
         if leaked:
             break  # one exact read-back is the finding
     assert not leaked, leaked

@@ -115,7 +115,7 @@ def _failed(exercise: Exercise, reason: str, isolation: str) -> ExerciseResult:
     return ExerciseResult(exercise.id, 0.0, exercise.points,
                           [TestResult("size-within-budget", False, reason),
                            TestResult("accuracy-at-the-floor", False, reason)],
-                          [], reason, isolation)
+                          [], reason, isolation, reason)
 
 
 @functools.lru_cache(maxsize=1)

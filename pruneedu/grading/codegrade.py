@@ -7,13 +7,14 @@ what the function deserves. A file that does not parse, or lacks the function, s
 that reason.
 
 The score is ``points * passed / total`` over the public and hidden tests together. Public
-results keep their names and reasons (a learner may see them); hidden results are reported to
-the learner only as a count, because their names and reasons describe the hidden inputs.
-Whatever the learner's code produced after hidden inputs had entered any of its sandboxes is
-never quoted (a restarted sandbox shares the host's page cache with the one before):
-``ExerciseResult.error_quotable`` says whether ``error`` may be shown to the learner, and a
-public result produced that late carries :data:`WITHHELD` instead of its reason. All
-of one learner's functions run in ONE sandbox (:func:`grade_learner_code`), with each
+results keep their names (a learner may see them); hidden results are reported to the
+learner only as a count, because their names describe the hidden inputs. Nothing the
+learner's code produced is ever quoted to them, whenever it ran: a failed test's ``reason``
+is one of the fixed texts of :mod:`pruneedu.grading.learner_texts`, chosen from what the
+grader saw, and ``ExerciseResult.learner_error`` is the fixed text for ``error`` (which keeps
+the code's own words for the instructor). The one exception is grader-made text about the
+submitted file itself (it does not parse, the function is missing), which no run produced.
+All of one learner's functions run in ONE sandbox (:func:`grade_learner_code`), with each
 exercise's own deadline. The capstone (a model file, not a function) is graded by
 :mod:`pruneedu.grading.capstone`.
 
@@ -35,16 +36,15 @@ from pathlib import Path
 
 from pruneedu.exercises import Exercise, TestResult, run_case
 from pruneedu.exercises.extract import extract_function
+from pruneedu.grading import learner_texts
 from pruneedu.grading.sandbox import Job, SandboxRun, run_jobs
-
-WITHHELD = ("it failed after hidden test inputs had reached your code, so the grader does not "
-            "show its details")
 
 
 @dataclass(frozen=True)
 class ExerciseResult:
     """One learner's result on one exercise; ``error`` explains a run that failed as a whole
-    (for the instructor; shown to the learner only when ``error_quotable``)."""
+    (for the instructor: it may quote the code); ``learner_error`` is what a learner is told
+    about it."""
 
     exercise_id: str
     score: float
@@ -53,7 +53,7 @@ class ExerciseResult:
     hidden: list[TestResult] = field(default_factory=list)
     error: str = ""
     isolation: str = ""
-    error_quotable: bool = True
+    learner_error: str = ""
 
     @property
     def passed(self) -> int:
@@ -118,18 +118,16 @@ def grade_learner_code(work: Sequence[tuple[Exercise, str]], hide: Sequence[Path
 def _judge(exercise: Exercise, public: list, hidden: list, run: SandboxRun) -> ExerciseResult:
     cases = public + hidden
     results = []
-    for index, (case, outcome) in enumerate(zip(cases, run.outcomes, strict=True)):
-        if outcome.ok:
-            result = run_case(case, outcome.value, exercise.returns)
-        else:
-            result = TestResult(case.name, False, outcome.error)
-        if index < len(public) and not outcome.quotable and not result.passed:
-            result = TestResult(case.name, False, WITHHELD)
-        results.append(result)
+    for case, outcome in zip(cases, run.outcomes, strict=True):
+        if outcome.ok and run_case(case, outcome.value, exercise.returns).passed:
+            results.append(TestResult(case.name, True, hint=case.hint))
+        else:  # the checker's reason quotes the value: the learner gets the grader's words
+            told = learner_texts.WRONG_RESULT if outcome.ok else outcome.learner_text
+            results.append(TestResult(case.name, False, told, hint=case.hint))
     passed = sum(result.passed for result in results)
     score = exercise.points * passed / len(cases) if cases else 0.0
     return ExerciseResult(exercise.id, score, exercise.points, results[: len(public)],
-                          results[len(public):], run.error, run.isolation, run.error_quotable)
+                          results[len(public):], run.error, run.isolation, run.learner_error)
 
 
 def _unrunnable(exercise: Exercise, public: list, hidden: list, problem: str,
@@ -137,4 +135,4 @@ def _unrunnable(exercise: Exercise, public: list, hidden: list, problem: str,
     return ExerciseResult(exercise.id, 0.0, exercise.points,
                           [TestResult(case.name, False, problem) for case in public],
                           [TestResult(case.name, False, problem) for case in hidden],
-                          problem, isolation)
+                          problem, isolation, problem)

@@ -6,9 +6,11 @@ partly right or wrong with its points "x of N", with the learner's own answer sh
 letters they saw (choices appear in each learner's own order in the notebook). Keys and
 explanations are never shown unless ``--reveal-answers``, and then only for questions the
 learner did not get fully right. For code exercises the PUBLIC tests are listed by name with
-their result and the hidden tests only as a count; nothing the code printed or raised after
-a hidden test's inputs reached it is quoted. Late penalties, scores set by hand and files
-that could not be graded are explained. Every learner string is escaped for Markdown.
+their result and the hidden tests only as a count; nothing the code printed, raised, returned
+or exited with is quoted, only the grader's fixed texts (:mod:`pruneedu.grading.learner_texts`)
+and a pointer to the same public tests in the learner's notebook. Late penalties, scores set
+by hand and files that could not be graded are explained. Every learner string is escaped for
+Markdown.
 
 With ``--format canvas`` or ``--format moodle`` it also writes, per quiz or exercise, a zip
 the LMS takes back in one upload (docs/lms.md), holding one HTML page per learner named the
@@ -44,8 +46,9 @@ from collections import Counter
 from pathlib import PurePosixPath
 
 from pruneedu import quiz
+from pruneedu.grading import learner_texts
 from pruneedu.grading.classgrade import GRADED, REJECTED, ClassGrades, LearnerGrades
-from pruneedu.grading.codegrade import WITHHELD, ExerciseResult
+from pruneedu.grading.codegrade import ExerciseResult
 from pruneedu.grading.command import (
     add_grading_arguments,
     add_isolation_argument,
@@ -211,14 +214,16 @@ def _exercise_section(grades: ClassGrades, exercise_id: str, record: LearnerGrad
     lines = [f"{head}: {format_points(record.scores[exercise_id])} of "
              f"{format_points(result.max_score)} points", ""]
     lines += _late_lines(record, exercise_id)
-    if result.error:  # text from after hidden inputs may encode them: never quoted
-        lines.append(f"Your code did not finish: "
-                     f"{md(result.error) if result.error_quotable else WITHHELD}.")
+    # Only the grader's own texts: what the code wrote may carry hidden inputs (learner_texts).
+    if result.learner_error:
+        lines.append(f"Your code did not finish: {md(result.learner_error)}.")
     for test in result.public:
         lines.append(f"- PASS {md(test.name)}" if test.passed
                      else f"- FAIL {md(test.name)}: {md(test.reason)}")
     hidden_passed = sum(test.passed for test in result.hidden)
     lines.append(f"- Hidden tests: {hidden_passed} of {len(result.hidden)} passed.")
+    if exercise.kind == "function" and not all(test.passed for test in result.public):
+        lines += ["", learner_texts.SEE_NOTEBOOK]
     return lines + [""]
 
 

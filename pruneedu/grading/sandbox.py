@@ -22,12 +22,12 @@ here. Replies are parsed within caps (:data:`MAX_REPLY_BYTES` a reply,
 :data:`MAX_SESSION_BYTES` in all, and :class:`pruneedu.wire.Limits`), NaN/infinity are
 refused unless a job allows them, strings unless its ``returns`` kind does, and a value of
 another kind than ``returns`` fails the call. Every error text from the child is cleaned
-(control and bidi characters removed) and cut to :data:`MAX_ERROR_CHARS`. Public calls of
-all jobs run before any hidden call, and every outcome records whether hidden inputs had
-already entered a sandbox of this learner (``after_hidden``; a restarted sandbox counts too:
-sandboxes share the host's page cache, a channel between them), every run whether its error
-may be quoted (``error_quotable``, False for an exit status or signal after hidden inputs
-too): feedback quotes nothing of such outcomes. An interrupted grader (exception, SIGINT, SIGTERM,
+(control and bidi characters removed) and cut to :data:`MAX_ERROR_CHARS`; it is for the
+instructor. What a learner may be told is a separate fixed text the grader picks from what it
+observed (``learner_text``, ``learner_error``: see :mod:`pruneedu.grading.learner_texts`),
+never the child's words: code can carry hidden inputs across sandboxes and grading runs in
+host state such as the page cache. Public calls of all jobs run before any hidden call.
+An interrupted grader (exception, SIGINT, SIGTERM,
 SIGKILL) takes its sandboxes with it, and nothing of them stays in ``/tmp``.
 
 The API is safe to call from several threads or processes at once (no ``preexec_fn``, no
@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from pruneedu import wire
-from pruneedu.grading import bwrap, seccomp
+from pruneedu.grading import bwrap, learner_texts, seccomp
 
 ISOLATION_MODES = ("bwrap", "unsafe-none")
 STARTUP_LIMIT_S = 90.0  # importing numpy/torch is not the learner's time
@@ -112,29 +112,25 @@ class Job:
 @dataclass(frozen=True)
 class CallOutcome:
     """One call's result: ``value`` (decoded: numpy arrays, ModuleDescription...) when ``ok``,
-    else ``error`` (cleaned). ``after_hidden``: hidden inputs had entered the process before
-    this outcome was produced, so neither its value nor its error may be shown to a learner."""
+    else ``error`` (cleaned, for the instructor) and ``learner_text``, the fixed text a
+    learner may be shown (:mod:`pruneedu.grading.learner_texts`)."""
 
     ok: bool
     value: Any = None
     error: str = ""
     hidden: bool = False
-    after_hidden: bool = False
-
-    @property
-    def quotable(self) -> bool:
-        return not self.after_hidden
+    learner_text: str = ""
 
 
 @dataclass
 class SandboxRun:
     """Everything one job produced. ``error`` is set when the job failed as a whole (its code
     would not load, a timeout, a crash); calls it never answered carry that reason.
-    ``error_quotable`` is False when ``error`` holds child text produced after hidden inputs."""
+    ``learner_error`` is the fixed text a learner may be shown instead of ``error``."""
 
     outcomes: list[CallOutcome] = field(default_factory=list)
     error: str = ""
-    error_quotable: bool = True
+    learner_error: str = ""
     isolation: str = ""
 
 
@@ -199,7 +195,6 @@ class _Session:
                  stop: threading.Event | None = None) -> None:
         self.isolation = isolation
         self.stop = stop
-        self.hidden_seen = False
         self.loaded: set[int] = set()
         self.received = 0
         self.number = 0
@@ -591,7 +586,6 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
     runs = [SandboxRun([None] * len(job.calls), isolation=isolation) for job in jobs]
     spent = [0.0] * len(jobs)
     session: _Session | None = None
-    hidden_sent = False  # to ANY sandbox of this learner: a restart shares its page cache
     try:
         for j, i in _plan(jobs):
             job, run = jobs[j], runs[j]
@@ -601,7 +595,6 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
                 if stop is not None and stop.is_set():
                     raise Stopped
                 session = _Session(isolation, jobs, forbidden, stop)
-                session.hidden_seen = hidden_sent
             stage = "loading" if i is None or j not in session.loaded else "running"
             started = time.monotonic()
             deadline = started + max(0.0, job.time_limit_s - spent[j])
@@ -614,25 +607,24 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
                     if reply.get("loaded") is not True:
                         run.error = ("the code could not be loaded: "
                                      + session.clean(reply.get("error", "unknown error")))
-                        run.error_quotable = not session.hidden_seen
+                        run.learner_error = learner_texts.LOAD_FAILED
                         continue
                 if i is not None:
                     stage = "running"
-                    if job.is_hidden(i):
-                        session.hidden_seen = hidden_sent = True
                     reply = session.request({"call": j, "args": wire.encode(list(job.calls[i]))},
                                             deadline)
                     run.outcomes[i] = _outcome(reply, job, i, session)
             except TimeoutError:
                 run.error = (f"timed out while {stage} (limit {job.time_limit_s:g} s): look for "
                              "an endless loop or very slow code")
+                run.learner_error = learner_texts.timed_out(job.time_limit_s)
                 session.close()
                 session = None
             except _Broken as error:
-                # An exit status or signal is the child's choice: after hidden inputs it may
-                # encode them, so it is not quoted to the learner then.
+                # An exit status or signal is the child's choice, so a learner is told only
+                # that the process ended (it could encode hidden inputs in the number).
                 run.error = f"{clean_text(str(error))} while {stage}"
-                run.error_quotable = not session.hidden_seen
+                run.learner_error = learner_texts.ENDED
                 session.close()
                 session = None
             finally:
@@ -645,12 +637,13 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
             if outcome is None:
                 run.outcomes[i] = CallOutcome(False, error=run.error or "not run",
                                               hidden=job.is_hidden(i),
-                                              after_hidden=not run.error_quotable)
+                                              learner_text=run.learner_error
+                                              or learner_texts.ENDED)
     return runs
 
 
 def _outcome(reply: dict, job: Job, index: int, session: _Session) -> CallOutcome:
-    hidden, after = job.is_hidden(index), session.hidden_seen
+    hidden = job.is_hidden(index)
     if reply.get("ok") is True:
         limits = wire.Limits(max_bytes=MAX_REPLY_BYTES, allow_nonfinite=job.allow_nonfinite,
                              allow_strings=wire.returns_strings(job.returns))
@@ -658,13 +651,15 @@ def _outcome(reply: dict, job: Job, index: int, session: _Session) -> CallOutcom
             value = wire.decode(reply.get("value"), limits)
         except wire.WireError as error:
             return CallOutcome(False, error=f"the result cannot be accepted: {error}",
-                               hidden=hidden, after_hidden=after)
+                               hidden=hidden, learner_text=learner_texts.NOT_ACCEPTED)
         problem = wire.check_returns(value, job.returns)
         if problem:
-            return CallOutcome(False, error=problem, hidden=hidden, after_hidden=after)
-        return CallOutcome(True, value=value, hidden=hidden, after_hidden=after)
+            return CallOutcome(False, error=problem, hidden=hidden,
+                               learner_text=learner_texts.NOT_ACCEPTED)
+        return CallOutcome(True, value=value, hidden=hidden)
+    told = learner_texts.NOT_ACCEPTED if reply.get("unsendable") is True else learner_texts.RAISED
     return CallOutcome(False, error=session.clean(reply.get("error", "unknown error")),
-                       hidden=hidden, after_hidden=after)
+                       hidden=hidden, learner_text=told)
 
 
 def run_calls(code: str, function: str, calls: Sequence[tuple], *, array_type: str = "numpy",

@@ -8,7 +8,8 @@ Protocol (JSON lines; the grader writes one request and waits for its reply befo
 2. ``{"n": 1, "load": JOB, "code": "...", "function": "f", "array_type": "numpy"}`` ->
    ``{"n": 1, "loaded": true}`` or ``{"n": 1, "loaded": false, "error": "..."}``;
 3. ``{"n": 2, "call": JOB, "args": WIRE}`` -> ``{"n": 2, "ok": true, "value": WIRE}`` or
-   ``{"n": 2, "ok": false, "error": "..."}``.
+   ``{"n": 2, "ok": false, "error": "..."}`` (with ``"unsendable": true`` when the function
+   returned a value the wire cannot carry).
 
 The channel is one Unix socket (fds 0 and 1 when the runner starts), never a pipe: a pipe could
 be reopened for writing through ``/proc/self/fd`` and jammed. ``uid`` is set where the grader
@@ -114,9 +115,15 @@ def main() -> None:
         function, array_type = functions[request["call"]]
         try:
             args = wire.to_runtime(wire.decode(request["args"], wire.TRUSTED), array_type)
-            reply = {"n": number, "ok": True, "value": wire.encode(function(*args))}
+            output = function(*args)
         except BaseException as error:
             reply = {"n": number, "ok": False, "error": _describe(error)}
+        else:
+            try:  # a value of a type the wire has no form for: returned, not raised
+                reply = {"n": number, "ok": True, "value": wire.encode(output)}
+            except BaseException as error:
+                reply = {"n": number, "ok": False, "unsendable": True,
+                         "error": "the result cannot be sent: " + _describe(error)}
         try:
             channel.send(reply)
         except (TypeError, ValueError) as error:
