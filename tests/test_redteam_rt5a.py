@@ -177,3 +177,89 @@ def f(x):
     runs = sandbox.run_jobs(jobs, isolation="bwrap")
     held = sum(outcome.value.nbytes for run in runs for outcome in run.outcomes if outcome.ok)
     assert held <= sandbox.MAX_SESSION_BYTES, f"{held / 2**20:.0f} MB held for one learner"
+
+
+# --- 3. Two live sandboxes still talk, through file locks on shared host files ---------------
+# Claim: docs/grading-guarantees.md, with --jobs N "up to N learners' sandboxes run at the same
+# time, each as separate as when they run one after another (their own namespaces, scratch and
+# channel; tests/test_redteam_processes.py checks that two sandboxes cannot reach each other)".
+# Round rt4 passed a hidden input between two live sandboxes through inotify; the fix refused
+# inotify_* in seccomp. flock() needs only a file opened for reading, and every sandbox opens
+# the same host files (the Python installation, /usr): a lock one sandbox holds is seen at
+# once by the other (LOCK_NB fails), whatever the uid (a root grader's sandboxes differ in it).
+# Attack: learner A's sandbox, given a hidden input, locks the stdlib files of its bits and a
+# marker file; learner B's sandbox, in its PUBLIC call, waits for the marker and tries each
+# file: the ones it cannot lock are A's bits. B returns them; B's verdicts (the fixed texts)
+# can carry them just as well. No timing, no noise.
+# Measured: the secret comes back exactly on the first try, under bubblewrap, in about 3 s.
+# Fix idea: seccomp refuses flock and fcntl's F_SETLK/F_SETLKW/F_GETLK/F_OFD_* (no exercise
+# needs file locks), as it refuses inotify.
+LOCK_FILES = ["aifc", "chunk", "cgi", "cgitb", "colorsys", "crypt", "nntplib", "sndhdr",
+              "telnetlib"]
+LOCK_COMMON = '''
+import fcntl, os, time
+FILES = [{stdlib!r} + "/" + name + ".py" for name in {files!r}]
+
+def _locked_by_another(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+'''
+LOCK_RECEIVER = '''
+def f(x):
+    end = time.monotonic() + 12
+    while time.monotonic() < end and not _locked_by_another(FILES[8]):
+        time.sleep(0.01)
+    return sum(1 << i for i in range(8) if _locked_by_another(FILES[i]))
+'''
+LOCK_SENDER = '''
+_held = []
+
+def f(x):
+    if x < 0:
+        return 0  # the public call
+    for i in [i for i in range(8) if (x >> i) & 1] + [8]:
+        fd = os.open(FILES[i], os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _held.append(fd)
+    time.sleep(2)
+    return 0
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="rt5 finding 3: two live sandboxes pass a hidden input "
+                   "through flock() on shared read-only host files (inotify's fix left locks)")
+def test_two_live_sandboxes_cannot_pass_a_hidden_input_through_file_locks():
+    import threading
+
+    from redteam_support import DISARM
+
+    require_bwrap()
+    stdlib = os.path.dirname(os.path.realpath(os.__file__))
+    if not all(os.path.isfile(f"{stdlib}/{name}.py") for name in LOCK_FILES):
+        pytest.skip("this Python lacks the stdlib files the test locks: test NOT run")
+    common = DISARM + LOCK_COMMON.format(stdlib=stdlib, files=LOCK_FILES)
+    leaked = []
+    for secret, wait_s in ((173, 1.5), (82, 3.0)):  # slower machines: wait longer
+        runs: dict[str, sandbox.SandboxRun] = {}
+
+        def receive(runs: dict) -> None:
+            runs["b"] = sandbox.run_calls(common + LOCK_RECEIVER, "f", [(0,)],
+                                          time_limit_s=15, isolation="bwrap", returns="integer")
+
+        learner_b = threading.Thread(target=receive, args=(runs,))
+        learner_b.start()
+        time.sleep(wait_s)  # learner B's sandbox is up and in its public call
+        sandbox.run_calls(common + LOCK_SENDER, "f", [(-1,), (secret,)], hidden_from=1,
+                          time_limit_s=10, isolation="bwrap", returns="integer")
+        learner_b.join()
+        shown_to_learner(runs["b"], 15)
+        leaked += [o.value for o in runs["b"].outcomes if o.ok and o.value == secret]
+        if leaked:
+            break  # one exact read-back is the finding
+    assert not leaked, leaked
