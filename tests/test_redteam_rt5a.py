@@ -263,3 +263,38 @@ def test_two_live_sandboxes_cannot_pass_a_hidden_input_through_file_locks():
         if leaked:
             break  # one exact read-back is the finding
     assert not leaked, leaked
+
+
+# --- 4. Under unsafe-none the scratch has no 64 MB cap: the teacher's disk fills -------------
+# Claim: docs/grading-guarantees.md, unsafe-none runs "in a temporary folder that is deleted
+# afterwards, with the resource limits above (except the thread count ...)", and the limits
+# above are "64 MB a file and 64 MB of scratch". Only RLIMIT_FSIZE (per file) is set there:
+# the scratch is a plain folder under the host's /tmp, so its total is the disk's.
+# Attack: with the audit hook still ON (writing in the work folder is allowed), the code writes
+# five files of 50 MB each.
+# Measured: all 250 MB written and the call passes (bwrap: ENOSPC at 64 MB). At disk speed an
+# exercise's 10 s deadline fills gigabytes of the teacher's /tmp (or their home's disk), per
+# exercise and learner, until grading ends; a SIGKILLed grader leaves it until the next run.
+# Fix ideas: under unsafe-none, give the runner a size-capped scratch (a loop-free option:
+# check the folder's usage in the grader between calls and fail the job past 64 MB, or refuse
+# writes past the cap in the audit hook, knowing that hook is not a boundary); or say in the
+# docs that unsafe-none has no scratch cap.
+@pytest.mark.xfail(strict=True, reason="rt5 finding 4: unsafe-none has no 64 MB scratch cap "
+                   "(250 MB written with the audit hook on)")
+def test_the_unsafe_none_scratch_is_capped_like_the_documented_limit():
+    from redteam_support import attack
+
+    code = '''
+import os
+def f(x):
+    total = 0
+    for i in range(5):
+        with open(f"big{i}.bin", "wb") as out:
+            for _ in range(50):
+                out.write(bytes(2 ** 20))
+        total += os.path.getsize(f"big{i}.bin")
+    return total
+'''
+    run = attack(code, "unsafe-none", returns="integer")
+    written = run.outcomes[0].value if run.outcomes[0].ok else 0
+    assert written <= 64 * 2**20, f"{written / 2**20:.0f} MB written to the scratch"
