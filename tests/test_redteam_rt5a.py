@@ -345,3 +345,43 @@ def test_a_slow_capstone_model_ends_when_grading_is_stopped():
     finally:
         timer.cancel()
     assert time.monotonic() - started < 2.5
+
+
+# --- 6. Closing the channel just before the deadline buys 5 s past it, per exercise -----------
+# Claim: docs/grading-guarantees.md, "each exercise its own wall-clock deadline (loading and
+# every call)"; a sandbox that "stops reading ... fails that exercise with 'timed out'".
+# Attack: just before its deadline the code shuts its end of the channel down (the socket is
+# on a file descriptor it can find in /proc/self/fd) and keeps sleeping. The grader reads EOF
+# and _Session._exit_reason then waits up to 5 s for the process to exit, outside any
+# deadline, before it kills the sandbox.
+# Measured: a 1 s exercise held the grader 5 s longer than the same code sleeping past its
+# deadline (6.1 s against 1.2 s with startup); once per exercise of every learner who does it.
+# Low severity (bounded), but no deadline covers those seconds.
+# Fix idea: after EOF, kill the sandbox first (close()) and read the exit status afterwards, or
+# bound the wait by the job's own deadline.
+@pytest.mark.xfail(strict=True, reason="rt5 finding 6: an EOF on the channel costs up to 5 s "
+                   "past the exercise's deadline (_exit_reason waits for the process)")
+def test_closing_the_channel_buys_no_time_past_the_deadline():
+    from redteam_support import DISARM
+
+    require_bwrap()
+    sleeper = "import time\ndef f(x):\n    time.sleep(30)\n"
+    closer = DISARM + '''
+import os, socket, time
+def f(x):
+    time.sleep(0.9)
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                socket.socket(fileno=int(name)).shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    time.sleep(30)
+'''
+    elapsed = []
+    for code in (sleeper, closer):
+        started = time.monotonic()
+        run = sandbox.run_calls(code, "f", [(0,)], time_limit_s=1, isolation="bwrap")
+        elapsed.append(time.monotonic() - started)
+        assert not run.outcomes[0].ok
+    assert elapsed[1] < elapsed[0] + 2, elapsed
