@@ -42,3 +42,14 @@ def class_folder_for_grader_examples(request, doctest_namespace, tmp_path):
                     quiz.record_answer(answers, question.id, question.answer)
         quiz.save_responses(folder / f"{learner}.{bank.id}.responses.json", answers)
     doctest_namespace["class_folder"] = folder
+
+
+@pytest.fixture(autouse=True)
+def grading_machine_to_itself(request, monkeypatch):
+    """Grading tests assume what the docs ask: no other user's process on the machine. A
+    developer's machine may have some (another login, a helper's test): they would make every
+    code-grading test refuse. Tests marked ``real_host`` see the machine as it is."""
+    if request.node.get_closest_marker("real_host") is None:
+        from pruneedu.grading import shared_host
+
+        monkeypatch.setattr(shared_host, "refusal", lambda *args, **kwargs: "")

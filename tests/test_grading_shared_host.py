@@ -21,6 +21,7 @@ from pruneedu.grading import shared_host
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
 MATERIAL = ["--quizzes", str(FIXTURE / "quizzes"), "--exercises", str(FIXTURE / "exercises")]
+pytestmark = pytest.mark.real_host  # conftest.py: other tests see no other user's process
 LEARNER_UID = 4242  # a login user's uid with no account: a hub learner's, as far as /proc says
 
 
