@@ -12,7 +12,13 @@ bubblewrap being unavailable is a loud skip here, and a failure where
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 import warnings
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -152,3 +158,104 @@ def shown_to_learner(run: sandbox.SandboxRun, time_limit_s: float) -> list[str]:
     allowed = learner_texts.fixed_texts(time_limit_s) | {""}
     assert set(shown) <= allowed, sorted(set(shown) - allowed)
     return shown
+
+
+# --- processes: what a submission or a grader leaves running --------------------------------
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` in the process tree, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie counts as gone: it only waits to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def scratch_left(grader_pid: int) -> list[str]:
+    """The sandbox scratch folders of grader ``grader_pid`` still in the temporary folder."""
+    return [name for name in os.listdir(tempfile.gettempdir())
+            if name.startswith(f"pruneedu-sandbox-{grader_pid}-")]
+
+
+@contextmanager
+def grader_process(script: str):
+    """Run ``script`` (it prints "grading" once it starts grading) in a child Python; yields the
+    process once that line came, and kills it at the end whatever happened."""
+    grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    try:
+        assert grader.stdout.readline() == b"grading\n"
+        yield grader
+    finally:
+        grader.kill()
+        grader.wait()
+
+
+def interrupt_mid_grading(grader: subprocess.Popen, how: int, sandboxes: int,
+                          start_within_s: float) -> tuple[list[int], float]:
+    """Wait until ``sandboxes`` sandbox process trees run under ``grader``, send it ``how``;
+    return the sandbox processes still alive 10 s after it exited, and how long it took to exit.
+    """
+    deadline = time.monotonic() + start_within_s
+    sandbox: set[int] = set()
+    while time.monotonic() < deadline and len(sandbox) < sandboxes:
+        time.sleep(0.5)
+        sandbox = descendants(grader.pid)
+    assert len(sandbox) >= sandboxes, f"{sandboxes} sandbox(es) never ran at once"
+    time.sleep(1)
+    sandbox = descendants(grader.pid)
+    stopped = time.monotonic()
+    grader.send_signal(how)
+    grader.wait(timeout=30)
+    took = time.monotonic() - stopped
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(p) for p in sandbox):
+        time.sleep(0.2)
+    return [p for p in sandbox if alive(p)], took
+
+
+def processes_named(name: str) -> list[int]:
+    """Live (not zombie) processes whose name is ``name``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().strip() == name:
+                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+def survivors_named(name: str, wait_s: float = 3) -> list[int]:
+    """Processes named ``name`` seen within ``wait_s`` after grading. Each one found is killed
+    (it is the test's own submission, found by the name it gave itself) before returning."""
+    survivors: list[int] = []
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline and not survivors:
+        time.sleep(0.5)
+        survivors = processes_named(name)
+    for pid in survivors:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return survivors
