@@ -319,7 +319,7 @@ def f(x):
 '''
 
 
-def _shared_cold_file() -> str | None:
+def shared_cold_file() -> str | None:
     """A big file under /usr whose pages this machine really evicts and reloads (else None)."""
     candidates = []
     for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib/jvm",
@@ -353,7 +353,7 @@ def _shared_cold_file() -> str | None:
 def page_cache_file() -> str:
     """The file for the covert channel; skips loudly where bubblewrap or such a file is missing."""
     require_bwrap()
-    path = _shared_cold_file()
+    path = shared_cold_file()
     if path is None:
         pytest.skip("no big file under /usr whose pages this machine evicts on request: the "
                     "page-cache channel cannot be shown here, test NOT run")

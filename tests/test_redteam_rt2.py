@@ -23,7 +23,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from redteam_support import COVERT_CLEAR, COVERT_COMMON, COVERT_READ, COVERT_SEND
+from redteam_support import (
+    COVERT_CLEAR,
+    COVERT_COMMON,
+    COVERT_READ,
+    COVERT_SEND,
+    shared_cold_file,
+)
 
 from pruneedu import wire
 from pruneedu.cli import main
@@ -568,6 +574,7 @@ COVERT_RECEIVER = COVERT_COMMON + COVERT_READ + '''
 def f(x):
     return 0
 '''
+_shared_cold_file = shared_cold_file  # test_redteam_rt5a imports it from here
 
 
 def test_a_restarted_sandbox_cannot_quote_hidden_inputs_through_the_page_cache():
