@@ -23,6 +23,7 @@ import base64
 import binascii
 import functools
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,8 +75,12 @@ def encode_file(content: bytes) -> str:
 
 
 def grade_capstone(exercise: Exercise, encoded: str, hide: Sequence[Path] = (),
-                   isolation: str = "bwrap") -> ExerciseResult:
-    """Measure one learner's model file (``encoded``: base64) and score it by the rubric."""
+                   isolation: str = "bwrap", time_limit_s: float | None = None,
+                   stop: threading.Event | None = None) -> ExerciseResult:
+    """Measure one learner's model file (``encoded``: base64) and score it by the rubric.
+
+    ``time_limit_s`` overrides the exercise's own limit; ``stop`` ends the sandbox at once
+    (:class:`pruneedu.grading.sandbox.Stopped`), as for code exercises."""
     settings = CapstoneSettings.from_mapping(exercise.settings)
     try:
         content = base64.b64decode(encoded, validate=True)
@@ -87,9 +92,9 @@ def grade_capstone(exercise: Exercise, encoded: str, hide: Sequence[Path] = (),
                        "LeNet; save your pruned model with save_compressed.", isolation)
     images, labels = test_digits()
     run = run_calls(_probe_source(), "predict", [(np.frombuffer(content, np.uint8), images)],
-                    array_type="torch", time_limit_s=exercise.time_limit_s,
+                    array_type="torch", time_limit_s=time_limit_s or exercise.time_limit_s,
                     memory_limit_mb=exercise.memory_limit_mb, hide=hide, isolation=isolation,
-                    returns="array")
+                    returns="array", stop=stop)
     outcome = run.outcomes[0]
     if not outcome.ok:
         return _failed(exercise, f"the model file could not be used: {outcome.error}",

@@ -37,6 +37,7 @@ from tqdm import tqdm
 
 from pruneedu import quiz
 from pruneedu.exercises.extract import extract_function
+from pruneedu.grading import shared_host
 from pruneedu.grading.assignments import Assignment
 from pruneedu.grading.attribution import (
     Attributed,
@@ -78,6 +79,7 @@ class GradingSetup:
     time_limit_s: float | None = None
     jobs: int = 1
     lms: str = "auto"
+    shared_host: bool = False  # --shared-host: graded where other users' processes ran
 
     @property
     def downloads(self) -> Downloads:
@@ -173,7 +175,9 @@ def grade_class(folder: Path, material: Material, *, setup: GradingSetup | None 
         ignore: files and folders in ``folder`` to pass over (the grader's own output).
 
     Raises:
-        ValueError: an override names an unknown learner, item or question, or too many points.
+        ValueError: an override names an unknown learner, item or question, or too many points;
+            or code would run while other users' processes run here and ``setup.shared_host``
+            is False (:mod:`pruneedu.grading.shared_host`).
     """
     setup = setup or GradingSetup()
     found = discover(folder, material, ignore=ignore, accepted_versions=setup.accepted_versions)
@@ -199,6 +203,10 @@ def grade_class(folder: Path, material: Material, *, setup: GradingSetup | None 
         for attributed in kept:
             if attributed.submission.kind == "code":
                 code.setdefault(attributed.learner_id, []).append(attributed)
+        # Not where learners run processes: they could watch the code (shared_host.py).
+        watched = shared_host.refusal() if code and not setup.shared_host else ""
+        if watched:
+            raise ValueError(watched)
         work += list(code.values())
     show = None if progress is None else not progress  # tqdm: None = only on a terminal
     with tqdm(total=len(work), desc="grading", unit="item", disable=show) as bar:

@@ -93,7 +93,8 @@ def grade_learner_code(work: Sequence[tuple[Exercise, str]], hide: Sequence[Path
         if exercise.kind == "capstone":
             from pruneedu.grading.capstone import grade_capstone
 
-            results[exercise.id] = grade_capstone(exercise, code, hide=hide, isolation=isolation)
+            results[exercise.id] = grade_capstone(exercise, code, hide=hide, isolation=isolation,
+                                                  time_limit_s=time_limit_s, stop=stop)
             continue
         extracted = extract_function(code, exercise.function)
         public, hidden = exercise.public_cases(), exercise.hidden_cases()

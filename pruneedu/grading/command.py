@@ -154,6 +154,7 @@ def build_setup(args: argparse.Namespace, known_items: set[str],
         isolation="unsafe-none" if getattr(args, "unsafe_no_isolation", False) else "bwrap",
         jobs=getattr(args, "jobs", None) or 1,
         lms=_lms(args),
+        shared_host=getattr(args, "shared_host", False),
     )
 
 
@@ -180,6 +181,10 @@ def add_isolation_argument(parser: argparse.ArgumentParser) -> None:
                         help="learners whose code runs at once, each in its own sandbox "
                              f"(default: the number of CPUs, {cores} here; 1 runs them one "
                              "after another); the results are the same whatever N")
+    parser.add_argument("--shared-host", action="store_true",
+                        help="grade code even though other users' processes run on this "
+                             "machine (a hub): they can watch it and read hidden test inputs "
+                             "(docs/grading-guarantees.md); recorded in gradebook.json")
 
 
 def _job_count(text: str) -> int:

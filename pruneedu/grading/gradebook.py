@@ -191,6 +191,7 @@ def gradebook_data(grades: ClassGrades) -> dict:
     return {
         "format_version": 2,
         "isolation": grades.isolation,
+        "shared_host": grades.setup.shared_host,
         "capstone_test_data": capstone_test_data(grades),
         "accepted_versions": sorted(grades.setup.accepted_versions),
         "quizzes": {b.id: {"title": b.title, "max_score": float(b.max_score)}

@@ -19,9 +19,10 @@ by killing the sandbox, which then restarts for the remaining jobs. The sandbox 
 inputs and returns values over a Unix socket pair (a pipe could be reopened from inside and
 jammed), written without blocking past the job's deadline; expected values and checkers stay
 here. Replies are parsed within caps (:data:`MAX_REPLY_BYTES` a reply,
-:data:`MAX_SESSION_BYTES` in all, and :class:`pruneedu.wire.Limits`), NaN/infinity are
-refused unless a job allows them, strings unless its ``returns`` kind does, and a value of
-another kind than ``returns`` fails the call. Every error text from the child is cleaned
+:data:`MAX_SESSION_BYTES` in all of one learner's sandboxes, and
+:class:`pruneedu.wire.Limits`), NaN/infinity are refused unless a job allows them, strings
+unless its ``returns`` kind does, and a value of another kind than ``returns`` fails the
+call. Every error text from the child is cleaned
 (control and bidi characters removed) and cut to :data:`MAX_ERROR_CHARS`; it is for the
 instructor. What a learner may be told is a separate fixed text the grader picks from what it
 observed (``learner_text``, ``learner_error``: see :mod:`pruneedu.grading.learner_texts`),
@@ -196,7 +197,7 @@ class _Session:
         self.isolation = isolation
         self.stop = stop
         self.loaded: set[int] = set()
-        self.received = 0
+        self.received = 0  # bytes this learner's sandboxes sent: run_jobs carries it over
         self.number = 0
         self.buffer = b""
         self.scratch: tempfile.TemporaryDirectory | None = None
@@ -336,7 +337,7 @@ class _Session:
             except OSError:
                 chunk = b""
             if not chunk:
-                raise _Broken(self._exit_reason())
+                raise _Broken(self._exit_reason(deadline))
             self.buffer += chunk
             self.received += len(chunk)
             if len(self.buffer) > MAX_REPLY_BYTES or self.received > MAX_SESSION_BYTES:
@@ -353,11 +354,13 @@ class _Session:
             raise _Broken("the process sent an answer the grader cannot read (not an object)")
         return message
 
-    def _exit_reason(self) -> str:
+    def _exit_reason(self, deadline: float) -> str:
+        # The child may close its end and sleep on: waiting for its exit is the job's time,
+        # not the grader's (red-team round 5), and close() kills it afterwards anyway.
         try:
-            code = self.process.wait(timeout=5)
+            code = self.process.wait(timeout=min(5.0, max(0.0, deadline - time.monotonic())))
         except subprocess.TimeoutExpired:
-            return "the process stopped answering"
+            return "the process closed its channel and stopped answering"
         if code < 0 or code > 128:
             number = -code if code < 0 else code - 128
             name = signal.Signals(number).name if number in signal.Signals._value2member_map_ \
@@ -586,6 +589,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
     runs = [SandboxRun([None] * len(job.calls), isolation=isolation) for job in jobs]
     spent = [0.0] * len(jobs)
     session: _Session | None = None
+    received = 0  # the reply cap is the learner's, not a sandbox's: code can end its own
     try:
         for j, i in _plan(jobs):
             job, run = jobs[j], runs[j]
@@ -595,6 +599,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
                 if stop is not None and stop.is_set():
                     raise Stopped
                 session = _Session(isolation, jobs, forbidden, stop)
+                session.received += received
             stage = "loading" if i is None or j not in session.loaded else "running"
             started = time.monotonic()
             deadline = started + max(0.0, job.time_limit_s - spent[j])
@@ -618,6 +623,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
                 run.error = (f"timed out while {stage} (limit {job.time_limit_s:g} s): look for "
                              "an endless loop or very slow code")
                 run.learner_error = learner_texts.timed_out(job.time_limit_s)
+                received = session.received
                 session.close()
                 session = None
             except _Broken as error:
@@ -625,6 +631,7 @@ def run_jobs(jobs: Sequence[Job], *, isolation: str = "bwrap",
                 # that the process ended (it could encode hidden inputs in the number).
                 run.error = f"{clean_text(str(error))} while {stage}"
                 run.learner_error = learner_texts.ENDED
+                received = session.received
                 session.close()
                 session = None
             finally:
@@ -666,11 +673,13 @@ def run_calls(code: str, function: str, calls: Sequence[tuple], *, array_type: s
               time_limit_s: float = 10.0, memory_limit_mb: int = 1024,
               hide: Sequence[Path] = (), hidden_from: int | None = None,
               allow_nonfinite: bool = False, isolation: str = "bwrap",
-              returns: str = wire.DEFAULT_RETURNS) -> SandboxRun:
+              returns: str = wire.DEFAULT_RETURNS,
+              stop: threading.Event | None = None) -> SandboxRun:
     """One job in its own sandbox: :func:`run_jobs` for a single exercise.
 
-    ``hide``: folders that must not be visible (see ``forbidden`` in :func:`run_jobs`).
+    ``hide``: folders that must not be visible (see ``forbidden`` in :func:`run_jobs`);
+    ``stop``: as in :func:`run_jobs`.
     """
     job = Job(code, function, list(calls), hidden_from, array_type, time_limit_s,
               memory_limit_mb, allow_nonfinite, returns)
-    return run_jobs([job], isolation=isolation, forbidden=hide)[0]
+    return run_jobs([job], isolation=isolation, forbidden=hide, stop=stop)[0]

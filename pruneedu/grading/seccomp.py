@@ -8,6 +8,7 @@ Two BPF programs, both "allow by default, refuse a list":
   ``CLONE_THREAD``; ``clone3`` answers ENOSYS so threads fall back to ``clone``), namespaces,
   mounts, ``ptrace`` and reading other processes' memory, keyrings, BPF, perf, userfaultfd,
   io_uring, kernel modules, new sockets of any family (the runner's channel is handed in),
+  watching or locking files (inotify, dnotify, ``flock``, record locks, leases),
   ``TIOCSTI`` on terminals, and memory the address-space limit does not count: ``memfd``,
   System V shared memory, message queues and semaphores, POSIX message queues, pipes grown
   past their default size.
@@ -43,6 +44,10 @@ _CLONE_NAMESPACES = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000,
 #                                               NEWPID, NEWNET, NEWTIME
 _TIOCSTI = 0x5412
 _F_SETPIPE_SZ = 1031
+# fcntl commands that let two processes see each other through a file both can only read:
+# record locks (F_GETLK, F_SETLK, F_SETLKW and the open-file-description ones), leases and
+# dnotify (F_NOTIFY: inotify's older form).
+_F_SIGNALLING = (5, 6, 7, 36, 37, 38, 1024, 1025, 1026)
 # prctl options the learner's code may not use: PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_MM,
 # PR_SET_PTRACER (Yama).
 _PRCTL_REFUSED = (1, 4, 35, 0x59616D61)
@@ -66,9 +71,9 @@ REFUSED = (
     "process_madvise", "process_mrelease", "pidfd_open", "migrate_pages", "move_pages",
     # The channel to the grader is handed in: no new socket of any family is needed.
     "socket", "socketpair",
-    # Watching files every sandbox mounts would let two live sandboxes signal to each other
-    # (red-team round 4): no exercise needs to watch files.
-    "inotify_init", "inotify_init1", "inotify_add_watch",
+    # Watching or locking files every sandbox mounts would let two live sandboxes signal to
+    # each other (red-team rounds 4 and 5): no exercise needs to watch or lock files.
+    "inotify_init", "inotify_init1", "inotify_add_watch", "flock",
 )
 
 
@@ -157,7 +162,8 @@ def base_filter() -> bytes:
     rules += [("clone", eperm, [(0, _CMP_MASKED_EQ, flag, flag)]) for flag in _CLONE_NAMESPACES]
     rules.append(("clone3", _errno(errno.ENOSYS), []))
     rules.append(("ioctl", eperm, [(1, _CMP_MASKED_EQ, 0xFFFFFFFF, _TIOCSTI)]))
-    rules.append(("fcntl", eperm, [(1, _CMP_EQ, _F_SETPIPE_SZ, 0)]))
+    rules += [("fcntl", eperm, [(1, _CMP_EQ, command, 0)])
+              for command in (_F_SETPIPE_SZ, *_F_SIGNALLING)]
     return _compile(rules)
 
 
