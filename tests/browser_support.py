@@ -13,8 +13,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,6 +36,27 @@ ERROR_OUTPUT = (
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
     ".jp-OutputArea-child.jp-mod-error, .jp-OutputArea-output.jp-mod-error"
 )
+
+
+def skip_loudly(reason: str, require_variable: str) -> None:
+    """Skip with a warning that shows in the summary, or fail where ``require_variable=1`` (CI
+    sets it where it installs what the test needs). Also used by the JupyterHub test."""
+    if os.environ.get(require_variable) == "1":
+        pytest.fail(f"{reason} {require_variable}=1 makes this a failure.")
+    warnings.warn(reason, stacklevel=2)
+    pytest.skip(reason)
+
+
+def missing_browser_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return (f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing. Install Debian's chromium "
+                "package (apt-get install chromium) to run them.")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "BROWSER TESTS NOT RUN: Python Playwright is missing; pip install playwright."
+    return None
 
 
 def free_port() -> int:
@@ -107,6 +131,36 @@ def _wait_for(url: str, server: subprocess.Popen, log: Path, timeout: float = 60
     raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
+@contextmanager
+def chromium_lab(workdir: Path, extra_notebooks: dict[str, str] | None = None):
+    """JupyterLab (see :func:`jupyterlab`) and a headless Chromium; yields (browser, base URL,
+    token). Skips loudly, or fails under PRUNEEDU_REQUIRE_BROWSER=1, without a browser."""
+    reason = missing_browser_reason()
+    if reason:
+        skip_loudly(reason, "PRUNEEDU_REQUIRE_BROWSER")
+    from playwright.sync_api import sync_playwright
+
+    with jupyterlab(workdir, extra_notebooks=extra_notebooks) as (url, token), \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             headless=True)
+        yield browser, url, token
+        browser.close()
+
+
+@contextmanager
+def notebook_page(workdir: Path, name: str, notebook: str, viewport: dict[str, int],
+                  timeout_s: float = 180):
+    """A page with the notebook ``name`` (JSON ``notebook``, added to the lab's copy) open and
+    run to the end; yields the page, and shuts the notebook's kernel down afterwards."""
+    with chromium_lab(workdir, extra_notebooks={name: notebook}) as (browser, url, token):
+        page = browser.new_page(viewport=viewport)
+        open_notebook(page, url, token, name)
+        run_all_cells(page, timeout_s=timeout_s)
+        yield page
+        shut_down_kernel(page)
+
+
 # JavaScript run in the page, against the app that --LabApp.expose_app_in_browser exposes.
 NOTEBOOK_STATE_JS = """() => {
     const panel = window.jupyterapp.shell.currentWidget;
@@ -169,10 +223,11 @@ def error_outputs(page) -> list[str]:
     return texts
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(target, name: str) -> Path:
+    """Save a screenshot of ``target`` (the page, or one element's locator) as ``name``.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    target.screenshot(path=str(path))
     return path
 
 
@@ -190,13 +245,21 @@ def screenshot_widgets(page, notebook: str) -> list[Path]:
     return paths
 
 
-def failing_notebook() -> str:
-    """A two-cell notebook whose second cell raises, for checking the error detection."""
+def code_notebook(*sources: str) -> str:
+    """A notebook of one code cell per source, on the python3 kernel, as JSON text.
+
+    >>> '"1 / 0"' in code_notebook("1 / 0")
+    True
+    """
     import nbformat
 
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell("print('fine')"),
-                      nbformat.v4.new_code_cell("1 / 0")]
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
     return nbformat.writes(notebook)
+
+
+def failing_notebook() -> str:
+    """A two-cell notebook whose second cell raises, for checking the error detection."""
+    return code_notebook("print('fine')", "1 / 0")

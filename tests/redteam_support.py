@@ -12,7 +12,13 @@ bubblewrap being unavailable is a loud skip here, and a failure where
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 import warnings
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -152,3 +158,203 @@ def shown_to_learner(run: sandbox.SandboxRun, time_limit_s: float) -> list[str]:
     allowed = learner_texts.fixed_texts(time_limit_s) | {""}
     assert set(shown) <= allowed, sorted(set(shown) - allowed)
     return shown
+
+
+# --- processes: what a submission or a grader leaves running --------------------------------
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` in the process tree, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie counts as gone: it only waits to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def scratch_left(grader_pid: int) -> list[str]:
+    """The sandbox scratch folders of grader ``grader_pid`` still in the temporary folder."""
+    return [name for name in os.listdir(tempfile.gettempdir())
+            if name.startswith(f"pruneedu-sandbox-{grader_pid}-")]
+
+
+@contextmanager
+def grader_process(script: str):
+    """Run ``script`` (it prints "grading" once it starts grading) in a child Python; yields the
+    process once that line came, and kills it at the end whatever happened."""
+    grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    try:
+        assert grader.stdout.readline() == b"grading\n"
+        yield grader
+    finally:
+        grader.kill()
+        grader.wait()
+
+
+def interrupt_mid_grading(grader: subprocess.Popen, how: int, sandboxes: int,
+                          start_within_s: float) -> tuple[list[int], float]:
+    """Wait until ``sandboxes`` sandbox process trees run under ``grader``, send it ``how``;
+    return the sandbox processes still alive 10 s after it exited, and how long it took to exit.
+    """
+    deadline = time.monotonic() + start_within_s
+    sandbox: set[int] = set()
+    while time.monotonic() < deadline and len(sandbox) < sandboxes:
+        time.sleep(0.5)
+        sandbox = descendants(grader.pid)
+    assert len(sandbox) >= sandboxes, f"{sandboxes} sandbox(es) never ran at once"
+    time.sleep(1)
+    sandbox = descendants(grader.pid)
+    stopped = time.monotonic()
+    grader.send_signal(how)
+    grader.wait(timeout=30)
+    took = time.monotonic() - stopped
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(p) for p in sandbox):
+        time.sleep(0.2)
+    return [p for p in sandbox if alive(p)], took
+
+
+def processes_named(name: str) -> list[int]:
+    """Live (not zombie) processes whose name is ``name``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().strip() == name:
+                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+def survivors_named(name: str, wait_s: float = 3) -> list[int]:
+    """Processes named ``name`` seen within ``wait_s`` after grading. Each one found is killed
+    (it is the test's own submission, found by the name it gave itself) before returning."""
+    survivors: list[int] = []
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline and not survivors:
+        time.sleep(0.5)
+        survivors = processes_named(name)
+    for pid in survivors:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return survivors
+
+
+# --- the page cache as a covert channel (red-team rounds 2 and 4) ----------------------------
+# A big file under /usr is read through the page cache every sandbox shares: evicting a page
+# (posix_fadvise DONTNEED) or reading it writes one bit, timing a read reads it back. The code
+# strings are parts of a submission, formatted with ``path`` (see page_cache_file).
+COVERT_COMMON = '''
+import os, time
+FILE = {path!r}
+STEP, BITS, COPIES = 1 << 20, 8, 3
+PAGES = [STEP * (1 + i) for i in range(BITS * COPIES)]
+MARKERS = [STEP * (2 + BITS * COPIES + i) for i in range(COPIES)]
+
+def _open():
+    fd = os.open(FILE, os.O_RDONLY)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)  # one page per read, no read-ahead
+    return fd
+
+def _evict(fd, offset):
+    os.posix_fadvise(fd, offset, 4096, os.POSIX_FADV_DONTNEED)
+
+def _cold(fd, offset):
+    start = time.perf_counter_ns()
+    os.pread(fd, 1, offset)
+    return time.perf_counter_ns() - start > 25_000
+'''
+# Clear the markers at module load: nothing is sent yet.
+COVERT_CLEAR = '''
+_fd = _open()
+for _marker in MARKERS:
+    _evict(_fd, _marker)
+'''
+# At module load: the markers are warm only after a sender ran, so read the bits and raise them
+# (a learner's error message); else clear the markers for the sender to come.
+COVERT_READ = '''
+_fd = _open()
+if sum(_cold(_fd, marker) for marker in MARKERS) >= 2:
+    for _marker in MARKERS:  # nothing sent yet: clear the markers
+        _evict(_fd, _marker)
+else:
+    bits = [sum(not _cold(_fd, PAGES[i * COPIES + c]) for c in range(COPIES)) >= 2
+            for i in range(BITS)]
+    raise ValueError("read back " + str(sum(bit << i for i, bit in enumerate(bits))))
+'''
+# f(-1) is the public call; a hidden call f(secret) writes the secret's bits, then the markers.
+COVERT_SEND = '''
+def f(x):
+    if x < 0:
+        return 0  # the public call
+    fd = _open()
+    for i in range(BITS):
+        for copy in range(COPIES):
+            page = PAGES[i * COPIES + copy]
+            os.pread(fd, 1, page) if (x >> i) & 1 else _evict(fd, page)
+    for marker in MARKERS:
+        os.pread(fd, 1, marker)
+    os._exit(3)
+'''
+
+
+def shared_cold_file() -> str | None:
+    """A big file under /usr whose pages this machine really evicts and reloads (else None)."""
+    candidates = []
+    for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib/jvm",
+                   "/usr/share/package-lists", "/usr/lib/chromium", "/usr/lib/gcc"):
+        for here, _dirs, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(here, name)
+                if os.path.isfile(path) and not os.path.islink(path) \
+                        and os.path.getsize(path) > 40 * 2**20:
+                    candidates.append(path)
+    for path in sorted(candidates):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+            cold = warm = 0
+            for offset in range(2**20, 10 * 2**20, 2**20):
+                os.posix_fadvise(fd, offset, 4096, os.POSIX_FADV_DONTNEED)
+                start = time.perf_counter_ns()
+                os.pread(fd, 1, offset)
+                cold += time.perf_counter_ns() - start > 25_000
+                start = time.perf_counter_ns()
+                os.pread(fd, 1, offset)
+                warm += time.perf_counter_ns() - start <= 25_000
+            if cold == warm == 9:
+                return path
+        finally:
+            os.close(fd)
+    return None
+
+
+def page_cache_file() -> str:
+    """The file for the covert channel; skips loudly where bubblewrap or such a file is missing."""
+    require_bwrap()
+    path = shared_cold_file()
+    if path is None:
+        pytest.skip("no big file under /usr whose pages this machine evicts on request: the "
+                    "page-cache channel cannot be shown here, test NOT run")
+    return path

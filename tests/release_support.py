@@ -8,6 +8,9 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
+
+from pruneedu.cli import main
 from pruneedu.grading.student_package import BUILD_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,3 +40,21 @@ def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` and a hash of its bytes, to prove nothing changed."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# Fixtures: a test module imports them by name (and lists them in __all__).
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    """The small course in ``tmp_path/course``, the course root for ``pruneedu release``."""
+    root = make_course(tmp_path / "course")
+    monkeypatch.setenv("PRUNEEDU_COURSE_ROOT", str(root))
+    return root
+
+
+@pytest.fixture
+def released(course, tmp_path):
+    """A clean release of ``course`` in ``tmp_path/handout`` (a refused release must then leave
+    it byte for byte)."""
+    out = tmp_path / "handout"
+    assert main(["release", str(out)]) == 0
+    return out

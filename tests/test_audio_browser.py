@@ -6,21 +6,8 @@ A screenshot of the player lands in artifacts/screenshots/audio-player.png.
 
 from __future__ import annotations
 
-import os
-import warnings
-
-import nbformat
 import pytest
-from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    error_outputs,
-    jupyterlab,
-    open_notebook,
-    run_all_cells,
-    screenshot,
-    shut_down_kernel,
-)
+from browser_support import code_notebook, error_outputs, notebook_page, screenshot
 
 from pruneedu.lessons import load_lesson
 
@@ -29,41 +16,12 @@ pytestmark = pytest.mark.browser
 NOTEBOOK = "zz-audio-player.ipynb"  # only in the test's copy of notebooks/
 
 
-def _player_notebook() -> str:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(
-        "from pruneedu.audio import player\nplayer.show('01-introduction')")]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    return nbformat.writes(notebook)
-
-
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"AUDIO BROWSER TEST NOT RUN: {CHROMIUM} is missing (apt install chromium)."
-    else:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            reason = "AUDIO BROWSER TEST NOT RUN: Python Playwright is missing."
-    if reason:
-        if os.environ.get("PRUNEEDU_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " PRUNEEDU_REQUIRE_BROWSER=1 makes this a failure.")
-        warnings.warn(reason, stacklevel=1)
-        pytest.skip(reason)
-    workdir = tmp_path_factory.mktemp("jupyterlab-audio")
-    with jupyterlab(workdir, extra_notebooks={NOTEBOOK: _player_notebook()}) as (url, token), \
-            sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                             headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        open_notebook(page, url, token, NOTEBOOK)
-        run_all_cells(page)
+    notebook = code_notebook("from pruneedu.audio import player\nplayer.show('01-introduction')")
+    with notebook_page(tmp_path_factory.mktemp("jupyterlab-audio"), NOTEBOOK, notebook,
+                       {"width": 1400, "height": 1000}) as page:
         yield page
-        shut_down_kernel(page)
-        browser.close()
 
 
 def test_one_control_per_segment_with_its_transcript(page):

@@ -7,18 +7,14 @@ Screenshots land in artifacts/screenshots/ (look at them when a test fails).
 
 from __future__ import annotations
 
-import os
-import warnings
 from pathlib import Path
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REPO,
+    chromium_lab,
     error_outputs,
     failing_notebook,
-    jupyterlab,
     open_notebook,
     run_all_cells,
     screenshot,
@@ -32,34 +28,11 @@ NOTEBOOKS = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
 BROKEN = "zz-selfcheck-broken.ipynb"  # only in the test's copy of notebooks/
 
 
-def _missing_browser_reason() -> str | None:
-    if not CHROMIUM.exists():
-        return (f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing. Install Debian's chromium "
-                "package (apt-get install chromium) to run them.")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "BROWSER TESTS NOT RUN: Python Playwright is missing; pip install playwright."
-    return None
-
-
 @pytest.fixture(scope="module")
 def lab_browser(tmp_path_factory):
-    reason = _missing_browser_reason()
-    if reason:
-        if os.environ.get("PRUNEEDU_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " PRUNEEDU_REQUIRE_BROWSER=1 makes this a failure.")
-        warnings.warn(reason, stacklevel=1)  # shows in the summary even without -rs
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     workdir: Path = tmp_path_factory.mktemp("jupyterlab")
-    lab = jupyterlab(workdir, extra_notebooks={BROKEN: failing_notebook()})
-    with lab as (url, token), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                             headless=True)
-        yield browser, url, token
-        browser.close()
+    with chromium_lab(workdir, extra_notebooks={BROKEN: failing_notebook()}) as lab:
+        yield lab
 
 
 @pytest.fixture()

@@ -7,37 +7,19 @@ checks in headless Chromium that keys typed there reach the kernel and change th
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
-from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    jupyterlab,
-    open_notebook,
-    run_all_cells,
-    screenshot,
-)
+from browser_support import chromium_lab, open_notebook, run_all_cells, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if not CHROMIUM.exists():
-        reason = f"BROWSER TEST NOT RUN: {CHROMIUM} is missing (apt-get install chromium)."
-        if os.environ.get("PRUNEEDU_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     workdir = tmp_path_factory.mktemp("flashcards-lab")
-    with jupyterlab(workdir) as (url, token), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                             headless=True)
+    with chromium_lab(workdir) as (browser, url, token):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield page, url, token, workdir / "pruneedu-home"
-        browser.close()
 
 
 SCROLL_TO_FLASHCARDS_JS = """async () => {

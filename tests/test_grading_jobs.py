@@ -7,16 +7,20 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from redteam_support import COURSE, mode
+from redteam_support import (
+    COURSE,
+    descendants,
+    grader_process,
+    interrupt_mid_grading,
+    mode,
+    scratch_left,
+)
 
 from pruneedu.cli import main
 from pruneedu.grading import parallel
@@ -77,32 +81,6 @@ def test_jobs_must_be_a_positive_number(capsys):
     assert "1 or more" in capsys.readouterr().err
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def _slow_class(root: Path, learners: int) -> tuple[Path, Path]:
     """A copy of the fixture's exercise with a 120 s limit, and learners who all loop."""
     exercises = root / "exercises"
@@ -131,35 +109,15 @@ def test_ctrl_c_with_two_jobs_ends_every_sandbox_at_once(mode, tmp_path):
     script = GRADER.format(course=str(COURSE), subs=str(subs), out=str(tmp_path / "out"),
                            quizzes=str(FIXTURE / "quizzes"), exercises=str(exercises),
                            extra=_isolation(mode))
-    grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL)
-    try:
-        assert grader.stdout.readline() == b"grading\n"
-        deadline = time.monotonic() + 90
-        sandbox: set[int] = set()
+    with grader_process(script) as grader:
         # Two learners at once: two sandbox process trees under the grader.
-        while time.monotonic() < deadline and len(sandbox) < 2:
-            time.sleep(0.5)
-            sandbox = _descendants(grader.pid)
-        assert len(sandbox) >= 2, "two sandboxes never ran at once"
-        time.sleep(1)
-        sandbox = _descendants(grader.pid)
-        stopped = time.monotonic()
-        grader.send_signal(signal.SIGINT)
-        grader.wait(timeout=30)
+        survivors, took = interrupt_mid_grading(grader, signal.SIGINT, sandboxes=2,
+                                                start_within_s=90)
         # Far sooner than the 120 s the looping learners were allowed.
-        assert time.monotonic() - stopped < 15
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(p) for p in sandbox):
-            time.sleep(0.2)
-        assert not [p for p in sandbox if _alive(p)]
-        left = [n for n in os.listdir(tempfile.gettempdir())
-                if n.startswith(f"pruneedu-sandbox-{grader.pid}-")]
-        assert left == []
+        assert took < 15
+        assert not survivors
+        assert scratch_left(grader.pid) == []
         assert not (tmp_path / "out" / "gradebook.csv").exists()
-    finally:
-        grader.kill()
-        grader.wait()
 
 
 def test_a_sandbox_that_cannot_start_stops_the_others(mode, tmp_path, monkeypatch):
@@ -184,15 +142,14 @@ def test_a_sandbox_that_cannot_start_stops_the_others(mode, tmp_path, monkeypatc
         return [Attributed(submission, name, False)]
 
     setup = GradingSetup(jobs=2, isolation=mode)
-    before = _descendants(os.getpid())
+    before = descendants(os.getpid())
     begun = time.monotonic()
     with pytest.raises(SandboxError):
         list(parallel.run_learners([learner("a", LOOP), learner("b", "broken")], material,
                                    setup, ()))
     assert time.monotonic() - begun < 30  # not the looping learner's 120 s
-    assert _descendants(os.getpid()) - before == set()
-    assert [n for n in os.listdir(tempfile.gettempdir())
-            if n.startswith(f"pruneedu-sandbox-{os.getpid()}-")] == []
+    assert descendants(os.getpid()) - before == set()
+    assert scratch_left(os.getpid()) == []
 
 
 def test_test_modules_load_only_in_the_calling_thread(monkeypatch, tmp_path):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 import yaml
-from release_support import make_course, tree_digest
+from release_support import course, released, tree_digest
 
 from pruneedu import quiz
 from pruneedu.cli import main
@@ -19,23 +19,10 @@ from pruneedu.grading.material import load_material
 from pruneedu.grading.student_package import pairs_aligned, released_bank
 from pruneedu.quiz.cues import tail_probability
 
+__all__ = ["course", "released"]
+
 SOLUTION_LINE = "return float(np.count_nonzero(weights == 0)) / weights.size"
 RAISE_LINE = 'raise NotImplementedError("write zero_fraction")'
-
-
-@pytest.fixture
-def course(tmp_path, monkeypatch):
-    root = make_course(tmp_path / "course")
-    monkeypatch.setenv("PRUNEEDU_COURSE_ROOT", str(root))
-    return root
-
-
-@pytest.fixture
-def previous_release(course, tmp_path):
-    """A clean release already in OUT: a refused release must leave it byte for byte."""
-    out = tmp_path / "handout"
-    assert main(["release", str(out)]) == 0
-    return out
 
 
 def edit(path, old, new):
@@ -66,63 +53,63 @@ def add_practice_question(course, question):
     path.write_text(yaml.safe_dump(bank, sort_keys=False))
 
 
-def test_a_solution_line_pasted_into_the_stub_as_a_hint_is_found(course, previous_release,
+def test_a_solution_line_pasted_into_the_stub_as_a_hint_is_found(course, released,
                                                                  capsys):
     edit(course / "exercises" / "zero-fraction" / "stub.py", RAISE_LINE,
          f"# hint: {SOLUTION_LINE}\n    {RAISE_LINE}")
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert "exercises/zero-fraction/stub.py: a line of zero-fraction/solution.py" in err
     assert "the stub passes" not in err  # it still raises, so only the text gives it away
 
 
 def test_a_stub_that_still_holds_the_solution_is_found_by_text_and_by_running_it(
-        course, previous_release, capsys):
+        course, released, capsys):
     edit(course / "exercises" / "zero-fraction" / "stub.py", RAISE_LINE, SOLUTION_LINE)
     edit(course / "exercises" / "zero-fraction" / "stub.py", "def zero", "import numpy as np\n\n"
          "\ndef zero")
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert "a line of zero-fraction/solution.py" in err
     assert "the stub passes a hidden test: 'hidden-five-weights'" in err
     assert "the stub passes a hidden test: 'hidden-square-matrix'" in err
 
 
-def test_a_stub_passing_one_hidden_test_by_chance_is_refused(course, previous_release, capsys):
+def test_a_stub_passing_one_hidden_test_by_chance_is_refused(course, released, capsys):
     # No solution text at all: only running the stub shows it scores.
     edit(course / "exercises" / "zero-fraction" / "stub.py", RAISE_LINE, "return 0.75")
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert "the stub passes a hidden test: 'hidden-square-matrix'" in err
     assert "hidden-five-weights" not in err
 
 
-def test_a_hidden_test_copied_into_the_public_tests_is_found(course, previous_release, capsys):
+def test_a_hidden_test_copied_into_the_public_tests_is_found(course, released, capsys):
     hidden = (course / "exercises" / "zero-fraction" / "hidden_tests.py").read_text()
     case = next(line for line in hidden.splitlines() if "hidden-square-matrix" in line)
     edit(course / "exercises" / "zero-fraction" / "public_tests.py", "CASES = [",
          f"CASES = [\n{case.replace('hidden-square-matrix', 'renamed-square')}")
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     # Found twice: its inputs written out, and the same inputs loaded as a public test.
     assert ("exercises/zero-fraction/public_tests.py: the written-out inputs of a hidden test "
             "of zero-fraction") in err
     assert "the inputs of hidden test 'hidden-square-matrix' in public test 'renamed-square'" in err
 
 
-def test_hidden_inputs_rewritten_in_the_public_tests_are_found(course, previous_release, capsys):
+def test_hidden_inputs_rewritten_in_the_public_tests_are_found(course, released, capsys):
     # Other spelling, same values: only loading both test lists shows the copy.
     edit(course / "exercises" / "zero-fraction" / "public_tests.py", "CASES = [",
          "CASES = [TestCase('square', (np.array([0.0, 1.0, 0.0, 0.0]).reshape(2, 2),), "
          "check_fraction), ")
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert "the inputs of hidden test 'hidden-square-matrix' in public test 'square'" in err
 
 
-def test_a_hidden_test_name_mentioned_in_a_lesson_is_found(course, previous_release, capsys):
+def test_a_hidden_test_name_mentioned_in_a_lesson_is_found(course, released, capsys):
     lesson = next((course / "lessons").glob("*.md"))
     lesson.write_text(lesson.read_text() + "\nSee hidden-five-weights.\n")
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert f"lessons/{lesson.name}: a hidden test name of zero-fraction" in err
 
 
-def test_a_wrong_variant_pasted_into_a_notebook_is_found(course, previous_release, capsys):
+def test_a_wrong_variant_pasted_into_a_notebook_is_found(course, released, capsys):
     wrong = course / "exercises" / "zero-fraction" / "wrong"
     wrong.mkdir()
     (wrong / "counts_nonzero.py").write_text(
@@ -136,7 +123,7 @@ def test_a_wrong_variant_pasted_into_a_notebook_is_found(course, previous_releas
     path.write_text(json.dumps(notebook))
     # Not the same line (an assignment), but the wrong variant's expression is in it: only a
     # verbatim line counts, so first check the plain paste is not claimed as a leak...
-    out = previous_release
+    out = released
     assert main(["release", str(out), "--force"]) == 0
     notebook["cells"][-1]["source"] = ["return float(np.count_nonzero(weights)) / weights.size"]
     path.write_text(json.dumps(notebook))
@@ -144,15 +131,15 @@ def test_a_wrong_variant_pasted_into_a_notebook_is_found(course, previous_releas
     assert "notebooks/04-lab.ipynb: a line of zero-fraction/wrong/counts_nonzero.py" in err
 
 
-def test_a_graded_explanation_in_a_practice_bank_is_found(course, previous_release, capsys):
+def test_a_graded_explanation_in_a_practice_bank_is_found(course, released, capsys):
     full = quiz.load_bank(course / "quizzes" / "demo-quiz.yaml")
     explanation = full.question("q-single").explanation
     add_practice_question(course, practice_question("Pruning can remove weights.", explanation))
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert ("quizzes/practice/demo-practice.yaml: explanation of demo-quiz/q-single" in err)
 
 
-def test_choice_feedback_in_a_notebook_is_found(course, previous_release, capsys):
+def test_choice_feedback_in_a_notebook_is_found(course, released, capsys):
     feedback = quiz.load_bank(course / "quizzes" / "demo-quiz.yaml").question(
         "q-single").choice("c").feedback
     path = course / "notebooks" / "00-welcome.ipynb"
@@ -162,23 +149,23 @@ def test_choice_feedback_in_a_notebook_is_found(course, previous_release, capsys
     notebook["cells"].append({"cell_type": "markdown", "metadata": {},
                               "source": [" ".join(words[:3]) + "\n", " ".join(words[3:])]})
     path.write_text(json.dumps(notebook))
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert "notebooks/00-welcome.ipynb: feedback on choice c of demo-quiz/q-single" in err
 
 
-def test_a_graded_question_repeated_in_a_practice_bank_is_found(course, previous_release,
+def test_a_graded_question_repeated_in_a_practice_bank_is_found(course, released,
                                                                 capsys):
     full = quiz.load_bank(course / "quizzes" / "demo-quiz.yaml")
     add_practice_question(course, practice_question(full.question("q-tf").prompt.upper()))
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert "graded question demo-quiz/q-tf repeated in a practice bank" in err
 
 
-def test_an_accepted_answer_inside_its_own_question_is_found(course, previous_release, capsys):
+def test_an_accepted_answer_inside_its_own_question_is_found(course, released, capsys):
     edit(course / "quizzes" / "demo-quiz.yaml",
          "Name the hypothesis about small trainable sub-networks found by pruning.",
          "Name the lottery ticket idea about small trainable sub-networks.")
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert "the accepted answer of demo-quiz/q-text" in err
 
 
@@ -192,11 +179,11 @@ def single_choice_bank(keys):
                 for n, key in enumerate(keys)]}
 
 
-def test_a_bank_whose_key_is_always_the_first_choice_is_refused(course, previous_release,
+def test_a_bank_whose_key_is_always_the_first_choice_is_refused(course, released,
                                                                  capsys):
     (course / "quizzes" / "pattern-quiz.yaml").write_text(
         yaml.safe_dump(single_choice_bank("aaaaaa")))
-    err = refused(previous_release, capsys)
+    err = refused(released, capsys)
     assert "answer pattern: the key is at position 1 in 6 of 6 questions" in err
     assert "answer pattern: the key is choice 'a' in 6 of 6 questions" in err
 

@@ -9,26 +9,14 @@ import json
 
 import pytest
 import yaml
-from release_support import ROOT, make_course, tree_digest
+from release_support import ROOT, course, released, tree_digest
 
 from pruneedu import quiz
 from pruneedu.cli import main
 from pruneedu.exercises import check, load_exercise
 from pruneedu.grading.student_package import BUILD_FILES, MANIFEST_NAME
 
-
-@pytest.fixture
-def course(tmp_path, monkeypatch):
-    root = make_course(tmp_path / "course")
-    monkeypatch.setenv("PRUNEEDU_COURSE_ROOT", str(root))
-    return root
-
-
-@pytest.fixture
-def released(course, tmp_path):
-    out = tmp_path / "handout"
-    assert main(["release", str(out)]) == 0
-    return out
+__all__ = ["course", "released"]
 
 
 def files_in(folder):

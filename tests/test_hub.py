@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from browser_support import skip_loudly
 from hub_support import (
     REPO,
     KernelSession,
@@ -44,10 +43,7 @@ QUESTION = "intro-what-is-pruning"  # a single-choice question of the 01-introdu
 def hub_tools():
     reason = missing_hub_reason()
     if reason:
-        if os.environ.get("PRUNEEDU_REQUIRE_HUB") == "1":
-            pytest.fail(reason + " PRUNEEDU_REQUIRE_HUB=1 makes this a failure.")
-        warnings.warn(reason, stacklevel=1)  # shows in the summary even without -rs
-        pytest.skip(reason)
+        skip_loudly(reason, "PRUNEEDU_REQUIRE_HUB")
 
 
 def git(*args: str, cwd: Path) -> None:

@@ -8,19 +8,9 @@ Screenshots land in artifacts/screenshots/lesson-*.png.
 from __future__ import annotations
 
 import json
-import os
-import warnings
 
 import pytest
-from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    jupyterlab,
-    open_notebook,
-    run_all_cells,
-    screenshot,
-    shut_down_kernel,
-)
+from browser_support import code_notebook, notebook_page, screenshot
 
 from pruneedu import lessons
 
@@ -28,46 +18,14 @@ pytestmark = pytest.mark.browser
 NOTEBOOK = "zz-lesson-view.ipynb"
 
 
-def lesson_notebook() -> str:
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(
-        "from pruneedu import lessons\nlessons.show('03-challenges', depth='medium')")]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    return nbformat.writes(notebook)
-
-
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing (apt-get install chromium)."
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "BROWSER TESTS NOT RUN: Python Playwright is missing; pip install playwright."
-    if reason:
-        if os.environ.get("PRUNEEDU_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " PRUNEEDU_REQUIRE_BROWSER=1 makes this a failure.")
-        warnings.warn(reason, stacklevel=1)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    workdir = tmp_path_factory.mktemp("jupyterlab-lesson")
-    with jupyterlab(workdir, extra_notebooks={NOTEBOOK: lesson_notebook()}) as (url, token), \
-            sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                             headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        open_notebook(page, url, token, NOTEBOOK)
-        run_all_cells(page)
+    notebook = code_notebook(
+        "from pruneedu import lessons\nlessons.show('03-challenges', depth='medium')")
+    with notebook_page(tmp_path_factory.mktemp("jupyterlab-lesson"), NOTEBOOK, notebook,
+                       {"width": 1280, "height": 900}) as page:
         page.wait_for_selector(".pruneedu-lesson .lm-TabBar-tab", timeout=60_000)
         yield page
-        shut_down_kernel(page)
-        browser.close()
 
 
 def open_tab(page, title: str):

@@ -19,7 +19,7 @@ import pytest
 import torch
 import torch.nn.utils.prune as torch_prune
 
-from pruneedu import data, metrics, models, pruning, training
+from pruneedu import metrics, models, pruning, training
 from pruneedu.exercises.cells import cell_text, exercise_cells
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,11 +49,6 @@ def lesson() -> str:
 
 def try_it() -> str:
     return flat(LESSON.read_text(encoding="utf-8").split("## Try it", 1)[1])
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    return data.load_mnist()
 
 
 @pytest.fixture(scope="module")

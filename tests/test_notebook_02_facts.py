@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import statistics
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pruneedu import data, metrics, models, pruning, results_02
+from pruneedu import metrics, models, pruning, results_02
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "02-weight-vs-node.ipynb"
@@ -30,22 +29,13 @@ LESSON = REPO / "lessons" / "02-weight-vs-node.md"
 
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("make_results_02",
-                                                  REPO / "scripts" / "make_results_02.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(load_script):
+    return load_script("make_results_02")
 
 
 @pytest.fixture(scope="module")
 def shipped() -> dict:
     return results_02.load()
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    return data.load_mnist()
 
 
 @pytest.fixture(scope="module")

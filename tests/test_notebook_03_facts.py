@@ -10,7 +10,6 @@ recomputed here, so the file cannot silently drift from the code.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import statistics
@@ -159,8 +158,8 @@ def test_the_lessons_baselines_are_the_shipped_results():
     assert f"{results()['dense_accuracy']:.1%}" == "94.7%"
 
 
-def test_the_shipped_results_are_complete_and_use_the_widgets_settings():
-    script = load_script()
+def test_the_shipped_results_are_complete_and_use_the_widgets_settings(load_script):
+    script = load_script("make_results_03")
     shipped = results()
     cells = {(c["amount"], c["budget"]) for c in shipped["comparisons"]}
     assert cells == {(a, b) for a in script.AMOUNTS for b in script.BUDGETS}
@@ -175,17 +174,9 @@ def test_the_shipped_results_are_complete_and_use_the_widgets_settings():
         assert statistics.mean(c["random"]) < statistics.mean(c["one_shot"])
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("make_results_03",
-                                                  REPO / "scripts" / "make_results_03.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_shipped_results_match_what_the_script_computes_now():
+def test_the_shipped_results_match_what_the_script_computes_now(load_script):
     """The cheapest entry (1 epoch), seed 0 only: about 10 s on 2 cores."""
-    fresh = load_script().compare(0.99, 1, seeds=(0,))
+    fresh = load_script("make_results_03").compare(0.99, 1, seeds=(0,))
     shipped = entry(0.99, 1)
     assert fresh["untuned"] == shipped["untuned"]
     for method in ("one_shot", "iterative", "random"):

@@ -6,18 +6,8 @@ Screenshots of each step go to ``artifacts/screenshots/quiz-*.png``.
 
 from __future__ import annotations
 
-import os
-
-import nbformat
 import pytest
-from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SCREENSHOTS,
-    jupyterlab,
-    open_notebook,
-    run_all_cells,
-)
+from browser_support import code_notebook, notebook_page, screenshot
 
 from pruneedu import quiz
 
@@ -27,36 +17,15 @@ NOTEBOOK = "quiz-practice.ipynb"
 SINGLE, MULTIPLE = "p-intro-which-is-pruning", "p-intro-edge"
 
 
-def quiz_notebook() -> str:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(
-        "from pruneedu import quiz\n"
-        "quiz.show('01-introduction', mode='practice', learner_id='ada', depth='basic')")]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    return nbformat.writes(notebook)
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if not CHROMIUM.exists():
-        reason = f"BROWSER TEST NOT RUN: {CHROMIUM} is missing (apt-get install chromium)."
-        if os.environ.get("PRUNEEDU_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    workdir = tmp_path_factory.mktemp("quiz-lab")
-    with (jupyterlab(workdir, extra_notebooks={NOTEBOOK: quiz_notebook()}) as (url, token),
-          sync_playwright() as playwright):
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                             headless=True)
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        open_notebook(page, url, token, NOTEBOOK)
-        run_all_cells(page)
+    notebook = code_notebook(
+        "from pruneedu import quiz\n"
+        "quiz.show('01-introduction', mode='practice', learner_id='ada', depth='basic')")
+    with notebook_page(tmp_path_factory.mktemp("quiz-lab"), NOTEBOOK, notebook,
+                       {"width": 1300, "height": 1000}) as page:
         page.wait_for_selector(".pruneedu-quiz", timeout=60_000)
         yield page
-        browser.close()
 
 
 def letters(question_id: str) -> dict[str, str]:
@@ -77,9 +46,8 @@ def feedback_after_click(page, question, button: str, before: str) -> str:
 
 
 def shot(question, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     question.scroll_into_view_if_needed()
-    question.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    screenshot(question, name)
 
 
 def test_wrong_first_try_hint_then_the_solution(lab):

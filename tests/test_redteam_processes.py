@@ -17,7 +17,16 @@ import time
 from pathlib import Path
 
 import pytest
-from redteam_support import COURSE, DISARM, attack, mode, require_bwrap
+from redteam_support import (
+    COURSE,
+    DISARM,
+    attack,
+    grader_process,
+    interrupt_mid_grading,
+    mode,
+    require_bwrap,
+    scratch_left,
+)
 from redteam_support import unsafe_none_cannot_stop as cannot_stop
 
 from pruneedu.grading import bwrap, seccomp
@@ -271,62 +280,16 @@ run_calls("def f(x):\\n    while True:\\n        pass\\n", "f", [(1,)], time_lim
 """
 
 
-def _descendants(pid: int) -> set[int]:
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_grader_takes_its_sandboxes_with_it(mode, how):
-    grader = subprocess.Popen([sys.executable, "-c", GRADER.format(course=str(COURSE),
-                                                                   mode=mode)],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        assert grader.stdout.readline() == b"grading\n"
-        deadline = time.monotonic() + 60
-        sandbox = set()
-        while time.monotonic() < deadline and len(sandbox) < 1:
-            time.sleep(0.5)
-            sandbox = _descendants(grader.pid)
-        assert sandbox, "the sandbox never started"
-        time.sleep(1)
-        sandbox = _descendants(grader.pid)
-        grader.send_signal(how)
-        grader.wait(timeout=30)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(p) for p in sandbox):
-            time.sleep(0.2)
-        assert not [p for p in sandbox if _alive(p)]
-        left = [n for n in os.listdir(tempfile.gettempdir())
-                if n.startswith(f"pruneedu-sandbox-{grader.pid}-")]
+    with grader_process(GRADER.format(course=str(COURSE), mode=mode)) as grader:
+        survivors, _took = interrupt_mid_grading(grader, how, sandboxes=1, start_within_s=60)
+        assert not survivors
+        left = scratch_left(grader.pid)
         if mode == "unsafe-none" and left:  # no finally ran: the next grading removes it
             attack("def f(x):\n    return x\n", mode)
             left = [n for n in left if os.path.exists(os.path.join(tempfile.gettempdir(), n))]
         assert left == []
-    finally:
-        grader.kill()
-        grader.wait()
 
 
 def test_the_graders_stdin_is_out_of_reach(mode, tmp_path):

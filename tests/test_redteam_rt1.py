@@ -18,14 +18,13 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 import tracemalloc
 from pathlib import Path
 
 import mistune
 import numpy as np
 import pytest
-from redteam_support import COURSE, DISARM, attack, mode, require_bwrap
+from redteam_support import COURSE, DISARM, attack, mode, require_bwrap, survivors_named
 
 from pruneedu import quiz, wire
 from pruneedu.cli import main
@@ -519,20 +518,6 @@ def f(x):
 """
 
 
-def _processes_named(name: str) -> list[int]:
-    """Live (not zombie) processes whose name is ``name``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().strip() == name:
-                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
-                if state != "Z":
-                    found.append(int(entry))
-        except OSError:
-            pass
-    return found
-
-
 @pytest.mark.parametrize("how", ["hijacked-pid-1", "runner-clears-death-signal"])
 def test_nothing_of_the_submission_outlives_grading(how):
     require_bwrap()
@@ -547,13 +532,4 @@ def test_nothing_of_the_submission_outlives_grading(how):
         run = attack(code, "bwrap")
     else:
         run = attack(RUNNER_CLEARS_ITS_DEATH_SIGNAL.format(name=name), "bwrap", time_limit_s=2)
-    survivors = []
-    try:
-        deadline = time.monotonic() + 3
-        while time.monotonic() < deadline and not survivors:
-            time.sleep(0.5)
-            survivors = _processes_named(name)
-        assert survivors == [], f"still alive after grading ({run.error or 'answered'})"
-    finally:
-        for pid in survivors:
-            os.kill(pid, signal.SIGKILL)  # our own submission's process, found by its name
+    assert survivors_named(name) == [], f"still alive after grading ({run.error or 'answered'})"

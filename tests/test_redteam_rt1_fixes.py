@@ -13,13 +13,12 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from redteam_support import COURSE, DISARM, attack, mode, require_bwrap
-from test_redteam_rt1 import PID1_EXEC, RUNNER_CLEARS_ITS_DEATH_SIGNAL, _processes_named
+from redteam_support import COURSE, DISARM, attack, mode, require_bwrap, survivors_named
+from test_redteam_rt1 import PID1_EXEC, RUNNER_CLEARS_ITS_DEATH_SIGNAL
 
 from pruneedu import wire
 from pruneedu.exercises import TestCase, check, load_exercise, run_case
@@ -264,16 +263,7 @@ def test_a_runner_clearing_its_death_signal_dies_with_grading_in_the_user_namesp
         user_namespace_layout):
     name = f"rt1f{os.getpid() % 100000}"[:15]
     attack(RUNNER_CLEARS_ITS_DEATH_SIGNAL.format(name=name), "bwrap", time_limit_s=2)
-    survivors = []
-    try:
-        deadline = time.monotonic() + 3
-        while time.monotonic() < deadline and not survivors:
-            time.sleep(0.5)
-            survivors = _processes_named(name)
-        assert survivors == []
-    finally:
-        for pid in survivors:
-            os.kill(pid, signal.SIGKILL)
+    assert survivors_named(name) == []
 
 
 # --- what an exercise returns ----------------------------------------------------------

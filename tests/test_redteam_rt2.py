@@ -23,6 +23,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from redteam_support import (
+    COVERT_CLEAR,
+    COVERT_COMMON,
+    COVERT_READ,
+    COVERT_SEND,
+    shared_cold_file,
+)
 
 from pruneedu import wire
 from pruneedu.cli import main
@@ -562,99 +569,18 @@ def test_the_public_model_loader_refuses_a_decompression_bomb(monkeypatch):
 # are possible (more pages), up to one restart per exercise per grading. Fixed first by quoting
 # nothing produced after hidden inputs reached ANY sandbox of this learner; since round 4 (the
 # cache outlives a grading run) a learner is shown only the grader's fixed texts.
-COVERT_COMMON = '''
-import os, time
-FILE = {path!r}
-STEP, BITS, COPIES = 1 << 20, 8, 3
-PAGES = [STEP * (1 + i) for i in range(BITS * COPIES)]
-MARKERS = [STEP * (2 + BITS * COPIES + i) for i in range(COPIES)]
-
-def _open():
-    fd = os.open(FILE, os.O_RDONLY)
-    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)  # one page per read, no read-ahead
-    return fd
-
-def _evict(fd, offset):
-    os.posix_fadvise(fd, offset, 4096, os.POSIX_FADV_DONTNEED)
-
-def _cold(fd, offset):
-    start = time.perf_counter_ns()
-    os.pread(fd, 1, offset)
-    return time.perf_counter_ns() - start > 25_000
-'''
-COVERT_SENDER = COVERT_COMMON + '''
-_fd = _open()
-for _marker in MARKERS:
-    _evict(_fd, _marker)
-
-def f(x):
-    if x < 0:
-        return 0  # the public call
-    fd = _open()
-    for i in range(BITS):
-        for copy in range(COPIES):
-            page = PAGES[i * COPIES + copy]
-            os.pread(fd, 1, page) if (x >> i) & 1 else _evict(fd, page)
-    for marker in MARKERS:
-        os.pread(fd, 1, marker)
-    os._exit(3)
-'''
-COVERT_RECEIVER = COVERT_COMMON + '''
-_fd = _open()
-if sum(_cold(_fd, marker) for marker in MARKERS) >= 2:
-    for _marker in MARKERS:  # the first load, before any hidden input: nothing to read yet
-        _evict(_fd, _marker)
-else:
-    bits = [sum(not _cold(_fd, PAGES[i * COPIES + c]) for c in range(COPIES)) >= 2
-            for i in range(BITS)]
-    raise ValueError("read back " + str(sum(bit << i for i, bit in enumerate(bits))))
-
+COVERT_SENDER = COVERT_COMMON + COVERT_CLEAR + COVERT_SEND
+COVERT_RECEIVER = COVERT_COMMON + COVERT_READ + '''
 def f(x):
     return 0
 '''
-
-
-def _shared_cold_file() -> str | None:
-    """A big file under /usr whose pages this machine really evicts and reloads (else None)."""
-    import os
-
-    candidates = []
-    for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib/jvm",
-                   "/usr/share/package-lists", "/usr/lib/chromium", "/usr/lib/gcc"):
-        for here, _dirs, names in os.walk(folder):
-            for name in names:
-                path = os.path.join(here, name)
-                if os.path.isfile(path) and not os.path.islink(path) \
-                        and os.path.getsize(path) > 40 * 2**20:
-                    candidates.append(path)
-    for path in sorted(candidates):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
-            cold = warm = 0
-            for offset in range(2**20, 10 * 2**20, 2**20):
-                os.posix_fadvise(fd, offset, 4096, os.POSIX_FADV_DONTNEED)
-                start = time.perf_counter_ns()
-                os.pread(fd, 1, offset)
-                cold += time.perf_counter_ns() - start > 25_000
-                start = time.perf_counter_ns()
-                os.pread(fd, 1, offset)
-                warm += time.perf_counter_ns() - start <= 25_000
-            if cold == warm == 9:
-                return path
-        finally:
-            os.close(fd)
-    return None
+_shared_cold_file = shared_cold_file  # test_redteam_rt5a imports it from here
 
 
 def test_a_restarted_sandbox_cannot_quote_hidden_inputs_through_the_page_cache():
-    from redteam_support import require_bwrap, shown_to_learner
+    from redteam_support import page_cache_file, shown_to_learner
 
-    require_bwrap()
-    path = _shared_cold_file()
-    if path is None:
-        pytest.skip("no big file under /usr whose pages this machine evicts on request: the "
-                    "page-cache channel cannot be shown here, test NOT run")
+    path = page_cache_file()
     leaked = []
     for secret in (173, 82):
         jobs = [sandbox.Job(COVERT_SENDER.format(path=path), "f", [(-1,), (secret,)],

@@ -98,30 +98,6 @@ def test_a_handin_named_for_another_learner_id_still_is_a_conflict(tmp_path):
 # Fixed: nothing a learner's code writes, raises, returns or exits with reaches feedback; a
 # learner is told one of the grader's fixed texts (pruneedu.grading.learner_texts), so a
 # channel that outlives the run has nowhere to surface but the few verdicts per test.
-COVERT_ONE_LEARNER = '''
-_fd = _open()
-if sum(_cold(_fd, marker) for marker in MARKERS) >= 2:
-    for _marker in MARKERS:  # nothing sent yet: clear the markers
-        _evict(_fd, _marker)
-else:
-    bits = [sum(not _cold(_fd, PAGES[i * COPIES + c]) for c in range(COPIES)) >= 2
-            for i in range(BITS)]
-    raise ValueError("read back " + str(sum(bit << i for i, bit in enumerate(bits))))
-
-def f(x):
-    if x < 0:
-        return 0  # the public call
-    fd = _open()
-    for i in range(BITS):
-        for copy in range(COPIES):
-            page = PAGES[i * COPIES + copy]
-            os.pread(fd, 1, page) if (x >> i) & 1 else _evict(fd, page)
-    for marker in MARKERS:
-        os.pread(fd, 1, marker)
-    os._exit(3)
-'''
-
-
 def _evict_all(path: str) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -132,17 +108,19 @@ def _evict_all(path: str) -> None:
 
 
 def test_a_later_grading_cannot_quote_hidden_inputs_through_the_page_cache():
-    from redteam_support import require_bwrap, shown_to_learner
-    from test_redteam_rt2 import COVERT_COMMON, _shared_cold_file
+    from redteam_support import (
+        COVERT_COMMON,
+        COVERT_READ,
+        COVERT_SEND,
+        page_cache_file,
+        shown_to_learner,
+    )
 
     from pruneedu.grading import sandbox
 
-    require_bwrap()
-    path = _shared_cold_file()
-    if path is None:
-        pytest.skip("no big file under /usr whose pages this machine evicts on request: the "
-                    "page-cache channel cannot be shown here, test NOT run")
-    code = (COVERT_COMMON + COVERT_ONE_LEARNER).format(path=path)
+    path = page_cache_file()
+    # One learner's code both reads (at load) and sends (in a hidden call).
+    code = (COVERT_COMMON + COVERT_READ + COVERT_SEND).format(path=path)
     leaked = []
     for secret in (173, 82, 201, 46, 99, 150):  # a timing channel: several tries
         _evict_all(path)

@@ -10,12 +10,7 @@ from torch import nn
 from torch.nn.utils import prune
 from torch.utils.data import TensorDataset
 
-from pruneedu import data, models, training
-
-
-@pytest.fixture(scope="module")
-def mnist() -> data.MNIST:
-    return data.load_mnist()
+from pruneedu import models, training
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,11 @@ changed, not that it is readable.
 
 from __future__ import annotations
 
-import os
 import time
-import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import nbformat
 import pytest
-from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SCREENSHOTS,
-    error_outputs,
-    jupyterlab,
-    open_notebook,
-    run_all_cells,
-    shut_down_kernel,
-)
+from browser_support import code_notebook, error_outputs, notebook_page, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -78,41 +65,14 @@ MOVES = [
 ]
 
 
-def widgets_notebook() -> str:
-    cells = [SETUP] + list(dict.fromkeys(move.cell for move in MOVES))
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    return nbformat.writes(notebook)
-
-
 @pytest.fixture(scope="module")
 def lab_page(tmp_path_factory):
-    missing = None if CHROMIUM.exists() else f"{CHROMIUM} is missing (apt-get install chromium)"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = "Python Playwright is missing (pip install playwright)"
-    if missing:
-        reason = f"BROWSER TESTS NOT RUN: {missing}."
-        if os.environ.get("PRUNEEDU_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " PRUNEEDU_REQUIRE_BROWSER=1 makes this a failure.")
-        warnings.warn(reason, stacklevel=1)
-        pytest.skip(reason)
-    workdir: Path = tmp_path_factory.mktemp("jupyterlab-widgets")
-    with jupyterlab(workdir, extra_notebooks={NOTEBOOK: widgets_notebook()}) as (url, token), \
-            sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                             headless=True)
-        # 1280 pixels wide, as a laptop or a classroom projector; tall enough that the tallest
-        # view fits the notebook panel whole (an element screenshot stops at its edge).
-        page = browser.new_page(viewport={"width": 1280, "height": 2400})
-        open_notebook(page, url, token, NOTEBOOK)
-        run_all_cells(page, timeout_s=900)
+    notebook = code_notebook(SETUP, *dict.fromkeys(move.cell for move in MOVES))
+    # 1280 pixels wide, as a laptop or a classroom projector; tall enough that the tallest
+    # view fits the notebook panel whole (an element screenshot stops at its edge).
+    with notebook_page(tmp_path_factory.mktemp("jupyterlab-widgets"), NOTEBOOK, notebook,
+                       {"width": 1280, "height": 2400}, timeout_s=900) as page:
         yield page
-        shut_down_kernel(page)
-        browser.close()
 
 
 def readouts(page, view) -> list[str]:
@@ -141,13 +101,6 @@ def slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.split()[0].lower())
 
 
-def shoot(view, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    view.screenshot(path=str(path))
-    return path
-
-
 def test_the_views_run_without_errors(lab_page):
     assert error_outputs(lab_page) == []
 
@@ -162,7 +115,7 @@ def test_each_view_answers_a_move_and_is_photographed_before_and_after(lab_page,
     name = f"widget-{move.css.removeprefix('pruneedu-')}"
     name += f"-{slug(move.click)}" if move.click else ""
     before = readouts(page, view)
-    assert shoot(view, f"{name}-1").stat().st_size > 5_000
+    assert screenshot(view, f"{name}-1").stat().st_size > 5_000
     if not move.keys and not move.click:
         return  # a view without controls (the progress dashboard): one picture is all
     assert all(before), f"a readout is empty: {before}"
@@ -175,5 +128,5 @@ def test_each_view_answers_a_move_and_is_photographed_before_and_after(lab_page,
         view.locator("button", has_text=move.click).first.click()
     after = wait_for_answer(page, view, before, move.done)
     assert after != before
-    assert shoot(view, f"{name}-2").stat().st_size > 5_000
+    assert screenshot(view, f"{name}-2").stat().st_size > 5_000
     assert error_outputs(page) == []

@@ -12,14 +12,8 @@ from pruneedu.widgets.readouts import readout_text
 
 
 @pytest.fixture()
-def digits():
-    generator = torch.Generator().manual_seed(0)
-
-    def split(n):
-        images = torch.rand(n, 1, 28, 28, generator=generator)
-        return TensorDataset(images, torch.randint(0, 10, (n,), generator=generator))
-
-    return SimpleNamespace(train=split(128), test=split(64))
+def digits(random_digits):
+    return random_digits(train=128, test=64)
 
 
 def test_each_click_trains_one_epoch_and_keeps_the_zeros(digits):

@@ -1,10 +1,7 @@
 """Int8Explorer: sizes in four formats and int8 accuracy, checked against the library."""
 
-from types import SimpleNamespace
 
 import pytest
-import torch
-from torch.utils.data import TensorDataset
 
 from pruneedu import metrics, models, pruning, training, viz
 from pruneedu.quantize import quantize_int8
@@ -13,11 +10,8 @@ from pruneedu.widgets.readouts import readout_text
 
 
 @pytest.fixture(scope="module")
-def digits():
-    generator = torch.Generator().manual_seed(0)
-    images = torch.rand(100, 1, 28, 28, generator=generator)
-    return SimpleNamespace(test=TensorDataset(images, torch.randint(0, 10, (100,),
-                                                                    generator=generator)))
+def digits(random_digits):
+    return random_digits(test=100)
 
 
 @pytest.fixture(scope="module")

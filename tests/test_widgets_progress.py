@@ -2,12 +2,7 @@
 
 import pytest
 
-from pruneedu import data, models, widgets
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    return data.load_mnist()
+from pruneedu import models, widgets
 
 
 @pytest.mark.parametrize(("explorer", "model", "what"), [

@@ -1,12 +1,10 @@
 """PruningExplorer and its magnitude masks, checked against pruning.prune_weights and torch."""
 
-from types import SimpleNamespace
 
 import ipywidgets
 import pytest
 import torch
 import torch.nn.utils.prune as prune
-from torch.utils.data import TensorDataset
 
 from pruneedu import metrics, models, pruning, training, viz
 from pruneedu.widgets import PruningExplorer
@@ -17,11 +15,8 @@ STOPS = [0.0, 0.5, 0.9]
 
 
 @pytest.fixture(scope="module")
-def digits():
-    generator = torch.Generator().manual_seed(0)
-    images = torch.rand(200, 1, 28, 28, generator=generator)
-    return SimpleNamespace(test=TensorDataset(images, torch.randint(0, 10, (200,),
-                                                                    generator=generator)))
+def digits(random_digits):
+    return random_digits(test=200)
 
 
 @pytest.fixture(scope="module")

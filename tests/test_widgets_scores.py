@@ -1,12 +1,10 @@
 """ScoreExplorer (magnitude vs activation-aware), SemiStructuredExplorer (n:m), NeuronTilesView
 and OneShotVsIterative, driven through their controls and checked against the library."""
 
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
-from torch.utils.data import TensorDataset
 
 from pruneedu import metrics, models, pruning, training, viz
 from pruneedu.widgets import (
@@ -20,14 +18,8 @@ from pruneedu.widgets.semi_structured import storage_bytes
 
 
 @pytest.fixture(scope="module")
-def digits():
-    generator = torch.Generator().manual_seed(0)
-
-    def split(n):
-        images = torch.rand(n, 1, 28, 28, generator=generator)
-        return TensorDataset(images, torch.randint(0, 10, (n,), generator=generator))
-
-    return SimpleNamespace(train=split(96), test=split(64))
+def digits(random_digits):
+    return random_digits(train=96, test=64)
 
 
 @pytest.fixture(scope="module")

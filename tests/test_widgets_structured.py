@@ -1,14 +1,11 @@
 """WeightVsNodeExplorer and ChannelExplorer: readouts checked against hand-computed shapes."""
 
 import itertools
-from types import SimpleNamespace
 
 import ipywidgets
 import numpy as np
 import pytest
-import torch
 from matplotlib.colors import to_rgb
-from torch.utils.data import TensorDataset
 
 from pruneedu import metrics, models, pruning, viz
 from pruneedu.viz.masks import COLUMNS, PITCH
@@ -18,11 +15,8 @@ from pruneedu.widgets.weight_vs_node import LABELS
 
 
 @pytest.fixture(scope="module")
-def digits():
-    generator = torch.Generator().manual_seed(0)
-    images = torch.rand(64, 1, 28, 28, generator=generator)
-    labels = torch.randint(0, 10, (64,), generator=generator)
-    return SimpleNamespace(test=TensorDataset(images, labels))
+def digits(random_digits):
+    return random_digits(test=64)
 
 
 @pytest.fixture(scope="module")
