@@ -99,8 +99,10 @@ import sys
 sys.path.insert(0, {course!r})
 from pruneedu.cli import main
 print("grading", flush=True)
+# --shared-host: a subprocess does not see conftest's machine-to-itself; this tests Ctrl-C.
 sys.exit(main(["grade", {subs!r}, "--out", {out!r}, "--quizzes", {quizzes!r},
-               "--exercises", {exercises!r}, "--no-progress", "--jobs", "2", *{extra!r}]))
+               "--exercises", {exercises!r}, "--no-progress", "--jobs", "2", "--shared-host",
+               *{extra!r}]))
 """
 
 
