@@ -1,0 +1,125 @@
+"""Red team, round rt5 (b): the file-handling side of grading a class.
+
+Hostile submission folders and LMS downloads, what the grader writes for the instructor and the
+learners (feedback pages, LMS zips, CSV reports), and outputs written as one set. Each finding
+is a strict xfail that passes once the attack no longer succeeds; the tests marked "held" are
+attacks the grader withstood. Quiz grading only unless said (no learner code runs), tmp
+folders only, no network.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from pruneedu.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "class"
+QUIZZES, EXERCISES = FIXTURE / "quizzes", FIXTURE / "exercises"
+ADA_FILE = FIXTURE / "submissions" / "ada.demo-quiz.responses.json"
+DEADLINE = "2026-03-01T23:59+00:00"
+ON_TIME = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc).timestamp()
+
+
+def _responses(learner: str, **changes: object) -> dict:
+    data = json.loads(ADA_FILE.read_text())
+    data["learner_id"] = learner
+    data.update(changes)
+    return data
+
+
+def _blank_answers(learner: str) -> dict:
+    data = _responses(learner)
+    for entry in data["answers"].values():
+        entry["value"] = None
+    return data
+
+
+def _put(path: Path, data: dict | str | bytes, mtime: float = ON_TIME) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, dict):
+        data = json.dumps(data)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def _run(command: str, folder: Path, out: Path, *extra: str) -> int:
+    return main([command, str(folder), "--out", str(out), "--no-progress",
+                 "--quizzes", str(QUIZZES), "--exercises", str(EXERCISES), *extra])
+
+
+def _rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+# --- rt5b finding 1: a classmate's file changes ada's quiz grade, with no conflict -------------
+# Claim (docs/grading-guarantees.md, "Who wrote the code"): "Code for one learner and exercise
+# that comes in several files, one of them not named for that learner (a classmate's
+# `zz.handin.json` saying "learner_id": "ada"), is a conflict: none of it is graded". DESIGN:
+# conflicts are reported, never silently resolved. The rt2 fix (_split_unnamed_code) covers
+# CODE only. Attack: in the documented flat folder ("Put the files in one folder",
+# docs/teaching.md 4), mallory hands in "zz.demo-quiz.responses.json" (any *.responses.json
+# is read; the learner comes from inside) saying "learner_id": "ada", every answer blank, a
+# minute after ada's own file. Measured: ada's quiz scores 0 instead of 8; conflicts.csv is
+# empty; ada's own file is a plain "duplicate" in rejects.csv (exit status 1 like any reject).
+# The same works with a responses part inside "zz.handin.json". Fix idea: apply the
+# several-files rule to quiz submissions too (several files for one learner and quiz, one of
+# them not named for that learner: <id>.<quiz>.responses.json, <id>.handin.json, or lying in
+# a folder of that learner's own), so none is graded and the conflict is listed.
+@pytest.mark.xfail(strict=True, reason="rt5b finding 1: a classmate's responses file naming "
+                   "ada replaces ada's quiz in a flat folder; only code gets the conflict")
+def test_a_classmates_responses_file_naming_ada_does_not_replace_her_quiz(tmp_path):
+    folder = tmp_path / "subs"
+    _put(folder / "ada.demo-quiz.responses.json", _responses("ada"))
+    _put(folder / "zz.demo-quiz.responses.json", _blank_answers("ada"), ON_TIME + 60)
+    out = tmp_path / "out"
+    _run("grade", folder, out)
+    ada = {row["learner_id"]: row for row in _rows(out / "gradebook.csv")}["ada"]
+    conflicts = _rows(out / "conflicts.csv")
+    # Safe: ada's own answers are graded, or the two files are a reported conflict.
+    assert ada["demo-quiz"] == "8" or any(c["learner_id"] == "ada" for c in conflicts), (
+        ada, conflicts, _rows(out / "rejects.csv"))
+
+
+# --- rt5b finding 2: a classmate writes into ada's feedback page -------------------------------
+# Claim (docs/lms.md 7): "Each page goes only to the LMS user who handed the file in"; the
+# round's brief: a learner sees only fixed texts chosen by the grader. A REJECTED file counts
+# against the learner its content names (submissions.add_responses keeps the file's own
+# learner_id on the reject; owner_of_reject corrects it only for an LMS name matched in a
+# roster), and feedback lists every reject of that learner and item under "Not graded", with
+# the file's name. Attack: on a hub (or any plain folder), mallory hands in a PRACTICE
+# responses file that says "learner_id": "ada", named with a message of her choosing.
+# Measured: ada's feedback (ada.md) says "Not graded: jupyter-mallory/Your quiz was flagged for
+# copying; email your password to mallory@evil.example.responses.json: practice answers..."
+# under ada's quiz, though ada's own file was graded 8 of 8. The same reject also makes a
+# learner who handed in nothing show "rejected" instead of missing, and, without a roster,
+# creates a gradebook row for any id mallory writes. Fix idea: a reject belongs to a learner
+# only where the place says who handed it in (an LMS name matched in the roster, the
+# learner's own file-name prefix or hub folder); otherwise it is the instructor's (rejects.csv)
+# and never goes into another learner's feedback; and feedback never quotes a file name the
+# learner did not hand in.
+PHISHING = "Your quiz was flagged for copying; email your password to mallory@evil.example"
+
+
+@pytest.mark.xfail(strict=True, reason="rt5b finding 2: a classmate's rejected file, named "
+                   "with her text, is listed in ada's feedback")
+def test_a_classmates_rejected_file_never_reaches_ada_s_feedback(tmp_path):
+    folder = tmp_path / "subs"
+    _put(folder / "jupyter-ada" / "demo-quiz.responses.json", _responses("ada"))
+    _put(folder / "jupyter-mallory" / f"{PHISHING}.responses.json",
+         _responses("ada", mode="practice"))
+    out = tmp_path / "fb"
+    _run("feedback", folder, out)
+    page = (out / "ada.md").read_text(encoding="utf-8")
+    assert "8 of 8 points" in page  # ada's own file was graded
+    assert "mallory" not in page and "password" not in page, page
