@@ -123,3 +123,50 @@ def test_a_classmates_rejected_file_never_reaches_ada_s_feedback(tmp_path):
     page = (out / "ada.md").read_text(encoding="utf-8")
     assert "8 of 8 points" in page  # ada's own file was graded
     assert "mallory" not in page and "password" not in page, page
+
+
+# --- rt5b finding 3: a quiz handed in late inside a later assignment's hand-in is on time ------
+# Claim (docs/lms.md 3, kind other-assignment): "a file lies in another assignment's download
+# folder: rejected with download_folder; without it, an item whose files came from several
+# download folders flags those outside the folder holding most of them"; docs/lms.md 4: Canvas's
+# LATE marker is Canvas's judgement against the assignment the file was handed in to.
+# attribution._items_in_several_downloads skips every hand-in PART (`not sub.part`). Attack:
+# Canvas class, assignments file with per-item deadlines but no download_folder. The quiz is
+# due March 1 (its download: quiz1/), the lab March 8 (lab1/). Mallory misses the quiz and, on
+# March 4, uploads to the still-open LAB assignment a hand-in file holding her quiz responses:
+# Canvas does not mark it LATE. Measured: her quiz scores 8 of 8, late.csv and conflicts.csv are
+# empty, exit status 0 ("every submission was graded in full"). With download_folder given,
+# the part is rejected as other-assignment (that held). Fix idea: count hand-in parts in
+# _items_in_several_downloads (flag a part whose item's files mostly came from another
+# folder), or refuse Canvas hand-in parts of an item with its own deadline unless its
+# download_folder is known.
+CANVAS_ROSTER = ("learner_id,name,canvas_user_id\nada,Ada Lovelace,1001\nben,Ben Byte,1002\n"
+                 "mallory,Mallory Evil,1003\n")
+THREE_DAYS_LATE = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc).timestamp()
+
+
+def _handin(learner: str, responses: dict) -> dict:
+    return {"format": "pruneedu-handin", "format_version": 1, "learner_id": learner,
+            "created_at": "2026-03-04T12:00:00+00:00", "exercises": {},
+            "responses": {"demo-quiz.responses.json": json.dumps(responses)}}
+
+
+@pytest.mark.xfail(strict=True, reason="rt5b finding 3: a Canvas hand-in part in another "
+                   "assignment's download escapes the quiz's deadline, unflagged")
+def test_a_quiz_inside_a_later_assignments_handin_is_flagged(tmp_path):
+    folder = tmp_path / "subs"
+    _put(folder / "quiz1" / "lovelaceada_1001_11_demo-quiz.responses.json", _responses("ada"))
+    _put(folder / "quiz1" / "bytebben_1002_12_demo-quiz.responses.json", _responses("ben"))
+    _put(folder / "lab1" / "evilmallory_1003_99_mallory.handin.json",
+         _handin("mallory", _responses("mallory")), THREE_DAYS_LATE)
+    roster = _put(tmp_path / "roster.csv", CANVAS_ROSTER)
+    assignments = _put(tmp_path / "assignments.csv",
+                       "item_id,lms_name,deadline\n"
+                       f"demo-quiz,Quiz 1,{DEADLINE}\n"
+                       "zero-fraction,Lab 1,2026-03-08T23:59+00:00\n")
+    out = tmp_path / "out"
+    status = _run("grade", folder, out, "--roster", str(roster), "--assignments",
+                  str(assignments), "--lms", "canvas", "--penalty-per-day", "10")
+    flagged = [c for c in _rows(out / "conflicts.csv") if c["learner_id"] == "mallory"]
+    late = [r for r in _rows(out / "late.csv") if r["learner_id"] == "mallory"]
+    assert flagged or late, (status, _rows(out / "gradebook.csv"))
