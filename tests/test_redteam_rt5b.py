@@ -170,3 +170,45 @@ def test_a_quiz_inside_a_later_assignments_handin_is_flagged(tmp_path):
     flagged = [c for c in _rows(out / "conflicts.csv") if c["learner_id"] == "mallory"]
     late = [r for r in _rows(out / "late.csv") if r["learner_id"] == "mallory"]
     assert flagged or late, (status, _rows(out / "gradebook.csv"))
+
+
+# --- rt5b finding 4: Amita's Moodle file counts for Amit, chosen by the id inside it ----------
+# Claims (docs/lms.md 1 and 3): Moodle folders are matched to roster learners by name ("case,
+# punctuation and Unicode spelling ignored"); "The LMS's name for each file tells who handed it
+# in; the learner cannot choose it, unlike the learner_id inside a responses file"; and
+# conflicts table: "unknown-learner: ... or two roster learners share a Moodle name | no:
+# rejected". Two faults combine. lms.name_key keeps only \w runs, and \w does not match
+# combining vowel signs (Unicode category M), so distinct names in Devanagari, Tamil and
+# other Indic scripts collapse: "अमित" (Amit) and "अमिता" (Amita) both read "अम त" (so do
+# Tamil "கமல்"/"கமலா", Kamal/Kamala). And attribution._lms_entry settles several roster
+# matches by the learner_id written INSIDE the file. Attack: Amita hands in to Moodle a
+# responses file saying "learner_id": "amit" with every answer blank. Measured: Amit's quiz
+# scores 0 from Amita's file, exit status 0, no conflict and no reject (Amita is listed as
+# having handed in nothing). Had she handed in a second file naming herself, both would count.
+# Fix ideas: keep combining marks in name_key (compare NFKC-casefolded letters AND marks, drop
+# only punctuation and spacing), and never let the file's own id pick among several roster
+# learners an LMS name matches: that is the documented unknown-learner reject.
+HINDI_ROSTER = "learner_id,name\namit,अमित शर्मा\namita,अमिता शर्मा\nada,Ada Lovelace\n"
+
+
+@pytest.mark.xfail(strict=True, reason="rt5b finding 4: name_key drops vowel signs and the "
+                   "file's own learner_id picks among matching roster learners")
+def test_a_moodle_learner_cannot_hand_in_for_a_classmate_whose_name_differs_by_a_vowel_sign(
+        tmp_path):
+    folder = tmp_path / "subs"
+    _put(folder / "Ada Lovelace_111_assignsubmission_file_" / "demo-quiz.responses.json",
+         _responses("ada"))
+    _put(folder / "अमिता शर्मा_222_assignsubmission_file_" / "demo-quiz.responses.json",
+         _blank_answers("amit"))
+    roster = _put(tmp_path / "roster.csv", HINDI_ROSTER)
+    out = tmp_path / "out"
+    _run("grade", folder, out, "--roster", str(roster), "--lms", "moodle")
+    amit = {row["learner_id"]: row for row in _rows(out / "gradebook.csv")}["amit"]
+    assert amit["demo-quiz"] == "", (amit, _rows(out / "conflicts.csv"))
+
+
+def test_held_name_key_still_ignores_case_punctuation_and_composition():
+    from pruneedu.grading.lms import name_key
+
+    assert name_key("Lovelace, Ada") == name_key("ADA  lovelace")
+    assert name_key("Zoe\u0308 Smith") == name_key("Zo\u00eb Smith")
