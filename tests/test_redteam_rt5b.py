@@ -212,3 +212,47 @@ def test_held_name_key_still_ignores_case_punctuation_and_composition():
 
     assert name_key("Lovelace, Ada") == name_key("ADA  lovelace")
     assert name_key("Zoe\u0308 Smith") == name_key("Zo\u00eb Smith")
+
+
+# --- rt5b finding 5: mallory's Canvas feedback page is attached to ada's submission ------------
+# Claim (docs/lms.md 7): "Each page goes only to the LMS user who handed the file in"; Canvas
+# "reads the user id and file id from each name". LmsOrigin.feedback_name says how: Canvas's
+# Re-Upload Submissions "reads the first two all-digit parts between underscores as user id and
+# file id" (Canvas's infer_comment_context_from_filename greps the "_"-parts for \d+). The page
+# is named "<prefix>_feedback-<item>.html", the prefix being the download name's own start,
+# name part included. canvas_readings() rejects a name that reads two ways TO THE GRADER, but a
+# name part that holds an all-digit part NOT followed by another one (sortable name
+# "evil_1001_x", where Canvas lets users edit their name) reads one way to the grader (user
+# 1003) and another to Canvas's reader (user 1001). Measured: mallory's file
+# "evil_1001_x_1003_777_demo-quiz.responses.json" is graded as hers (right), and her page
+# "evil_1001_x_1003_777_feedback-demo-quiz.html" reads as user 1001, file 1003: uploaded as
+# the docs say, Canvas attaches mallory's page (her answers, her free text) to ADA's
+# submission as the instructor's comment, and mallory gets none. Fix idea: leave the
+# learner-chosen name part out of the page name ("feedback_<user id>_<file id>_<item>.html"
+# reads the same to both), or refuse a Canvas name whose first two all-digit parts are not
+# its user and file id.
+def _canvas_reads(page: str) -> list[str]:
+    """User id and file id as Canvas's re-upload reads them (the first two all-digit parts)."""
+    return [part for part in page.split("_") if part.isdigit()][:2]
+
+
+@pytest.mark.xfail(strict=True, reason="rt5b finding 5: a Canvas name part holding digits "
+                   "sends mallory's feedback page to another user id")
+def test_each_canvas_feedback_page_reads_as_its_own_uploader(tmp_path):
+    folder = tmp_path / "subs"
+    _put(folder / "lovelaceada_1001_500_demo-quiz.responses.json", _responses("ada"))
+    _put(folder / "evil_1001_x_1003_777_demo-quiz.responses.json", _responses("mallory"))
+    roster = _put(tmp_path / "roster.csv", "learner_id,name,canvas_user_id\n"
+                  "ada,Ada Lovelace,1001\nmallory,Mallory Evil,1003\n")
+    assignments = _put(tmp_path / "assignments.csv", "item_id,lms_name\ndemo-quiz,Quiz 1\n")
+    out = tmp_path / "fb"
+    _run("feedback", folder, out, "--roster", str(roster), "--assignments", str(assignments),
+         "--format", "canvas")
+    with zipfile.ZipFile(out / "canvas" / "demo-quiz.zip") as archive:
+        pages = {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+    read_as = {name: _canvas_reads(name)[0] for name in pages}
+    owners = {name: "mallory" if "feedback for mallory" in page else "ada"
+              for name, page in pages.items()}
+    assert len(pages) == 2
+    assert all(read_as[name] == {"ada": "1001", "mallory": "1003"}[owners[name]]
+               for name in pages), read_as
