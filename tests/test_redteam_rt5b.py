@@ -256,3 +256,35 @@ def test_each_canvas_feedback_page_reads_as_its_own_uploader(tmp_path):
     assert len(pages) == 2
     assert all(read_as[name] == {"ada": "1001", "mallory": "1003"}[owners[name]]
                for name in pages), read_as
+
+
+# --- rt5b finding 6 (low, no attacker needed): two assignments' hand-in pages share one zip ----
+# Claim (docs/lms.md 7): a hand-in's page "goes in feedback/<lms>/<folder>.zip, <folder> being
+# the download folder you unpacked that assignment into"; docs/lms.md 2 gives download folders
+# like "term1/quiz1". feedback.upload_of takes only the FIRST path part. Measured: hand-ins
+# unpacked in term1/lab1/ and term1/lab2/ both go to canvas/term1.zip, so whichever assignment
+# the instructor uploads it to gets both assignments' pages (Moodle's participant ids are per
+# assignment). Fix idea: name the zip after the whole download folder (its path with "/" made
+# "-", or the assignments file's item whose download_folder it is), refusing a clash.
+def _handin_with_quiz(learner: str) -> dict:
+    return {"format": "pruneedu-handin", "format_version": 1, "learner_id": learner,
+            "created_at": "2026-03-01T10:00:00+00:00", "exercises": {},
+            "responses": {"demo-quiz.responses.json": json.dumps(_responses(learner))}}
+
+
+@pytest.mark.xfail(strict=True, reason="rt5b finding 6: hand-ins of term1/lab1 and term1/lab2 "
+                   "go into one term1.zip")
+def test_handins_of_two_nested_download_folders_go_to_two_zips(tmp_path):
+    folder = tmp_path / "subs"
+    _put(folder / "term1" / "lab1" / "lovelaceada_1001_500_ada.handin.json",
+         _handin_with_quiz("ada"))
+    _put(folder / "term1" / "lab2" / "bytebben_1002_600_ben.handin.json",
+         _handin_with_quiz("ben"))
+    roster = _put(tmp_path / "roster.csv", "learner_id,name,canvas_user_id\n"
+                  "ada,Ada Lovelace,1001\nben,Ben Byte,1002\n")
+    assignments = _put(tmp_path / "assignments.csv", "item_id,lms_name\ndemo-quiz,Quiz 1\n")
+    out = tmp_path / "fb"
+    _run("feedback", folder, out, "--roster", str(roster), "--assignments", str(assignments),
+         "--format", "canvas")
+    zips = sorted(path.name for path in (out / "canvas").iterdir())
+    assert len(zips) == 2, zips
