@@ -326,3 +326,39 @@ def test_two_commands_at_once_log_one_regrade_once(tmp_path, monkeypatch):
         run.join(timeout=20)
     rows = _rows(log)
     assert [(r["learner_id"], r["new"]) for r in rows] == [("ada", "7")], rows
+
+
+# --- Attacks that held --------------------------------------------------------------------------
+
+def test_held_a_hostile_mixed_download_grades_to_the_same_bytes_whatever_the_hash_seed(tmp_path):
+    # rt3's "grading twice writes the same bytes" runs twice in ONE process, so one hash seed:
+    # set or dict order that depends on string hashing would not show. Here Canvas, Moodle, a
+    # hand-in in another download, claimed ids, an online-text entry and a practice file are
+    # graded in two processes with different PYTHONHASHSEED values.
+    import subprocess
+    import sys
+
+    folder = tmp_path / "subs"
+    _put(folder / "quiz1" / "lovelaceada_1001_500_demo-quiz.responses.json", _responses("ada"))
+    _put(folder / "quiz1" / "bytebben_LATE_1002_501_demo-quiz.responses.json",
+         _responses("jovyan"))
+    _put(folder / "quiz1" / "evil_1001_x_1003_777_demo-quiz.responses.json", _responses("ada"))
+    _put(folder / "lab1" / "ceecal_1004_900_cal.handin.json", _handin("cal", _responses("ben")))
+    _put(folder / "moodle1" / "Ada Lovelace_111_assignsubmission_file_" /
+         "demo-quiz.responses.json", _responses("ada"))
+    _put(folder / "moodle1" / "Ben Byte_112_assignsubmission_onlinetext_" / "x.html", "<b>x</b>")
+    _put(folder / "zz.demo-quiz.responses.json", _responses("cal", mode="practice"))
+    roster = _put(tmp_path / "roster.csv", "learner_id,name,canvas_user_id\n"
+                  "ada,Ada Lovelace,1001\nben,Ben Byte,1002\nmallory,Mallory Evil,1003\n"
+                  "cal,Cal Cee,1004\n")
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        subprocess.run([sys.executable, "-m", "pruneedu.cli", "feedback", str(folder), "--out",
+                        str(out), "--no-progress", "--quizzes", str(QUIZZES), "--exercises",
+                        str(EXERCISES), "--roster", str(roster), "--lms", "auto"],
+                       env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True,
+                       timeout=120, check=False)
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes()
+                        for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outputs[0] and outputs[0] == outputs[1]
