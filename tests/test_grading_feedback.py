@@ -125,7 +125,8 @@ def test_reveal_shows_keys_of_wrong_answers_only_in_their_letters(feedback):
 
 def test_rejected_files_are_explained_to_their_owner(feedback):
     gus = rendered(feedback["plain"]["gus"])
-    assert "Not graded:" in gus and "duplicate: gus-retake.demo-quiz.responses.json" in gus
+    assert "Not graded:" in gus and "jupyter-gus/gus.demo-quiz.responses.json" in gus
+    assert "duplicate: jupyter-gus/gus-retake.demo-quiz.responses.json" in gus
     assert "demo-quiz): could not be graded" in rendered(feedback["plain"]["fay"])
 
 
@@ -190,3 +191,26 @@ def test_a_failed_public_test_is_described_in_the_graders_words(tmp_path, body, 
     assert f"FAIL three-of-four-zero: {told}" in text, text
     assert "SAID" not in text and "123456" not in text, text
     assert learner_texts.SEE_NOTEBOOK in text
+
+
+def test_a_classmates_file_name_never_reaches_a_learners_feedback(tmp_path):
+    # Red-team round 5: a file that only SAYS inside it is ada's may be a classmate's, named
+    # with a message for ada. Here it makes a several-files conflict, whose rejects are ada's;
+    # her feedback names her own file, not the other one.
+    import json
+
+    from pruneedu.grading.classgrade import grade_class
+    from pruneedu.grading.feedback import learner_feedback
+    from pruneedu.grading.material import load_material
+
+    own = FIXTURE / "submissions" / "ada.demo-quiz.responses.json"
+    shutil.copy(own, tmp_path)
+    phishing = "Email your password to mallory at evil.example"
+    (tmp_path / f"{phishing}.demo-quiz.responses.json").write_text(own.read_text())
+    grades = grade_class(tmp_path, load_material(FIXTURE / "quizzes", FIXTURE / "exercises"),
+                         progress=False)
+    assert [(c.kind, c.learner_id) for c in grades.conflicts] == [("several-files", "ada")]
+    text = rendered(learner_feedback(grades, "ada"))
+    assert "ada.demo-quiz.responses.json" in text and "password" not in text, text
+    assert "one of the files handed in for you" in text
+    assert json.dumps([r.file for r in grades.rejects]).count("password") == 1  # instructor's

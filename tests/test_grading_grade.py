@@ -13,8 +13,10 @@ zero-fraction exercise (2 points, 3 tests, score = 2 * passed / 3):
 - dan: malformed JSON (rejected, no id known: quiz cell empty); code reads keys = 0.
 - eve: format_version 2 (rejected, no id known); code opens a socket = 0.
 - fay: quiz_hash of another version (rejected, id known: "rejected"); code allocates 8 GB = 0.
-- gus: two files; gus-retake has the later file time (set here; single right) = 1, the other
-  is reported. Its updated_at says the opposite and is ignored: the learner's clock wrote it.
+- gus: two files in gus's own folder (jupyter-gus/, as a hub collection makes; at the top of
+  a plain folder a file not named gus.demo-quiz.responses.json would be anyone's, a conflict);
+  gus-retake has the later file time (set here; single right) = 1, the other is reported. Its
+  updated_at says the opposite and is ignored: the learner's clock wrote it.
 - hal: not UTF-8 (rejected, no id, no code): no row.
 - jon: q-single answered 3 (wrong type: 0, reported), q-bogus unknown (reported), tf right = 1.
 - made in the test: an oversized file and a symbolic link out of the folder: both rejected.
@@ -65,14 +67,14 @@ EXPECTED_REJECTS = [
      "submissions folder"),
     ("eve.demo-quiz.responses.json", "", "", "", "~format_version 2"),
     ("fay.demo-quiz.responses.json", "fay", "demo-quiz", "", HASH_REASON),
-    ("gus.demo-quiz.responses.json", "gus", "demo-quiz", "",
-     "duplicate: gus-retake.demo-quiz.responses.json was handed in later (file times) and was "
-     "graded instead"),
     ("hal.demo-quiz.responses.json", "", "", "", "~UTF-8"),
     ("jon.demo-quiz.responses.json", "jon", "demo-quiz", "q-bogus",
      "no such question in this quiz; the answer was ignored"),
     ("jon.demo-quiz.responses.json", "jon", "demo-quiz", "q-single",
      "~answer of the wrong type, scored 0"),
+    ("jupyter-gus/gus.demo-quiz.responses.json", "gus", "demo-quiz", "",
+     "duplicate: jupyter-gus/gus-retake.demo-quiz.responses.json was handed in later (file "
+     "times) and was graded instead"),
 ]
 
 
@@ -82,11 +84,16 @@ def fingerprint(folder: Path) -> dict[str, str]:
 
 
 def copy_fixture_class(target: Path) -> Path:
-    """The fixture submissions with fixed file times: gus-retake handed in an hour after gus."""
+    """The fixture submissions with fixed file times, gus's two files in a folder of gus's own:
+    gus-retake handed in an hour after gus."""
     shutil.copytree(FIXTURE / "submissions", target)
     for number, path in enumerate(sorted(target.iterdir())):
         os.utime(path, (1_790_000_000 + number, 1_790_000_000 + number))
-    os.utime(target / "gus-retake.demo-quiz.responses.json", (1_790_003_600, 1_790_003_600))
+    (target / "jupyter-gus").mkdir()
+    for name in ("gus.demo-quiz.responses.json", "gus-retake.demo-quiz.responses.json"):
+        os.rename(target / name, target / "jupyter-gus" / name)
+    os.utime(target / "jupyter-gus" / "gus-retake.demo-quiz.responses.json",
+             (1_790_003_600, 1_790_003_600))
     return target
 
 

@@ -73,16 +73,18 @@ def test_a_learner_id_that_cannot_name_a_file_is_rejected(tmp_path, material):
 
 def test_duplicates_keep_the_latest_file_time_never_the_updated_at_inside(tmp_path, material):
     # updated_at is written by the learner's machine: a clock set a year ahead must not win.
+    # (In ada's own folder: at the top, files not named ada.* would be anyone's, a conflict.)
     for name, stamp, clock in [("a", 3_000, "2027-11-21T12:00:00+00:00"),
                                ("b", 2_000, "2026-11-21T10:30:00+00:00"),
                                ("c", 9_000, "2025-11-21T10:30:00+00:00")]:
-        path = write(tmp_path, f"{name}.demo-quiz.responses.json",
+        path = write(tmp_path, f"jupyter-ada/{name}.demo-quiz.responses.json",
                      responses(material, updated_at=clock))
         os.utime(path, (1_790_000_000 + stamp,) * 2)
     grades = grade_class(tmp_path, material)
-    assert grades.learners["ada"].handed_in["demo-quiz"].name == "c.demo-quiz.responses.json"
-    assert sorted(r.file for r in grades.rejects) == ["a.demo-quiz.responses.json",
-                                                      "b.demo-quiz.responses.json"]
+    assert (grades.learners["ada"].handed_in["demo-quiz"].name
+            == "jupyter-ada/c.demo-quiz.responses.json")
+    assert sorted(r.file for r in grades.rejects) == ["jupyter-ada/a.demo-quiz.responses.json",
+                                                      "jupyter-ada/b.demo-quiz.responses.json"]
     assert all("(file times)" in r.reason for r in grades.rejects)
 
 
@@ -96,9 +98,9 @@ def test_oversized_files_are_rejected_without_reading(tmp_path, material):
 def test_links_out_of_the_folder_are_rejected_links_inside_are_read(tmp_path, material):
     inside = tmp_path / "subs"
     outside = write(tmp_path, "elsewhere/bob.demo-quiz.responses.json", responses(material, "bob"))
-    real = write(inside, "ada.demo-quiz.responses.json", responses(material))
+    real = write(inside, "jupyter-ada/ada.demo-quiz.responses.json", responses(material))
     os.symlink(outside, inside / "bob.demo-quiz.responses.json")
-    os.symlink(real, inside / "ada-link.demo-quiz.responses.json")
+    os.symlink(real, inside / "jupyter-ada" / "ada-link.demo-quiz.responses.json")
     os.symlink(tmp_path / "elsewhere", inside / "folder-link")
     found = discover(inside, material)
     assert reasons(found)["bob.demo-quiz.responses.json"] == (

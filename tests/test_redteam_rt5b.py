@@ -76,8 +76,6 @@ def _rows(path: Path) -> list[dict]:
 # several-files rule to quiz submissions too (several files for one learner and quiz, one of
 # them not named for that learner: <id>.<quiz>.responses.json, <id>.handin.json, or lying in
 # a folder of that learner's own), so none is graded and the conflict is listed.
-@pytest.mark.xfail(strict=True, reason="rt5b finding 1: a classmate's responses file naming "
-                   "ada replaces ada's quiz in a flat folder; only code gets the conflict")
 def test_a_classmates_responses_file_naming_ada_does_not_replace_her_quiz(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "ada.demo-quiz.responses.json", _responses("ada"))
@@ -111,8 +109,6 @@ def test_a_classmates_responses_file_naming_ada_does_not_replace_her_quiz(tmp_pa
 PHISHING = "Your quiz was flagged for copying; email your password to mallory@evil.example"
 
 
-@pytest.mark.xfail(strict=True, reason="rt5b finding 2: a classmate's rejected file, named "
-                   "with her text, is listed in ada's feedback")
 def test_a_classmates_rejected_file_never_reaches_ada_s_feedback(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "jupyter-ada" / "demo-quiz.responses.json", _responses("ada"))
@@ -151,8 +147,6 @@ def _handin(learner: str, responses: dict) -> dict:
             "responses": {"demo-quiz.responses.json": json.dumps(responses)}}
 
 
-@pytest.mark.xfail(strict=True, reason="rt5b finding 3: a Canvas hand-in part in another "
-                   "assignment's download escapes the quiz's deadline, unflagged")
 def test_a_quiz_inside_a_later_assignments_handin_is_flagged(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "quiz1" / "lovelaceada_1001_11_demo-quiz.responses.json", _responses("ada"))
@@ -191,8 +185,6 @@ def test_a_quiz_inside_a_later_assignments_handin_is_flagged(tmp_path):
 HINDI_ROSTER = "learner_id,name\namit,अमित शर्मा\namita,अमिता शर्मा\nada,Ada Lovelace\n"
 
 
-@pytest.mark.xfail(strict=True, reason="rt5b finding 4: name_key drops vowel signs and the "
-                   "file's own learner_id picks among matching roster learners")
 def test_a_moodle_learner_cannot_hand_in_for_a_classmate_whose_name_differs_by_a_vowel_sign(
         tmp_path):
     folder = tmp_path / "subs"

@@ -169,9 +169,7 @@ def _lms_entry(submission: Submission, roster: Roster) -> tuple[RosterEntry | No
         return matches[0], ""
     if not matches:
         return None, f"{_describe(submission)} is not in the roster (no learner of that name)"
-    named = [m for m in matches if m.learner_id == submission.learner_id]
-    if len(named) == 1:
-        return named[0], ""
+    # Never settled by the learner_id inside the file: the learner writes that (round 5).
     return None, (f"{len(matches)} roster learners are called {quote(origin.name, 40)}; "
                   "rename one in the roster as in Moodle, or grade this file by hand")
 
@@ -179,16 +177,25 @@ def _lms_entry(submission: Submission, roster: Roster) -> tuple[RosterEntry | No
 def owner_of_reject(reject: Reject, roster: Roster | None,
                     downloads: Downloads = Downloads()) -> Reject:
     """A rejected file counts against the learner its LMS name shows, where the roster says
-    who that is (its own ``learner_id`` says nothing reliable)."""
+    who that is, or against the learner its file name is named for (:func:`named_for`). Its
+    own ``learner_id`` says nothing reliable: anyone can write a classmate's id into a file,
+    and name it with a message for them (red-team round 5), so such a reject is nobody's:
+    the instructor's rejects.csv has it, no learner's feedback."""
     origin = parse_origin(reject.file)
-    if origin is None or roster is None or downloads.ignored_because(origin, roster):
-        return reject
-    probe = Submission(reject.file, "", reject.item, reject.learner_id,
-                       datetime.min.replace(tzinfo=timezone.utc), origin, origin.source)
-    entry, _ = _lms_entry(probe, roster)
-    if entry is None:
-        return reject
-    return dataclasses.replace(reject, learner_id=entry.learner_id)
+    entry = None
+    if origin is not None and roster is not None and not downloads.ignored_because(origin,
+                                                                                    roster):
+        probe = Submission(reject.file, "", reject.item, reject.learner_id,
+                           datetime.min.replace(tzinfo=timezone.utc), origin, origin.source)
+        entry, _ = _lms_entry(probe, roster)
+    if entry is not None:
+        return dataclasses.replace(reject, learner_id=entry.learner_id)
+    if reject.learner_id and not named_for(reject.file, reject.learner_id, reject.item or "-"):
+        return dataclasses.replace(
+            reject, learner_id="",
+            reason=f"{reject.reason} (the file names learner {quote(reject.learner_id, 40)}, "
+                   "not in its file name)")
+    return reject
 
 
 def attribute(submissions: list[Submission], roster: Roster | None,
@@ -310,18 +317,19 @@ def _several_lms_users_one_learner(placed: list[Attributed], rejects: list[Rejec
 
 
 def _items_in_several_downloads(placed: list[Attributed]) -> list[Conflict]:
-    """Without download folders in the assignments file: flag a single-item file that lies
-    in another download folder than most files of its item (handed in to another
-    assignment, whose due date its Canvas LATE marker was judged against)."""
+    """Without download folders in the assignments file: flag a file, or a part of a hand-in
+    file, that lies in another download folder than most files of its item (handed in to
+    another assignment, whose due date its Canvas LATE marker was judged against: before
+    round 5 a quiz inside a later lab's hand-in escaped the quiz's deadline unflagged)."""
     folders: dict[str, Counter] = defaultdict(Counter)
     for item in placed:
         sub = item.submission
-        if sub.origin is not None and not sub.part:
+        if sub.origin is not None:
             folders[sub.item_id][sub.origin.folder] += 1
     conflicts = []
     for item in placed:
         sub = item.submission
-        if sub.origin is None or sub.part or len(folders[sub.item_id]) < 2:
+        if sub.origin is None or len(folders[sub.item_id]) < 2:
             continue
         counts = folders[sub.item_id]
         most = max(counts.values())
@@ -368,27 +376,45 @@ def _split_sources(placed: list[Attributed], rejects: list[Reject],
 _NOTEBOOK_NAME = re.compile(r"\d\d-[a-z0-9-]+\.(?:ipynb|py)")
 
 
-def _named_for(name: str, learner: str, item_id: str) -> bool:
+def named_for(name: str, learner: str, item_id: str) -> bool:
+    """Whether the file ``name`` (its last path part) carries ``learner``'s id in its name:
+    ``<id>.handin.json``, ``<id>.<exercise>.py``, ``<id>.<quiz>.responses.json``,
+    ``<id>.capstone.pedu`` or ``<id>.<notebook>``; anyone may write the id inside a file.
+
+    Example:
+        >>> named_for("ada.demo-quiz.responses.json", "ada", "demo-quiz")
+        True
+        >>> named_for("ada.mallory.handin.json", "ada", "demo-quiz")
+        False
+    """
+    name = name.split("#", 1)[0].rsplit("/", 1)[-1]  # a hand-in's part: <file>#<key>
     rest = name[len(learner) + 1:] if name.startswith(learner + ".") else None
-    return rest is not None and (rest in ("handin.json", f"{item_id}.py", "capstone.pedu")
+    return rest is not None and (rest in ("handin.json", f"{item_id}.py", "capstone.pedu",
+                                          f"{item_id}.responses.json")
                                  or _NOTEBOOK_NAME.fullmatch(rest) is not None)
 
 
 def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
                         conflicts: list[Conflict]) -> list[Attributed]:
-    """Code for one learner and exercise from several files, one of which is not named for
-    that learner: a classmate may have written the learner's id into a hand-in file."""
+    """Code, or quiz answers at the top of a plain folder, for one learner and item from
+    several files, one of which is not named for that learner: a classmate may have written
+    the learner's id into it (round 4 for code, round 5 for a quiz: a blank responses file
+    naming ada replaced her answers)."""
     groups: dict[tuple[str, str], list[Attributed]] = defaultdict(list)
     for item in placed:
-        if not item.by_lms and item.submission.kind == "code":
-            groups[(item.learner_id, item.submission.item_id)].append(item)
+        sub = item.submission
+        # Quiz files in a folder of their own (a hub's jupyter-ada/) are that folder's: a
+        # learner's retakes; at the top, anyone's files lie side by side.
+        if not item.by_lms and (sub.kind == "code" or not sub.source):
+            groups[(item.learner_id, sub.item_id)].append(item)
     dropped: set[int] = set()
     for (learner, item_id), items in sorted(groups.items()):
         files = sorted({i.submission.file for i in items})
-        unnamed = [f for f in files if not _named_for(f.rsplit("/", 1)[-1], learner, item_id)]
+        unnamed = [f for f in files if not named_for(f, learner, item_id)]
         if len(files) < 2 or not unnamed:
             continue
-        detail = (f"code for learner {learner} came in {len(files)} files, and "
+        what = "code" if items[0].submission.kind == "code" else "answers"
+        detail = (f"{what} for learner {learner} came in {len(files)} files, and "
                   f"{', '.join(quote(f, 60) for f in unnamed)} does not carry that id in its "
                   "name, so anyone could have handed it in; none was graded: keep the right "
                   "one and grade again, or use an override")
@@ -397,7 +423,7 @@ def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
         for attributed in items:
             dropped.add(id(attributed))
             rejects.append(Reject(attributed.submission.name, learner, item_id, "",
-                                  f"the same learner's code came in several files, not all "
+                                  f"the same learner's {what} came in several files, not all "
                                   f"named for them; {SEE_CONFLICTS}"))
     return [p for p in placed if id(p) not in dropped]
 

@@ -47,6 +47,7 @@ from pathlib import PurePosixPath
 
 from pruneedu import quiz
 from pruneedu.grading import learner_texts
+from pruneedu.grading.attribution import named_for
 from pruneedu.grading.classgrade import GRADED, REJECTED, ClassGrades, LearnerGrades
 from pruneedu.grading.codegrade import ExerciseResult
 from pruneedu.grading.command import (
@@ -231,6 +232,15 @@ def _items(grades: ClassGrades) -> list[str]:
     return list(grades.setup.assignments) or grades.item_ids
 
 
+def _file_shown(file: str, learner: str, item_id: str) -> str:
+    """A rejected file as its learner's feedback names it: by name only when the name is
+    named for them (:func:`pruneedu.grading.attribution.named_for`); any other file may be a
+    classmate's, named with a message for them (red-team round 5)."""
+    if named_for(file, learner, item_id):
+        return md(file)
+    return "one of the files handed in for you (your instructor has its name)"
+
+
 def item_feedback(grades: ClassGrades, learner: str, item_id: str, reveal: bool = False
                   ) -> list[str]:
     """The Markdown lines about one quiz or exercise for one learner."""
@@ -242,7 +252,8 @@ def item_feedback(grades: ClassGrades, learner: str, item_id: str, reveal: bool 
     theirs = [r for r in grades.rejects if r.learner_id == learner and r.item == item_id]
     if theirs:
         lines += ["Not graded:", ""]
-        lines += [f"- {md(r.file)}" + (f" ({md(r.question)})" if r.question else "")
+        lines += [f"- {_file_shown(r.file, learner, item_id)}"
+                  + (f" ({md(r.question)})" if r.question else "")
                   + f": {md(r.reason)}" for r in theirs]
         lines.append("")
     return lines

@@ -104,20 +104,34 @@ class LmsOrigin:
         return f"{self.prefix}_assignfeedback_file_feedback-{item_id}.html"
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 def name_key(name: str) -> str:
     """A name compared without case, punctuation or Unicode spelling (NFKC: a name unpacked
     on a Mac spells "ë" as "e" plus a combining mark). Word order counts ("Kim Lee" is not
-    "Lee Kim"), except that a sortable "Last, First" reads as "First Last".
+    "Lee Kim"), except that a sortable "Last, First" reads as "First Last". Combining marks
+    are part of a word: in Devanagari or Tamil a vowel sign is what tells "अमित" (Amit) from
+    "अमिता" (Amita), and ``\\w`` alone would split them into the same words (red-team round 5).
 
     Example:
         >>> name_key("Lovelace, Ada") == name_key("ada  LOVELACE"), name_key("Lee Kim")
         (True, 'lee kim')
+        >>> name_key("अमित") == name_key("अमिता")
+        False
     """
     text = unicodedata.normalize("NFKC", name).casefold()
     if text.count(",") == 1:
         last, first = text.split(",")
         text = f"{first} {last}"
-    return " ".join(re.findall(r"\w+", text))
+    words, word = [], []
+    for char in text + " ":
+        if _WORD_CHAR.match(char) or unicodedata.category(char).startswith("M"):
+            word.append(char)
+        elif word:
+            words.append("".join(word))
+            word = []
+    return " ".join(words)
 
 
 def strip_resubmission(name: str) -> tuple[str, int]:
