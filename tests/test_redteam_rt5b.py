@@ -300,8 +300,9 @@ def test_handins_of_two_nested_download_folders_go_to_two_zips(tmp_path):
 # override is logged twice (on a new log both may also write the header; not measured).
 # Fix idea: hold an flock on the audit file (or on overrides.audit.csv.lock) from reading the
 # last states to the fsync of the append.
-@pytest.mark.xfail(strict=True, reason="rt5b finding 7: two commands at once append the same "
-                   "regrade (and header) to the audit log twice")
+# Fixed: append_audit holds an flock on the log itself from reading its last states (again,
+# under the lock) to the fsync of its lines; the unlocked first read only spares a rerun that
+# changes nothing from creating or locking the log.
 def test_two_commands_at_once_log_one_regrade_once(tmp_path, monkeypatch):
     import threading
 
