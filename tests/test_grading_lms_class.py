@@ -208,11 +208,12 @@ def test_feedback_zips_answer_each_lms_submission(graded):
     assert "late" in late_page
     # s008's hand-in went to the hand-in assignment: one page about both its items goes back
     # there, under the hand-in file's own LMS ids.
-    with zipfile.ZipFile(graded["feedback"] / lms / "handin.zip") as archive:
+    with zipfile.ZipFile(graded["feedback"] / lms / "hand-in+handin.zip") as archive:
         [(name, page)] = [(n, archive.read(n).decode("utf-8")) for n in archive.namelist()]
     handed = data["learners"]["s008"]["items"][QUIZ]["file"].split("#")[0]
     if lms == "canvas":
-        assert name == f"{Path(handed).name.rsplit('_', 1)[0]}_feedback-handin.html"
+        origin = parse_canvas(Path(handed).name)
+        assert name == f"{origin.submitter}_{origin.order[0]}_feedback-hand-in.html"
     else:
         assert name.split("_", 4)[1] == parse_moodle(handed).submitter
     assert f"{QUIZ}: feedback for s008" in page and f"{LAB}: feedback for s008" in page

@@ -16,15 +16,17 @@ With ``--format canvas`` or ``--format moodle`` it also writes, per quiz or exer
 the LMS takes back in one upload (docs/lms.md), holding one HTML page per learner named the
 way the LMS's own download named their file:
 
-- ``canvas/<item-id>.zip`` for the assignment's "Re-Upload Submissions": Canvas reads the user
-  id and file id from each name and attaches the page to that learner's submission as a
-  comment;
+- ``canvas/<item-id>.zip`` for the assignment's "Re-Upload Submissions", pages named
+  ``<user id>_<file id>_feedback-<item-id>.html``: Canvas reads the user id and file id from
+  each name and attaches the page to that learner's submission as a comment (the learner's
+  sortable name, theirs to edit, is left out: :meth:`LmsOrigin.feedback_name`);
 - ``moodle/<item-id>.zip`` for "Upload multiple feedback files in a zip" (feedback type
   "Feedback files" on): Moodle reads the participant id and adds the page as a feedback file.
 
 A hand-in file or notebook holds several items but was handed in to one assignment, whose
-ids are in its name: one page per such file, about all its items, goes in the zip named after
-the download folder the file was in (``<folder>.zip``; :func:`upload_of`).
+ids are in its name: one page per such file, about all its items (``..._feedback-hand-in.html``),
+goes in the zip named after the whole download folder the file was in
+(``hand-in+term1+lab1.zip`` for ``term1/lab1``; :func:`upload_of`).
 
 Only files that came from that LMS's download can be answered this way (not those of
 Canvas's anonymous grading, whose names carry no user id). Exit status as for
@@ -56,7 +58,6 @@ from pruneedu.grading.command import (
     run_grading_command,
 )
 from pruneedu.grading.gradebook import FORMATS
-from pruneedu.grading.lms import MOODLE_PART
 from pruneedu.grading.outputset import OutputSet
 from pruneedu.grading.safe_text import md
 from pruneedu.grading.submissions import Submission
@@ -68,6 +69,7 @@ MAX_QUOTED, MAX_PAIRS = 200, 20  # a learner's answer is quoted this short
 # A name in a zip must not climb out of a folder or trouble a file system, whatever an LMS
 # user's name was (Canvas squeezes names to word characters; Moodle keeps spaces).
 SAFE_ZIP_NAME = re.compile(r"[\w .'-]{1,200}")
+HANDIN_ZIP = "hand-in"  # zips of hand-in files start so; a page in one is named for it too
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -308,29 +310,44 @@ def html_page(markdown: str) -> str:
             f"</head>\n<body>\n{to_html(markdown)}\n</body></html>\n")
 
 
+def _zip_part(folder: str) -> str:
+    """One folder name as it may stand in a zip name: as it is when it is safe (which rules
+    out ``+`` and ``~``) and short, else ``~`` and a hash of it."""
+    if SAFE_ZIP_NAME.fullmatch(folder) and len(folder) <= 40:
+        return folder
+    return "~" + hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
 def upload_of(sub: Submission, item_id: str) -> str:
     """Which zip (LMS assignment) the page about ``sub`` goes back to: a file of one item goes
     to that item's; the parts of a hand-in file or notebook go together to the assignment the
-    file was handed in to, named after the download folder it was unpacked in (``hand-in``
-    when it lay at the top): that assignment's participant ids are the ones in its name.
+    file was handed in to: ``hand-in+`` and the whole download folder it was unpacked in, each
+    ``/`` written ``+`` (``hand-in+`` alone at the top), as that assignment's participant ids
+    are the ones in its name. No item id and no folder name kept as it is holds ``+`` or
+    ``~``, so two download folders, or a folder and an item, never share a zip.
 
     Example:
         >>> from pruneedu.grading.lms import parse_origin
         >>> from pruneedu.grading.submissions import Submission
-        >>> name = "lab/lovelaceada_1001_7_ada.handin.json#q.responses.json"
+        >>> name = "term1/lab1/lovelaceada_1001_7_ada.handin.json#q.responses.json"
         >>> part = Submission(name, "quiz", "q", "ada", None, parse_origin(name),
         ...                   part="q.responses.json")
         >>> upload_of(part, "q"), upload_of(Submission("a.q.responses.json", "quiz", "q", "a",
         ...                                            None), "q")
-        ('lab', 'q')
+        ('hand-in+term1+lab1', 'q')
     """
     if not sub.part:
         return item_id
-    parts = PurePosixPath(sub.file).parts
-    folder = parts[0] if len(parts) > 1 and not MOODLE_PART.match(parts[0]) else ""
-    if folder in ("", ".", "..") or not SAFE_ZIP_NAME.fullmatch(folder):
-        return "hand-in"
-    return folder
+    if sub.origin is not None:
+        folder = sub.origin.folder
+    else:
+        folder = str(PurePosixPath(sub.file.split("#", 1)[0]).parent)
+    parts = [_zip_part(part) for part in PurePosixPath(folder).parts if part != "."]
+    name = "+".join([HANDIN_ZIP, *parts]) if parts else f"{HANDIN_ZIP}+"
+    if len(name) > 120:  # deep folders: one hash of the whole folder, unlike any part's
+        digest = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+        name = f"{HANDIN_ZIP}+~{digest}"
+    return name
 
 
 def lms_zips(grades: ClassGrades, lms: str, reveal: bool) -> tuple[dict[str, bytes], int]:
@@ -346,7 +363,7 @@ def lms_zips(grades: ClassGrades, lms: str, reveal: bool) -> tuple[dict[str, byt
                 unnamed += 1
                 continue
             upload = upload_of(sub, item_id)
-            page = sub.origin.feedback_name(upload)
+            page = sub.origin.feedback_name(HANDIN_ZIP if sub.part else item_id)
             lines = sections.setdefault((upload, page), [])
             lines += [f"# {md(item_id)}: feedback for {md(learner)}", "",
                       *item_feedback(grades, learner, item_id, reveal)]

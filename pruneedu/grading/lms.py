@@ -91,16 +91,20 @@ class LmsOrigin:
     def feedback_name(self, item_id: str) -> str:
         """The file name under which this LMS takes a feedback page back for this learner.
 
-        Canvas's "Re-Upload Submissions" reads the first two all-digit parts between
-        underscores as user id and file id; Moodle's feedback zip import reads
-        ``<name>_<participant id>_assignfeedback_file_<file name>``.
+        Canvas's "Re-Upload Submissions" (``infer_comment_context_from_filename``) splits the
+        name on ``_``, drops ``LATE`` parts and takes the first two all-digit parts as user id
+        and file id, attaching the page only where that user's submission holds that file. A
+        sortable name is the learner's to edit (``evil_1001_x``), so the page name leaves it
+        out: ``<user id>_<file id>_feedback-<item id>.html``, with any ``_`` in the item id
+        written ``-``, holds no all-digit part but those two. Moodle's feedback zip import
+        reads ``<name>_<participant id>_assignfeedback_file_<file name>``.
 
         Example:
-            >>> parse_canvas("lovelaceada_1001_50311_q.responses.json").feedback_name("q")
-            'lovelaceada_1001_50311_feedback-q.html'
+            >>> parse_canvas("evil_1001_x_1003_777_q.responses.json").feedback_name("q")
+            '1003_777_feedback-q.html'
         """
         if self.lms == "canvas":
-            return f"{self.prefix}_feedback-{item_id}.html"
+            return f"{self.submitter}_{self.order[0]}_feedback-{item_id.replace('_', '-')}.html"
         return f"{self.prefix}_assignfeedback_file_feedback-{item_id}.html"
 
 

@@ -20,7 +20,9 @@ Every time a grading run applies an override that differs from what the audit lo
 recorded for that learner, item and question (a new one, a changed score or comment, or one
 removed from the file), one line is appended to ``<overrides>.audit.csv`` beside it:
 ``logged_at, grader, learner_id, item, question, old, new, comment``. The log is only ever
-appended to; running the grader again with the same overrides adds nothing.
+appended to; running the grader again with the same overrides adds nothing, and two commands
+run at once (``grade`` and ``feedback`` with the same ``--overrides``) take turns at the log
+under a lock, so neither logs what the other just did.
 
 Example:
     >>> import io
@@ -32,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import csv
+import fcntl
 import getpass
 import io
 import math
@@ -123,29 +126,26 @@ def audit_path(overrides: Path) -> Path:
     return overrides.with_name(overrides.stem + ".audit.csv")
 
 
-def _last_states(path: Path) -> dict[tuple[str, str, str], tuple[str, str]]:
+def _states_in(handle: TextIO) -> dict[tuple[str, str, str], tuple[str, str]]:
     states: dict[tuple[str, str, str], tuple[str, str]] = {}
-    if path.exists():
-        with open(path, encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                key = (row.get("learner_id", ""), row.get("item", ""), row.get("question", ""))
-                states[key] = (row.get("new", ""), row.get("comment", ""))
+    for row in csv.DictReader(handle):
+        key = (row.get("learner_id", ""), row.get("item", ""), row.get("question", ""))
+        states[key] = (row.get("new", ""), row.get("comment", ""))
     return states
 
 
-def append_audit(path: Path, overrides: Iterable[Override],
-                 automatic: Callable[[tuple[str, str, str]], float],
-                 now: datetime | None = None) -> int:
-    """Append a line for each override that changed since the log's last line for its key
-    (and for each logged override no longer in the file); returns how many were added.
+def _last_states(path: Path) -> dict[tuple[str, str, str], tuple[str, str]]:
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        return _states_in(handle)
 
-    ``automatic(key)`` is the score the learner would have without any override.
-    """
-    states = _last_states(path)
-    stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
+
+def _changes(states: dict[tuple[str, str, str], tuple[str, str]],
+             current: dict[tuple[str, str, str], Override],
+             automatic: Callable[[tuple[str, str, str]], float], stamp: str) -> list[list[str]]:
     user = getpass.getuser()
     rows = []
-    current = {o.key: o for o in overrides}
     for key, override in sorted(current.items()):
         new = format_points(override.score)
         last = states.get(key)
@@ -156,14 +156,43 @@ def append_audit(path: Path, overrides: Iterable[Override],
     for key, (value, comment) in sorted(states.items()):
         if key not in current and comment != REMOVED:
             rows.append([stamp, user, *key, value, format_points(automatic(key)), REMOVED])
-    if not rows:
+    return rows
+
+
+def append_audit(path: Path, overrides: Iterable[Override],
+                 automatic: Callable[[tuple[str, str, str]], float],
+                 now: datetime | None = None) -> int:
+    """Append a line for each override that changed since the log's last line for its key
+    (and for each logged override no longer in the file); returns how many were added.
+
+    ``automatic(key)`` is the score the learner would have without any override. Two commands
+    run at once (``grade`` and ``feedback`` with the same ``--overrides``) take turns: each
+    holds an exclusive lock on the log from reading its last states to the fsync of its lines,
+    so a regrade, or the header, is never logged twice.
+
+    Example:
+        >>> import tempfile
+        >>> log = Path(tempfile.mkdtemp()) / "overrides.audit.csv"
+        >>> change = [Override("ada", "q1", "", 7.0, "regraded")]
+        >>> append_audit(log, change, lambda key: 8.0), append_audit(log, change, lambda key: 8.0)
+        (1, 0)
+    """
+    stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
+    current = {o.key: o for o in overrides}
+    # The usual rerun changes nothing: it neither creates the log nor waits for its lock.
+    if not _changes(_last_states(path), current, automatic, stamp):
         return 0
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if not path.exists() or path.stat().st_size == 0:
-        writer.writerow(AUDIT_COLUMNS)
-    writer.writerows([[csv_cell(cell) for cell in row] for row in rows])
-    with open(path, "a", encoding="utf-8", newline="") as handle:
+    with open(path, "a+", encoding="utf-8", newline="") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
+        handle.seek(0)
+        rows = _changes(_states_in(handle), current, automatic, stamp)
+        if not rows:  # another command logged the same changes while we waited
+            return 0
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        if os.fstat(handle.fileno()).st_size == 0:
+            writer.writerow(AUDIT_COLUMNS)
+        writer.writerows([[csv_cell(cell) for cell in row] for row in rows])
         handle.write(buffer.getvalue())
         handle.flush()
         os.fsync(handle.fileno())
