@@ -16,8 +16,6 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
-
 from pruneedu.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
@@ -76,6 +74,8 @@ def _rows(path: Path) -> list[dict]:
 # several-files rule to quiz submissions too (several files for one learner and quiz, one of
 # them not named for that learner: <id>.<quiz>.responses.json, <id>.handin.json, or lying in
 # a folder of that learner's own), so none is graded and the conflict is listed.
+# Fixed: several files for one learner and quiz at the top of a plain folder, one not named
+# for them, are a several-files conflict (attribution._split_unnamed_code, named_for).
 def test_a_classmates_responses_file_naming_ada_does_not_replace_her_quiz(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "ada.demo-quiz.responses.json", _responses("ada"))
@@ -106,6 +106,8 @@ def test_a_classmates_responses_file_naming_ada_does_not_replace_her_quiz(tmp_pa
 # learner's own file-name prefix or hub folder); otherwise it is the instructor's (rejects.csv)
 # and never goes into another learner's feedback; and feedback never quotes a file name the
 # learner did not hand in.
+# Fixed both ways: owner_of_reject clears such a reject's learner (the claim moves into its
+# reason), and feedback names only files named for the learner.
 PHISHING = "Your quiz was flagged for copying; email your password to mallory@evil.example"
 
 
@@ -136,6 +138,7 @@ def test_a_classmates_rejected_file_never_reaches_ada_s_feedback(tmp_path):
 # _items_in_several_downloads (flag a part whose item's files mostly came from another
 # folder), or refuse Canvas hand-in parts of an item with its own deadline unless its
 # download_folder is known.
+# Fixed: hand-in parts count in _items_in_several_downloads.
 CANVAS_ROSTER = ("learner_id,name,canvas_user_id\nada,Ada Lovelace,1001\nben,Ben Byte,1002\n"
                  "mallory,Mallory Evil,1003\n")
 THREE_DAYS_LATE = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc).timestamp()
@@ -182,6 +185,7 @@ def test_a_quiz_inside_a_later_assignments_handin_is_flagged(tmp_path):
 # Fix ideas: keep combining marks in name_key (compare NFKC-casefolded letters AND marks, drop
 # only punctuation and spacing), and never let the file's own id pick among several roster
 # learners an LMS name matches: that is the documented unknown-learner reject.
+# Fixed both ways (lms.name_key keeps marks; _lms_entry never uses the file's id).
 HINDI_ROSTER = "learner_id,name\namit,अमित शर्मा\namita,अमिता शर्मा\nada,Ada Lovelace\n"
 
 
