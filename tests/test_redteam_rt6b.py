@@ -4,6 +4,11 @@ Hostile submission folders (plain, hub collections, LMS downloads), the files th
 writes for the instructor and the learners. Each finding is a strict xfail that passes once the
 attack no longer succeeds; tests named "held" are attacks the grader withstood. tmp folders
 only, no network; the one code test runs a sandbox (bwrap, the default mode).
+
+All four findings were fixed in the same round, and the tests now pass: a file name with '#'
+is rejected (it labels hand-in parts, which named_for relies on); every symbolic link in the
+submissions folder is rejected; quiz files count as a learner's retakes only in the learner's
+own folder (<id>/ or jupyter-<id>/), elsewhere the several-files rule applies.
 """
 
 from __future__ import annotations
@@ -71,8 +76,6 @@ def _rows(path: Path) -> list[dict]:
 # with "ada.handin.json#x.handin.json" holding a responses part. Fix idea: named_for takes the
 # handed-in file (Submission.file / Reject's file without its part label), never splits a name
 # at "#"; or discover() rejects file names holding "#" (a hand-in part label's separator).
-@pytest.mark.xfail(strict=True, reason="rt6b finding 1: a '#' in a classmate's file name "
-                   "passes the several-files rule and replaces ada's quiz")
 def test_a_hash_in_a_classmates_file_name_does_not_replace_ada_s_quiz(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "ada.demo-quiz.responses.json", _responses("ada"))
@@ -100,8 +103,6 @@ def test_a_hash_in_a_classmates_file_name_does_not_replace_ada_s_quiz(tmp_path):
 # copying, email your password to mallory at evil.example.responses.json: practice answers..."
 # under ada's quiz, graded 8 of 8 from her own file. Fix idea: as finding 1; and a reject from
 # another learner's hub folder (source folder:jupyter-mallory) is never ada's.
-@pytest.mark.xfail(strict=True, reason="rt6b finding 2: a '#' in a classmate's file name puts "
-                   "her message into ada's feedback")
 def test_a_hash_in_a_classmates_file_name_never_reaches_ada_s_feedback(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "jupyter-ada" / "demo-quiz.responses.json", _responses("ada"))
@@ -135,8 +136,6 @@ def test_held_named_for_still_reads_hand_in_parts():
 # idea: reject every symbolic link in the submissions folder (no collection the docs describe
 # makes one: LMS zips hold files, the hub copy takes -type f), or at least any link whose
 # target leaves its own top-level (learner) folder.
-@pytest.mark.xfail(strict=True, reason="rt6b finding 3: a relative link into a classmate's hub "
-                   "folder grades her code as the linker's")
 def test_a_link_into_a_classmates_hub_folder_is_rejected(tmp_path):
     folder = tmp_path / "subs"
     (folder / "jupyter-mallory").mkdir(parents=True)
@@ -166,8 +165,6 @@ def test_a_link_into_a_classmates_hub_folder_is_rejected(tmp_path):
 # (8 with her own file), conflicts.csv is empty, ada's file is a "duplicate". Fix idea: treat
 # a folder as a learner's own only when its name says whose (jupyter-<id>, <id>) or the
 # instructor says so; apply the several-files rule to quiz files everywhere else.
-@pytest.mark.xfail(strict=True, reason="rt6b finding 4: in a sub-folder a classmate's file "
-                   "naming ada still replaces her quiz")
 def test_a_classmates_file_in_a_week_folder_does_not_replace_ada_s_quiz(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "week1" / "ada.demo-quiz.responses.json", _responses("ada"))
