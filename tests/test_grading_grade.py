@@ -229,7 +229,7 @@ def test_grading_never_imports_torch_in_the_grader_process(tmp_path):
         "import sys\nfrom pruneedu.cli import main\n"
         f"code = main(['grade', {str(FIXTURE / 'submissions')!r}, '--out', "
         f"{str(tmp_path / 'g')!r}, '--quizzes', {str(FIXTURE / 'quizzes')!r}, "
-        f"'--exercises', {str(FIXTURE / 'exercises')!r}, '--no-progress'])\n"
+        f"'--exercises', {str(FIXTURE / 'exercises')!r}, '--no-progress', '--shared-host'])\n"
         "print(code, 'torch' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
