@@ -265,11 +265,15 @@ def test_pipes_cannot_grow_past_their_default_size_even_with_high_bits():
 # Fix ideas: seccomp refuses futex unless op carries FUTEX_PRIVATE_FLAG (128; glibc's and
 # Python's own locks are private), and refuses futex_waitv, futex_wake, futex_wait and
 # futex_requeue (newer syscalls whose flags sit in memory seccomp cannot read) with ENOSYS.
-# NOT checked here: the kernel's own FUTEX_WAKE when a thread exits (the clear_child_tid
-# address of set_tid_address or clone's CLONE_CHILD_CLEARTID, and robust-list "pending"
-# entries) is a shared wake too, at an address the code picks; if those stay open, grading
-# two learners' code on one kernel at the same time cannot be made separate, and the docs
-# should say so (as they do for the page cache) or --jobs should not mix learners' live code.
+# That is not enough: the kernel's own FUTEX_WAKE when a thread exits, at its clear_child_tid
+# address (set_tid_address, or clone's CLONE_CHILD_CLEARTID, which glibc's pthread_create
+# uses, so seccomp cannot refuse it), is a shared wake at an address the code picks, and the
+# kernel ignores that it cannot write the read-only page first. Checked by hand on this
+# machine (outside the sandbox): a thread that calls set_tid_address(word of os.py's mapping)
+# and exits wakes another process's FUTEX_WAIT on that word. Robust-list "pending" entries
+# likely do the same. So two learners' code live on one kernel cannot be kept apart by
+# seccomp: either --jobs must not run two learners' sandboxes at once (or only sandboxes
+# given no hidden input), or the docs must list this channel next to the page cache.
 FUTEX_COMMON = DISARM + '''
 import ctypes, mmap, os, threading, time
 import numpy as np
