@@ -95,7 +95,10 @@ def test_oversized_files_are_rejected_without_reading(tmp_path, material):
                               "the file is 2,000 bytes; the limit is 1,000"}
 
 
-def test_links_out_of_the_folder_are_rejected_links_inside_are_read(tmp_path, material):
+def test_every_symbolic_link_is_rejected(tmp_path, material):
+    # Red-team round 6: a link inside the folder (a hub learner swapped one in during the
+    # copy, `cp -P` kept it) may point at a classmate's collected file: graded as the link's
+    # owner, it gave mallory ada's code. No collection makes links, so none is read.
     inside = tmp_path / "subs"
     outside = write(tmp_path, "elsewhere/bob.demo-quiz.responses.json", responses(material, "bob"))
     real = write(inside, "jupyter-ada/ada.demo-quiz.responses.json", responses(material))
@@ -106,10 +109,21 @@ def test_links_out_of_the_folder_are_rejected_links_inside_are_read(tmp_path, ma
     assert reasons(found)["bob.demo-quiz.responses.json"] == (
         "a symbolic link that leads outside the submissions folder")
     assert "symbolic link to a folder" in reasons(found)["folder-link"]
-    assert [s.learner_id for s in found.quizzes] == ["ada", "ada"]  # the link is read too
-    grades = grade_class(inside, material)  # ... and graded once: it is a duplicate
+    assert reasons(found)["jupyter-ada/ada-link.demo-quiz.responses.json"].startswith(
+        "a symbolic link, not a file handed in")
+    assert [s.learner_id for s in found.quizzes] == ["ada"]  # the real file only
+    grades = grade_class(inside, material)
     assert list(grades.learners) == ["ada"]
-    assert [r.reason[:10] for r in grades.rejects if r.learner_id == "ada"] == ["duplicate:"]
+    assert grades.learners["ada"].handed_in["demo-quiz"].name.endswith("/ada.demo-quiz."
+                                                                        "responses.json")
+
+
+def test_a_hash_in_a_file_name_is_rejected(tmp_path, material):
+    # '#' labels a hand-in's parts (ada.handin.json#key) in every report and in named_for.
+    write(tmp_path, "ada.demo-quiz.responses.json#.responses.json", responses(material))
+    found = discover(tmp_path, material)
+    assert "'#'" in reasons(found)["ada.demo-quiz.responses.json#.responses.json"]
+    assert not found.quizzes
 
 
 def test_code_files_need_a_known_exercise_and_utf8(tmp_path, material):

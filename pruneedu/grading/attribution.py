@@ -386,12 +386,25 @@ def named_for(name: str, learner: str, item_id: str) -> bool:
         True
         >>> named_for("ada.mallory.handin.json", "ada", "demo-quiz")
         False
+        >>> named_for("week1/ada.zero_fraction.py", "ada", "zero-fraction")
+        True
     """
-    name = name.split("#", 1)[0].rsplit("/", 1)[-1]  # a hand-in's part: <file>#<key>
+    # A hand-in's part is labelled <file>#<key>; a real file name never holds '#' (discover
+    # rejects it), so the label cannot be faked.
+    name = name.split("#", 1)[0].rsplit("/", 1)[-1]
     rest = name[len(learner) + 1:] if name.startswith(learner + ".") else None
-    return rest is not None and (rest in ("handin.json", f"{item_id}.py", "capstone.pedu",
-                                          f"{item_id}.responses.json")
-                                 or _NOTEBOOK_NAME.fullmatch(rest) is not None)
+    if rest is None:
+        return False
+    code = rest.replace("_", "-") if rest.endswith(".py") else rest  # zero_fraction.py counts
+    return (code in ("handin.json", f"{item_id}.py", "capstone.pedu",
+                     f"{item_id}.responses.json")
+            or _NOTEBOOK_NAME.fullmatch(rest) is not None)
+
+
+def _own_folders(learner: str) -> tuple[str, str]:
+    """The sources (:func:`pruneedu.grading.submissions.source_of`) that are ``learner``'s own
+    folder: named as the hub collection in docs/jupyterhub.md names them."""
+    return (f"folder:{learner}", f"folder:jupyter-{learner}")
 
 
 def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
@@ -403,9 +416,10 @@ def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
     groups: dict[tuple[str, str], list[Attributed]] = defaultdict(list)
     for item in placed:
         sub = item.submission
-        # Quiz files in a folder of their own (a hub's jupyter-ada/) are that folder's: a
-        # learner's retakes; at the top, anyone's files lie side by side.
-        if not item.by_lms and (sub.kind == "code" or not sub.source):
+        # Quiz files in the learner's own folder (a hub collection's jupyter-ada/ or ada/) are
+        # that learner's retakes; anywhere else (the top, week1/) anyone's lie side by side.
+        if not item.by_lms and (sub.kind == "code"
+                                or sub.source not in _own_folders(item.learner_id)):
             groups[(item.learner_id, sub.item_id)].append(item)
     dropped: set[int] = set()
     for (learner, item_id), items in sorted(groups.items()):

@@ -24,8 +24,9 @@ the hand-in file's).
 Rejected, with a reason: files over ``max_bytes``, non-UTF-8 text, malformed JSON, another
 format version or course, practice-mode answers, unknown quiz or exercise ids, a
 ``quiz_hash`` that is not the key's ``content_hash`` (answered another version; unless that
-version was accepted with ``--accept-version``), symbolic links leading outside the folder
-(or looping), unreadable files, JSON objects that name a key twice, Moodle online-text
+version was accepted with ``--accept-version``), symbolic links (a learner's link may point
+at a classmate's collected file), file names with ``#`` (it marks a hand-in's parts),
+unreadable files, JSON objects that name a key twice, Moodle online-text
 entries, and any other file. Hidden files (``.DS_Store``) are skipped. Nothing is ever modified or
 deleted.
 
@@ -155,7 +156,7 @@ def discover(folder: Path, material: Material, max_bytes: int = MAX_BYTES,
             continue
         if any(skip == resolved or skip in resolved.parents for skip in ignored):
             continue
-        problem = _check_file(path, root, max_bytes)
+        problem = _check_file(path, name, root, max_bytes)
         if problem:
             found.rejects.append(Reject(name, "", "", "", problem))
             continue
@@ -227,10 +228,20 @@ def _walk(root: Path, rejects: list[Reject], ignored: set[Path]) -> list[Path]:
     return files
 
 
-def _check_file(path: Path, root: Path, max_bytes: int) -> str:
+def _check_file(path: Path, name: str, root: Path, max_bytes: int) -> str:
     real = path.resolve()
     if path.is_symlink() and root not in real.parents:
         return "a symbolic link that leads outside the submissions folder"
+    if path.is_symlink():
+        # No collection makes one (LMS downloads hold files; the hub's `cp -P` keeps a link a
+        # learner swapped in as a link): inside the folder it may point at a classmate's
+        # collected file (red-team round 6).
+        return ("a symbolic link, not a file handed in: it may point at a classmate's file; "
+                "copy the learner's own file in instead")
+    if "#" in name:
+        # '#' marks a part of a hand-in file in every report (ada.handin.json#key); a real name
+        # with one could pass for another file's part (red-team round 6).
+        return "a file name with '#', which marks parts of hand-in files; rename the file"
     if not real.is_file():
         return "not a regular file"
     size = real.stat().st_size
