@@ -37,7 +37,11 @@ import os
 import sys
 
 _ACT_ALLOW = 0x7FFF0000
-_CMP_EQ, _CMP_MASKED_EQ = 4, 7
+_CMP_MASKED_EQ = 7
+# fcntl's cmd and prctl's option are ints: the kernel reads the low 32 bits of the register,
+# seccomp sees all 64. A rule that compared the whole register let (1 << 32) | F_SETLK past
+# the filter (red-team round 6); every such rule compares the low 32 bits only.
+_LOW_32 = 0xFFFFFFFF
 _CLONE_THREAD = 0x00010000
 _CLONE_NAMESPACES = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
                      0x40000000, 0x00000080)  # NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER,
@@ -161,8 +165,8 @@ def base_filter() -> bytes:
     rules.append(("clone", eperm, [(0, _CMP_MASKED_EQ, _CLONE_THREAD, 0)]))
     rules += [("clone", eperm, [(0, _CMP_MASKED_EQ, flag, flag)]) for flag in _CLONE_NAMESPACES]
     rules.append(("clone3", _errno(errno.ENOSYS), []))
-    rules.append(("ioctl", eperm, [(1, _CMP_MASKED_EQ, 0xFFFFFFFF, _TIOCSTI)]))
-    rules += [("fcntl", eperm, [(1, _CMP_EQ, command, 0)])
+    rules.append(("ioctl", eperm, [(1, _CMP_MASKED_EQ, _LOW_32, _TIOCSTI)]))
+    rules += [("fcntl", eperm, [(1, _CMP_MASKED_EQ, _LOW_32, command)])
               for command in (_F_SETPIPE_SZ, *_F_SIGNALLING)]
     return _compile(rules)
 
@@ -173,5 +177,6 @@ def exec_filter() -> bytes:
     ``prctl`` that undoes the runner's death signal or non-dumpable state."""
     eperm = _errno(errno.EPERM)
     rules = [("execve", eperm, []), ("execveat", eperm, [])]
-    rules += [("prctl", eperm, [(0, _CMP_EQ, option, 0)]) for option in _PRCTL_REFUSED]
+    rules += [("prctl", eperm, [(0, _CMP_MASKED_EQ, _LOW_32, option)])
+              for option in _PRCTL_REFUSED]
     return _compile(rules)
