@@ -102,3 +102,39 @@ def test_the_scratch_holds_no_more_kernel_memory_than_its_cap_through_xattrs():
     assert not (stored > 256 * 2**20 and memory.drop > 256 * 2**20), (
         f"{stored / 2**20:.0f} MB stored in extended attributes; host MemAvailable fell "
         f"{memory.drop / 2**20:.0f} MB")
+
+
+# --- Held: descriptors sent to the grader over the channel keep nothing alive ----------------
+# Attack: the code sends its own end of the channel (and a pipe) to the grader's end with
+# SCM_RIGHTS, one byte each, then exits: the grader's queue now holds a reference to the
+# sandbox's end, so the grader never sees end-of-file from the process. Held: the grader ends
+# the job at its own deadline with a fixed text, and the next grading starts normally.
+SEND_OWN_END = DISARM + '''
+import os, socket, time
+
+def f(x):
+    for fd in range(3, 64):
+        try:
+            end = socket.socket(fileno=os.dup(fd))
+        except OSError:
+            continue
+        if end.type != socket.SOCK_STREAM:
+            end.detach()
+            continue
+        read, write = os.pipe()
+        end.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                              __import__("array").array("i", [fd, read, write]).tobytes())])
+    os._exit(0)
+'''
+
+
+def test_descriptors_sent_over_the_channel_cost_only_the_deadline():
+    require_bwrap()
+    started = time.monotonic()
+    run = attack(SEND_OWN_END, "bwrap", time_limit_s=3)
+    took = time.monotonic() - started
+    shown_to_learner(run, 3)
+    assert not run.outcomes[0].ok and run.error
+    assert took < 3 + 15, took  # the deadline, plus start-up and the exit wait
+    again = attack("def f(x):\n    return x + 1\n", "bwrap")
+    assert again.outcomes[0].ok and again.outcomes[0].value == 2
