@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 from redteam_support import DISARM, attack, require_bwrap, shown_to_learner
 
 
@@ -89,8 +88,7 @@ def f(x):
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="rt7 finding 1: user.* extended attributes on the "
-                   "scratch tmpfs hold hundreds of MB of kernel memory past its 64 MB cap")
+# Fixed: seccomp refuses setxattr, lsetxattr, fsetxattr and setxattrat (and io_setup).
 def test_the_scratch_holds_no_more_kernel_memory_than_its_cap_through_xattrs():
     require_bwrap()
     with _LowestAvailable() as memory:
