@@ -75,8 +75,6 @@ def _rows(path: Path) -> list[dict]:
 # notebook name only when it is one of the course's notebooks (material knows them), and a
 # reject from another learner's own folder (folder:jupyter-<other>, folder:<other>) is never
 # shown by name in a learner's page.
-@pytest.mark.xfail(strict=True, reason="rt7 finding 1: a notebook-shaped name carries a "
-                   "classmate's message into ada's feedback")
 def test_a_classmates_notebook_name_never_reaches_ada_s_feedback(tmp_path):
     folder = tmp_path / "subs"
     (folder / "jupyter-ada").mkdir(parents=True)
@@ -107,8 +105,6 @@ def test_a_classmates_notebook_name_never_reaches_ada_s_feedback(tmp_path):
 # for one learner and item from one plain folder are a several-files conflict whenever their
 # names differ (a resubmission in a plain folder replaces the file under the same name);
 # or read a notebook only under a course notebook's name and "_" for "-" only in an LMS.
-@pytest.mark.xfail(strict=True, reason="rt7 finding 2: a second name counts as named for ada, "
-                   "and a classmate's file under it replaces her code")
 @pytest.mark.parametrize("name", ["ada.99-zz.ipynb", "ada.zero_fraction.py"])
 def test_a_second_name_for_ada_does_not_replace_her_code(tmp_path, name):
     folder = tmp_path / "subs"
@@ -148,8 +144,6 @@ def _handin(learner: str, responses: dict[str, str] | None = None,
 # mallory.at.evil: practice answers, not a graded attempt". Fix idea: a file in another
 # learner's own folder (folder:jupyter-<other>, folder:<other>) is never named for ada;
 # feedback shows a part by the item id the grader read, never by the learner's key.
-@pytest.mark.xfail(strict=True, reason="rt7 finding 3: a hand-in part key carries a "
-                   "classmate's message into ada's feedback")
 def test_a_classmates_hand_in_part_label_never_reaches_ada_s_feedback(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "jupyter-ada" / "demo-quiz.responses.json", _responses("ada"))

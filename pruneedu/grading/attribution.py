@@ -409,10 +409,12 @@ def _own_folders(learner: str) -> tuple[str, str]:
 
 def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
                         conflicts: list[Conflict]) -> list[Attributed]:
-    """Code, or quiz answers at the top of a plain folder, for one learner and item from
-    several files, one of which is not named for that learner: a classmate may have written
-    the learner's id into it (round 4 for code, round 5 for a quiz: a blank responses file
-    naming ada replaced her answers)."""
+    """Outside an LMS: code, or quiz answers anywhere but the learner's own folder, for one
+    learner and item in several files is a conflict. A classmate may have written the
+    learner's id into any of them, and a name "for" the learner proves nothing when there
+    are several such names (``ada.zero_fraction.py``, ``ada.04-lab.ipynb`` beside
+    ``ada.handin.json``; red-team rounds 4 to 7); a learner who hands in again reuses the
+    name, which replaces the file."""
     groups: dict[tuple[str, str], list[Attributed]] = defaultdict(list)
     for item in placed:
         sub = item.submission
@@ -424,21 +426,19 @@ def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
     dropped: set[int] = set()
     for (learner, item_id), items in sorted(groups.items()):
         files = sorted({i.submission.file for i in items})
-        unnamed = [f for f in files if not named_for(f, learner, item_id)]
-        if len(files) < 2 or not unnamed:
+        if len(files) < 2:
             continue
         what = "code" if items[0].submission.kind == "code" else "answers"
-        detail = (f"{what} for learner {learner} came in {len(files)} files, and "
-                  f"{', '.join(quote(f, 60) for f in unnamed)} does not carry that id in its "
-                  "name, so anyone could have handed it in; none was graded: keep the right "
-                  "one and grade again, or use an override")
+        detail = (f"{what} for learner {learner} came in {len(files)} files outside an LMS; "
+                  "anyone can write a learner's id into a file, so none was graded: keep the "
+                  "right one and grade again, or use an override")
         conflicts.append(Conflict("several-files", learner, item_id,
                                   "; ".join(sorted(i.submission.name for i in items)), detail))
         for attributed in items:
             dropped.add(id(attributed))
             rejects.append(Reject(attributed.submission.name, learner, item_id, "",
-                                  f"the same learner's {what} came in several files, not all "
-                                  f"named for them; {SEE_CONFLICTS}"))
+                                  f"the same learner's {what} came in several files; "
+                                  f"{SEE_CONFLICTS}"))
     return [p for p in placed if id(p) not in dropped]
 
 

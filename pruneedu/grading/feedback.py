@@ -49,7 +49,6 @@ from pathlib import PurePosixPath
 
 from pruneedu import quiz
 from pruneedu.grading import learner_texts
-from pruneedu.grading.attribution import named_for
 from pruneedu.grading.classgrade import GRADED, REJECTED, ClassGrades, LearnerGrades
 from pruneedu.grading.codegrade import ExerciseResult
 from pruneedu.grading.command import (
@@ -235,12 +234,20 @@ def _items(grades: ClassGrades) -> list[str]:
 
 
 def _file_shown(file: str, learner: str, item_id: str) -> str:
-    """A rejected file as its learner's feedback names it: by name only when the name is
-    named for them (:func:`pruneedu.grading.attribution.named_for`); any other file may be a
-    classmate's, named with a message for them (red-team round 5)."""
-    if named_for(file, learner, item_id):
-        return md(file)
-    return "one of the files handed in for you (your instructor has its name)"
+    """A rejected file as its learner's feedback names it. Any name a classmate can choose
+    may carry a message for the learner (red-team rounds 5 to 7: a file named with one, a
+    made-up notebook name, a hand-in's part key), so a file is named only when its name is
+    one the course gives it (``<id>.<item>.py``, ``<id>.<item>.responses.json``,
+    ``<id>.handin.json``, ``<id>.capstone.pedu``) and it lies at the top or in the learner's
+    own folder; a part of a hand-in file is named by the item the grader read."""
+    handed, _, part = file.partition("#")
+    folder, _, base = handed.rpartition("/")
+    own_place = folder in ("", learner, f"jupyter-{learner}")
+    course_names = {f"{learner}.{item_id}.py", f"{learner}.{item_id}.responses.json",
+                    f"{learner}.handin.json", f"{learner}.capstone.pedu"}
+    if not (own_place and base in course_names):
+        return "one of the files handed in for you (your instructor has its name)"
+    return md(handed) + (f" (its {md(item_id)} part)" if part else "")
 
 
 def item_feedback(grades: ClassGrades, learner: str, item_id: str, reveal: bool = False
