@@ -14,8 +14,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 from pruneedu.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
@@ -75,8 +73,8 @@ def _rows(path: Path) -> list[dict]:
 # runs), the quoted id kept for rejects.csv only; or list the reject against the embedded
 # file's learner (then nobody's: not a safe id). Other reasons quoting learner text
 # (per-question "answer of the wrong type ... not <value>") go only to the file's own learner.
-@pytest.mark.xfail(strict=True, reason="rt8 finding 1: a reject reason quotes a classmate's "
-                                       "embedded learner_id into ada's feedback")
+# Fixed: that reject is filed under nobody (rejects.csv only), and feedback shows a fixed
+# reason for any file not handed in under a course-given name in the learner's own place.
 def test_a_classmates_embedded_learner_id_never_reaches_ada_s_feedback(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "jupyter-ada" / "demo-quiz.responses.json", _responses("ada"))

@@ -58,11 +58,13 @@ from pruneedu.grading.command import (
 )
 from pruneedu.grading.gradebook import FORMATS
 from pruneedu.grading.outputset import OutputSet
+from pruneedu.grading.rejects import Reject
 from pruneedu.grading.safe_text import md
 from pruneedu.grading.submissions import Submission
 from pruneedu.grading.textfiles import format_points
 from pruneedu.markdown_html import to_html
 
+NOT_SHOWN = "one of the files handed in for you (your instructor has its name)"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # a fixed time stamp: the same feedback gives the same zip
 MAX_QUOTED, MAX_PAIRS = 200, 20  # a learner's answer is quoted this short
 # A name in a zip must not climb out of a folder or trouble a file system, whatever an LMS
@@ -233,6 +235,17 @@ def _items(grades: ClassGrades) -> list[str]:
     return list(grades.setup.assignments) or grades.item_ids
 
 
+def _reject_line(reject: Reject, learner: str, item_id: str) -> str:
+    """One "Not graded" line: the file, the question and the reason, for a file the learner
+    handed in under a course-given name in their own place; for any other file a fixed text
+    (its name and reason may quote what a classmate wrote: red-team rounds 5 to 8)."""
+    shown = _file_shown(reject.file, learner, item_id)
+    if shown == NOT_SHOWN:
+        return f"- {NOT_SHOWN}: it could not be graded (your instructor has the reason)"
+    question = f" ({md(reject.question)})" if reject.question else ""
+    return f"- {shown}{question}: {md(reject.reason)}"
+
+
 def _file_shown(file: str, learner: str, item_id: str) -> str:
     """A rejected file as its learner's feedback names it. Any name a classmate can choose
     may carry a message for the learner (red-team rounds 5 to 7: a file named with one, a
@@ -246,7 +259,7 @@ def _file_shown(file: str, learner: str, item_id: str) -> str:
     course_names = {f"{learner}.{item_id}.py", f"{learner}.{item_id}.responses.json",
                     f"{learner}.handin.json", f"{learner}.capstone.pedu"}
     if not (own_place and base in course_names):
-        return "one of the files handed in for you (your instructor has its name)"
+        return NOT_SHOWN
     return md(handed) + (f" (its {md(item_id)} part)" if part else "")
 
 
@@ -261,9 +274,7 @@ def item_feedback(grades: ClassGrades, learner: str, item_id: str, reveal: bool 
     theirs = [r for r in grades.rejects if r.learner_id == learner and r.item == item_id]
     if theirs:
         lines += ["Not graded:", ""]
-        lines += [f"- {_file_shown(r.file, learner, item_id)}"
-                  + (f" ({md(r.question)})" if r.question else "")
-                  + f": {md(r.reason)}" for r in theirs]
+        lines += [_reject_line(r, learner, item_id) for r in theirs]
         lines.append("")
     return lines
 

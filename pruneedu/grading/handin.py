@@ -319,10 +319,12 @@ def _add_embedded_responses(handed: _File, responses: dict, learner: str, materi
             add_responses(copy, label(handed.name, file_name), handed.origin, material, found,
                           accepted_versions, handed_in=handed.path, part=part_key(file_name))
             for submission in found.submissions[before:]:
-                # Outside an LMS the id inside decides whose answers these are: say so.
+                # Outside an LMS the id inside decides whose answers these are: say so, to
+                # the instructor only (the id quoted is text the file's author chose, which
+                # reached the hand-in learner's feedback: red-team round 8).
                 if handed.origin is None and submission.learner_id != learner:
                     reject(f"answers of {quote(submission.learner_id, 40)} inside "
-                           f"{quote(learner, 40)}'s hand-in; graded as theirs", learner,
+                           f"{quote(learner, 40)}'s hand-in; graded as theirs", "",
                            submission.item_id, key=file_name)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
