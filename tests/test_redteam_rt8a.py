@@ -52,9 +52,10 @@ class _HighestPtys:
 # /dev/ptmx and holds a pseudo-terminal of its own. On it, ioctl TIOCSETD (0x5423) picks the
 # tty's line discipline: the whole ldisc layer (n_hdlc, n_gsm, slip, ppp, hci_uart, slcan...)
 # is then reachable. For a discipline not yet registered the kernel calls
-# request_module("tty-ldisc-N") when dev.tty.ldisc_autoload is 1 (CONFIG_LDISC_AUTOLOAD=y,
-# the Kconfig default that Debian and Ubuntu ship): modprobe runs as root in the host and the
-# module stays loaded after grading (n_hdlc: CVE-2017-2636, a local root). Seccomp refuses
+# request_module("tty-ldisc-N") when dev.tty.ldisc_autoload is 1 (CONFIG_LDISC_AUTOLOAD's
+# Kconfig default is y; check a distribution kernel with `sysctl dev.tty.ldisc_autoload`):
+# modprobe then runs as root in the host and the module stays loaded after grading (n_hdlc
+# was CVE-2017-2636, a local root). Seccomp refuses
 # init_module and finit_module, but not this ioctl.
 # Measured here (kernel 6.18 without module support, ldisc_autoload=1): /dev/ptmx opens,
 # TIOCSETD to N_NULL (27) is accepted and TIOCGETD then reads 27; N_HDLC (13) answers EINVAL
@@ -105,6 +106,9 @@ def test_the_sandbox_cannot_switch_a_tty_line_discipline():
 # container and every other devpts instance on the host gets ENOSPC from /dev/ptmx until they
 # end (and each pty holds kernel memory outside RLIMIT_AS: 300 of them with input written came
 # to ~60 MB less MemAvailable here).
+# The count is also readable inside every sandbox (/proc/sys/kernel/pty/nr, the host's, bound
+# read-only), so two live sandboxes under --jobs N can pass ~9 bits per read through it with no
+# timing (only into fixed verdict texts, as the documented futex channel).
 # Fix idea: no devpts in the sandbox (see finding 1), or mount it with a small `max=` (bubblewrap
 # has no option for it: a devpts made before bwrap and bound in could).
 PTY_HOARD = DISARM + '''
