@@ -321,7 +321,9 @@ def test_bwrap_keeps_the_course_out_of_its_mounts():
     for source in sources:
         assert not str(COURSE).startswith(source.rstrip("/") + "/"), source
         assert Path(source).resolve() != COURSE
-    assert "--bind" not in argv and "--dev-bind" not in argv  # nothing writable of the host
+    assert "--bind" not in argv  # nothing writable of the host, but the harmless devices
+    devices = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--dev-bind"]
+    assert devices == [f"/dev/{name}" for name in bwrap.DEVICES]
 
 
 def test_two_learners_sandboxes_cannot_talk_to_each_other(mode, request):

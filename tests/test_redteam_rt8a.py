@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 from redteam_support import DISARM, attack, require_bwrap, shown_to_learner
 
 
@@ -80,8 +79,7 @@ def f(x):
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="rt8 finding 1: the sandbox opens a pty and switches "
-                   "its line discipline (TIOCSETD), the path that autoloads tty-ldisc modules")
+# Fixed: the sandbox's /dev is built by hand (null, zero, full, random, urandom): no devpts.
 def test_the_sandbox_cannot_switch_a_tty_line_discipline():
     require_bwrap()
     run = attack(LINE_DISCIPLINE, "bwrap", time_limit_s=8)
@@ -126,8 +124,7 @@ def f(x):
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="rt8 finding 2: one sandbox holds 500 of the machine's "
-                   "3,072 container ptys (kernel.pty.nr), a machine-wide pool")
+# Fixed: the sandbox's /dev is built by hand (null, zero, full, random, urandom): no devpts.
 def test_the_sandbox_holds_no_share_of_the_machines_pty_pool():
     require_bwrap()
     with _HighestPtys() as ptys:

@@ -7,8 +7,9 @@ site-packages folders, and the runner's own files under :data:`RUNNER_ROOT`. An 
 ``pruneedu`` package in any of those folders is covered by an empty folder. ``/tmp`` is a
 private tmpfs of :data:`SCRATCH_MB` (the working folder, ``HOME`` and ``TMPDIR``); ``/proc``
 is its own PID namespace's, with the files that describe the kernel's memory masked;
-``/dev`` is bubblewrap's minimal read-only one. Nothing else of the host exists for it: not
-the course, the keys, the submissions, the output, the teacher's home.
+``/dev`` holds only :data:`DEVICES` (no pseudo-terminals), read-only. Nothing else of the
+host exists for it: not the course, the keys, the submissions, the output, the teacher's
+home.
 
 Namespaces: PID, mount, network (loopback only), IPC, UTS and cgroup, and who it runs as on
 the host:
@@ -54,6 +55,7 @@ from pathlib import Path
 from pruneedu.grading import seccomp
 
 RUNNER_ROOT = "/opt/pruneedu"
+DEVICES = ("null", "zero", "full", "random", "urandom")  # all of /dev a sandbox gets
 SCRATCH_MB = 64
 SANDBOX_UID = 10001
 # A root grader's sandboxes run as uids from here up: one per sandbox (RLIMIT_NPROC counts per
@@ -231,7 +233,16 @@ def command(python_argv: Sequence[str], seccomp_fd: int, torch: bool, info_fd: i
             argv += ["--tmpfs", f"/proc/{name}", "--remount-ro", f"/proc/{name}"]
         elif os.path.exists(f"/proc/{name}"):
             argv += ["--ro-bind", "/dev/null", f"/proc/{name}"]
-    argv += ["--dev", "/dev", "--remount-ro", "/dev",
+    # /dev by hand, not bubblewrap's --dev: that one mounts a devpts whose ptmx anyone may
+    # open, and a pseudo-terminal lets code switch line disciplines (the kernel may load a
+    # module for one) and hold ptys from the machine's one pool (red-team round 8).
+    argv += ["--tmpfs", "/dev"]
+    for device in DEVICES:
+        argv += ["--dev-bind", f"/dev/{device}", f"/dev/{device}"]
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        argv += ["--symlink", target, f"/dev/{name}"]
+    argv += ["--remount-ro", "/dev",
              "--size", str(SCRATCH_MB * 2**20), "--perms", "1777", "--tmpfs", "/tmp",
              "--remount-ro", "/", "--chdir", "/tmp", "--seccomp", str(seccomp_fd),
              "--", *python_argv]
