@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from contextlib import suppress
 
-import pytest
 from redteam_support import DISARM, attack, require_bwrap, shown_to_learner
 
 DEVICES = ("null", "zero", "full", "random", "urandom")
@@ -51,8 +50,7 @@ def _restore(times: dict[str, tuple[int, int]]) -> None:
 # to set a file's times; shutil.copystat would then fail in the scratch only). bubblewrap's
 # `--remount-ro /dev/null` is no fix: its remount adds MS_NODEV, and /dev/null then refuses
 # to open (checked here with bwrap directly).
-@pytest.mark.xfail(strict=True, reason="rt9 finding 1: the sandbox sets the host's /dev "
-                   "device timestamps, a persistent channel any user on the machine reads")
+# Fixed: seccomp refuses utime, utimes, futimesat and utimensat.
 def test_the_sandbox_cannot_write_hidden_inputs_into_host_device_timestamps():
     require_bwrap()
     hidden = 0xB74C
@@ -73,9 +71,11 @@ def f(x):
     try:
         run = attack(code, "bwrap", calls=((hidden,),), time_limit_s=8)
         shown_to_learner(run, 8)
-        assert run.outcomes[0].ok and run.outcomes[0].value == hidden, run.outcomes[0].error
+        if not run.outcomes[0].ok:  # the safe outcome: touching a file is refused
+            assert "PermissionError" in run.outcomes[0].error, run.outcomes[0].error
         # A learner's own process, any time later: plain stat(2) of the host's /dev.
         times = _device_times()
+        assert times == saved  # not one host timestamp moved
         base = times["null"][1]
         read_back = 0
         for i, name in enumerate(("zero", "full", "random", "urandom")):
