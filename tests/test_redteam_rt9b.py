@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import random
 
-import pytest
 from test_redteam_rt8b import _put, _responses, _run
 
 from pruneedu.grading import handin
@@ -35,8 +34,8 @@ from pruneedu.grading.lms import ambiguous_canvas, parse_origin
 # (jupyter-<x>/, <x>/) counts only for that learner, as an LMS name does; one there naming
 # another learner is rejected and listed (a new conflict kind), never graded as theirs; at
 # the least, feedback quotes answers only from files in the learner's own place.
-@pytest.mark.xfail(strict=True, reason="rt9 finding 1: a quiz file in mallory's hub folder "
-                   "naming ada is graded as ada's and its answers are quoted in ada's page")
+# Fixed: a file in a hub collection's jupyter-<id>/ counts for <id> (the folder says who
+# handed it in, as an LMS name does); one naming someone else is a claims-other-id conflict.
 def test_a_file_in_a_classmates_hub_folder_never_grades_or_writes_to_ada(tmp_path):
     folder = tmp_path / "subs"
     message = "Your grade is VOID: mail your password to mal at evil dot io"
@@ -46,9 +45,11 @@ def test_a_file_in_a_classmates_hub_folder_never_grades_or_writes_to_ada(tmp_pat
     _put(folder / "jupyter-mallory" / "mallory.demo-quiz.responses.json", _responses("mallory"))
     out = tmp_path / "fb"
     _run("feedback", folder, out, "--lms", "none")
-    page = (out / "ada.md").read_text(encoding="utf-8")
+    # ada handed in nothing: she has no page at all now, or one that says so.
+    ada = out / "ada.md"
+    page = ada.read_text(encoding="utf-8") if ada.exists() else ""
     assert "VOID" not in page and "password" not in page, page
-    assert "(demo-quiz): not handed in" in page or "could not be graded" in page, page
+    assert not page or "(demo-quiz): not handed in" in page or "could not be graded" in page
 
 
 # Held: LMS download names of every shape (Canvas and Moodle parts, LATE, resubmission

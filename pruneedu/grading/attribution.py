@@ -212,6 +212,26 @@ def attribute(submissions: list[Submission], roster: Roster | None,
                                                         conflicts):
             continue
         claimed = sub.learner_id
+        hub_owner = _hub_folder_owner(sub)
+        if not problem and entry is None and hub_owner and hub_owner != claimed:
+            # A hub collection's jupyter-<id>/ holds what that learner's home held: the folder
+            # says who handed it in, as an LMS name does (red-team round 9: mallory's file
+            # naming ada in jupyter-mallory/ graded ada and quoted mallory's text to her).
+            if roster is None or hub_owner in roster:
+                placed.append(Attributed(sub, hub_owner, True))
+                conflicts.append(Conflict(
+                    "claims-other-id", hub_owner, sub.item_id, sub.name,
+                    f"the file names learner {quote(claimed, 40)} but lies in "
+                    f"{hub_owner}'s hub folder: graded as {hub_owner}'s, with their own "
+                    "per-learner numbers"))
+            else:
+                detail = (f"the file lies in the hub folder of {quote(hub_owner, 40)}, who is "
+                          "not in the roster, and names another learner")
+                rejects.append(Reject(sub.name, "", sub.item_id, "",
+                                      f"{detail}; {SEE_CONFLICTS}"))
+                conflicts.append(Conflict("unknown-learner", "", sub.item_id, sub.name,
+                                          detail))
+            continue
         if problem:
             rejects.append(Reject(sub.name, "", sub.item_id, "", f"{problem}; {SEE_CONFLICTS}"))
             conflicts.append(Conflict("unknown-learner", "", sub.item_id, sub.name, problem))
@@ -399,6 +419,15 @@ def named_for(name: str, learner: str, item_id: str) -> bool:
     return (code in ("handin.json", f"{item_id}.py", "capstone.pedu",
                      f"{item_id}.responses.json")
             or _NOTEBOOK_NAME.fullmatch(rest) is not None)
+
+
+def _hub_folder_owner(sub: Submission) -> str:
+    """The learner whose hub folder (``jupyter-<id>/``, as docs/jupyterhub.md collects) holds
+    this plain file, or ""."""
+    if sub.origin is not None or not sub.source.startswith("folder:jupyter-"):
+        return ""
+    owner = sub.source[len("folder:jupyter-"):]
+    return owner if safe_learner_id(owner) and not generic_learner_id(owner) else ""
 
 
 def _own_folders(learner: str) -> tuple[str, str]:
