@@ -35,23 +35,39 @@ def test_two_jovyans_on_canvas_are_graded_as_their_own_lms_users_and_reported():
 
 
 def test_two_jovyans_without_an_lms_are_both_rejected():
-    files = [sub("jupyter-ada/q.responses.json", "jovyan"),
-             sub("jupyter-ben/q.responses.json", "jovyan")]
+    files = [sub("week1/a.q.responses.json", "jovyan"),
+             sub("week1/b.q.responses.json", "jovyan")]
     kept, rejects, conflicts = attribute(files, None)
     assert kept == [] and len(rejects) == 2
     assert {c.kind for c in conflicts} == {"shared-id"}
 
 
+def test_a_hub_folder_says_whose_a_file_is():
+    # Red-team round 9: the collection's jupyter-<id>/ holds that learner's home, as an LMS
+    # name says who uploaded: jovyan there is the folder's learner, reported as claims-other-id.
+    files = [sub("jupyter-ada/q.responses.json", "jovyan"),
+             sub("jupyter-ben/q.responses.json", "jovyan")]
+    kept, rejects, conflicts = attribute(files, None)
+    assert sorted(a.learner_id for a in kept) == ["ada", "ben"] and rejects == []
+    assert sorted((c.kind, c.learner_id) for c in conflicts) == [
+        ("claims-other-id", "ada"), ("claims-other-id", "ben"),
+        ("one-id-several-learners", "jovyan")]
+
+
 def test_one_id_from_two_learners_folders_keeps_neither():
-    # ben copied ada's file into his hub folder: silently keeping one would be a guess.
-    files = [sub("jupyter-ada/q.responses.json", "ada"),
-             sub("jupyter-ben/q.responses.json", "ada", minutes=5)]
+    # The same id from two plain folders that say nothing of whose they are: keeping one
+    # would be a guess. (From two hub folders, each counts for its own learner.)
+    files = [sub("week1/q.responses.json", "ada"),
+             sub("week2/q.responses.json", "ada", minutes=5)]
     kept, rejects, conflicts = attribute(files, None)
     assert kept == []
     assert [c.kind for c in conflicts] == ["several-sources"]
-    assert "jupyter-ada" in conflicts[0].detail and "jupyter-ben" in conflicts[0].detail
-    assert sorted(r.file for r in rejects) == ["jupyter-ada/q.responses.json",
-                                               "jupyter-ben/q.responses.json"]
+    copied = [sub("jupyter-ada/q.responses.json", "ada"),
+              sub("jupyter-ben/q.responses.json", "ada", minutes=5)]
+    kept, _, conflicts = attribute(copied, None)
+    assert sorted(a.learner_id for a in kept) == ["ada", "ben"]
+    assert [(c.kind, c.learner_id) for c in conflicts] == [("claims-other-id", "ben")]
+    assert "ben's hub folder" in conflicts[0].detail
 
 
 def test_a_canvas_file_naming_a_classmate_counts_for_who_handed_it_in():

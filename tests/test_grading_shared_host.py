@@ -44,9 +44,11 @@ def test_processes_of_other_login_users_are_found(tmp_path):
     assert "3 process(es) of 2 other user(s)" in message and "--shared-host" in message
 
 
-def test_system_accounts_the_grader_and_sudo_do_not_count(tmp_path, monkeypatch):
+def test_system_accounts_sandboxes_the_grader_and_sudo_do_not_count(tmp_path, monkeypatch):
     monkeypatch.setenv("SUDO_UID", "1500")
-    proc = _fake_proc(tmp_path, [0, 100, 999, shared_host.NOBODY, 1500])
+    from pruneedu.grading.bwrap import HOST_UID_BASE
+
+    proc = _fake_proc(tmp_path, [0, 100, 999, shared_host.NOBODY, 1500, HOST_UID_BASE + 7])
     assert shared_host.other_users(proc, uid_min=1000) == {}
     assert shared_host.refusal(proc, uid_min=1000) == ""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from test_redteam_rt8b import _handin, _put, _responses, _rows, _run
 
 
@@ -31,8 +30,8 @@ from test_redteam_rt8b import _handin, _put, _responses, _rows, _run
 # conflict is listed, so the instructor chases ada). Fix idea: owner_of_reject applies the
 # same hub-folder rule as attribute (a reject in jupyter-<x>/ is <x>'s, or nobody's when <x>
 # is not a real/rostered id), before falling back to named_for.
-@pytest.mark.xfail(strict=True, reason="rt10 finding 1: a reject in mallory's hub folder "
-                   "named for ada counts against ada (owner_of_reject ignores the folder)")
+# Fixed: owner_of_reject applies the hub-folder rule too: a reject in jupyter-<x>/ is <x>'s
+# (or nobody's when <x> is no real learner).
 def test_a_reject_in_a_classmates_hub_folder_never_counts_against_ada(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "jupyter-ada" / "ada.demo-quiz.responses.json", _responses("ada"))

@@ -40,6 +40,14 @@ def _uid_min(login_defs: Path = Path("/etc/login.defs")) -> int:
     return DEFAULT_UID_MIN
 
 
+def _a_sandbox(uid: int) -> bool:
+    """A uid a root grader gives its sandboxes (this grader's or another's running beside
+    it, such as ``feedback`` beside ``grade``): not a person's."""
+    from pruneedu.grading.bwrap import HOST_UID_BASE, HOST_UID_SPAN
+
+    return HOST_UID_BASE <= uid < HOST_UID_BASE + HOST_UID_SPAN
+
+
 def _mine() -> set[int]:
     """The grader's own uids, and under sudo the person who ran it."""
     uids = {0, os.getuid(), os.geteuid()}
@@ -65,7 +73,8 @@ def other_users(proc: Path = Path("/proc"), uid_min: int | None = None) -> dict[
         for line in status.splitlines():
             if line.startswith("Uid:"):
                 uid = int(line.split()[1])  # the real uid
-                if uid >= lowest and uid != NOBODY and uid not in mine:
+                if uid >= lowest and uid != NOBODY and uid not in mine \
+                        and not _a_sandbox(uid):
                     found[uid] = found.get(uid, 0) + 1
                 break
     return found
