@@ -7,7 +7,6 @@ Each finding is a strict xfail that passes once the attack no longer succeeds; t
 
 from __future__ import annotations
 
-import pytest
 from test_redteam_rt8b import _put, _responses, _rows, _run
 
 
@@ -28,8 +27,8 @@ from test_redteam_rt8b import _put, _responses, _rows, _run
 # ownership differently. Fix idea: in owner_of_reject, drop the origin when
 # downloads.ignored_because(origin, roster) says the name is not read (as _believed does),
 # before the hub-folder rule.
-@pytest.mark.xfail(strict=True, reason="rt11 finding 1: an LMS-looking name in jupyter-<x>/ "
-                   "makes a reject nobody's under --lms none")
+# Fixed: owner_of_reject reads an LMS-looking name that --lms none does not trust as a plain
+# file first, as attribute() does, so the hub-folder rule applies.
 def test_an_lms_looking_reject_in_a_hub_folder_counts_against_its_owner(tmp_path):
     folder = tmp_path / "subs"
     _put(folder / "jupyter-ada" / "ada.demo-quiz.responses.json", _responses("ada"))

@@ -182,9 +182,10 @@ def owner_of_reject(reject: Reject, roster: Roster | None,
     and name it with a message for them (red-team round 5), so such a reject is nobody's:
     the instructor's rejects.csv has it, no learner's feedback."""
     origin = parse_origin(reject.file)
+    if origin is not None and downloads.ignored_because(origin, roster):
+        origin = None  # read as a plain file, as attribute() reads it (red-team round 11)
     entry = None
-    if origin is not None and roster is not None and not downloads.ignored_because(origin,
-                                                                                    roster):
+    if origin is not None and roster is not None:
         probe = Submission(reject.file, "", reject.item, reject.learner_id,
                            datetime.min.replace(tzinfo=timezone.utc), origin, origin.source)
         entry, _ = _lms_entry(probe, roster)
