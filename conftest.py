@@ -44,12 +44,24 @@ def class_folder_for_grader_examples(request, doctest_namespace, tmp_path):
     doctest_namespace["class_folder"] = folder
 
 
-@pytest.fixture(autouse=True)
-def grading_machine_to_itself(request, monkeypatch):
+@pytest.fixture(scope="session", autouse=True)
+def _shared_host_check_off():
     """Grading tests assume what the docs ask: no other user's process on the machine. A
     developer's machine may have some (another login, a helper's test): they would make every
-    code-grading test refuse. Tests marked ``real_host`` see the machine as it is."""
-    if request.node.get_closest_marker("real_host") is None:
+    code-grading test refuse, module-scoped fixtures included, so the check is off for the
+    whole session and back on for tests marked ``real_host`` (below)."""
+    from pruneedu.grading import shared_host
+
+    real = shared_host.refusal
+    shared_host.refusal = lambda *args, **kwargs: ""
+    yield real
+    shared_host.refusal = real
+
+
+@pytest.fixture(autouse=True)
+def grading_machine_to_itself(request, monkeypatch, _shared_host_check_off):
+    """Tests marked ``real_host`` see the machine as it is (the shared-host check on)."""
+    if request.node.get_closest_marker("real_host") is not None:
         from pruneedu.grading import shared_host
 
-        monkeypatch.setattr(shared_host, "refusal", lambda *args, **kwargs: "")
+        monkeypatch.setattr(shared_host, "refusal", _shared_host_check_off)
