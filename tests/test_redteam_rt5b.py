@@ -9,55 +9,23 @@ folders only, no network.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pruneedu.cli import main
+from class_files import blank_answers as _blank_answers
+from class_files import put as _put
+from class_files import responses as _responses
+from class_files import rows as _rows
+from class_files import run as _run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
 QUIZZES, EXERCISES = FIXTURE / "quizzes", FIXTURE / "exercises"
 ADA_FILE = FIXTURE / "submissions" / "ada.demo-quiz.responses.json"
 DEADLINE = "2026-03-01T23:59+00:00"
 ON_TIME = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc).timestamp()
-
-
-def _responses(learner: str, **changes: object) -> dict:
-    data = json.loads(ADA_FILE.read_text())
-    data["learner_id"] = learner
-    data.update(changes)
-    return data
-
-
-def _blank_answers(learner: str) -> dict:
-    data = _responses(learner)
-    for entry in data["answers"].values():
-        entry["value"] = None
-    return data
-
-
-def _put(path: Path, data: dict | str | bytes, mtime: float = ON_TIME) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, dict):
-        data = json.dumps(data)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path.write_bytes(data)
-    os.utime(path, (mtime, mtime))
-    return path
-
-
-def _run(command: str, folder: Path, out: Path, *extra: str) -> int:
-    return main([command, str(folder), "--out", str(out), "--no-progress",
-                 "--quizzes", str(QUIZZES), "--exercises", str(EXERCISES), *extra])
-
-
-def _rows(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 # --- rt5b finding 1: a classmate's file changes ada's quiz grade, with no conflict -------------

@@ -13,15 +13,17 @@ own folder (<id>/ or jupyter-<id>/), elsewhere the several-files rule applies.
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from class_files import blank_answers as _blank_answers
+from class_files import put as _put
+from class_files import responses as _responses
+from class_files import rows as _rows
+from class_files import run as _run
 
-from pruneedu.cli import main
 from pruneedu.grading.attribution import named_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
@@ -29,37 +31,6 @@ QUIZZES, EXERCISES = FIXTURE / "quizzes", FIXTURE / "exercises"
 ADA_FILE = FIXTURE / "submissions" / "ada.demo-quiz.responses.json"
 ON_TIME = 1772366400.0  # 2026-03-01T12:00Z
 PHISHING = "Your quiz was flagged for copying, email your password to mallory at evil.example"
-
-
-def _responses(learner: str, **changes: object) -> dict:
-    data = json.loads(ADA_FILE.read_text())
-    data["learner_id"] = learner
-    data.update(changes)
-    return data
-
-
-def _blank_answers(learner: str) -> dict:
-    data = _responses(learner)
-    for entry in data["answers"].values():
-        entry["value"] = None
-    return data
-
-
-def _put(path: Path, data: dict | str, mtime: float = ON_TIME) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
-    os.utime(path, (mtime, mtime))
-    return path
-
-
-def _run(command: str, folder: Path, out: Path, *extra: str) -> int:
-    return main([command, str(folder), "--out", str(out), "--no-progress",
-                 "--quizzes", str(QUIZZES), "--exercises", str(EXERCISES), *extra])
-
-
-def _rows(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 # --- rt6b finding 1: "#" in a file name makes a classmate's file "named for" ada -------------

@@ -9,15 +9,16 @@ grade code run a sandbox (bwrap, the default mode).
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-
-from pruneedu.cli import main
+from class_files import put as _put
+from class_files import responses as _responses
+from class_files import rows as _rows
+from class_files import run as _run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
 QUIZZES, EXERCISES = FIXTURE / "quizzes", FIXTURE / "exercises"
@@ -33,30 +34,6 @@ def _notebook(source: str) -> str:
     return json.dumps({"cells": [{"cell_type": "code", "source": source, "metadata": {},
                                   "outputs": [], "execution_count": None}],
                        "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-
-
-def _responses(learner: str, **changes: object) -> dict:
-    data = json.loads(ADA_FILE.read_text())
-    data["learner_id"] = learner
-    data.update(changes)
-    return data
-
-
-def _put(path: Path, data: dict | str, mtime: float = ON_TIME) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
-    os.utime(path, (mtime, mtime))
-    return path
-
-
-def _run(command: str, folder: Path, out: Path, *extra: str) -> int:
-    return main([command, str(folder), "--out", str(out), "--no-progress",
-                 "--quizzes", str(QUIZZES), "--exercises", str(EXERCISES), *extra])
-
-
-def _rows(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 # --- rt7b finding 1: a notebook name is "named for" ada and carries a message into her page --

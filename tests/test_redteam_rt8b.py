@@ -9,12 +9,13 @@ run (quiz answers and hand-in files only).
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 from pathlib import Path
 
-from pruneedu.cli import main
+from class_files import put as _put
+from class_files import responses as _responses
+from class_files import rows as _rows
+from class_files import run as _run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "class"
 QUIZZES, EXERCISES = FIXTURE / "quizzes", FIXTURE / "exercises"
@@ -22,35 +23,11 @@ ADA_FILE = FIXTURE / "submissions" / "ada.demo-quiz.responses.json"
 ON_TIME = 1772366400.0  # 2026-03-01T12:00Z
 
 
-def _responses(learner: str, **changes: object) -> dict:
-    data = json.loads(ADA_FILE.read_text())
-    data["learner_id"] = learner
-    data.update(changes)
-    return data
-
-
 def _handin(learner: str, responses: dict[str, str] | None = None,
             exercises: dict | None = None) -> dict:
     return {"format": "pruneedu-handin", "format_version": 1, "learner_id": learner,
             "created_at": "2026-03-01T10:00:00+00:00", "exercises": exercises or {},
             "responses": responses or {}}
-
-
-def _put(path: Path, data: dict | str, mtime: float = ON_TIME) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
-    os.utime(path, (mtime, mtime))
-    return path
-
-
-def _run(command: str, folder: Path, out: Path, *extra: str) -> int:
-    return main([command, str(folder), "--out", str(out), "--no-progress",
-                 "--quizzes", str(QUIZZES), "--exercises", str(EXERCISES), *extra])
-
-
-def _rows(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 # --- rt8b finding 1: a reject's REASON carries a classmate's message into ada's page ----------
