@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -358,3 +359,33 @@ def page_cache_file() -> str:
         pytest.skip("no big file under /usr whose pages this machine evicts on request: the "
                     "page-cache channel cannot be shown here, test NOT run")
     return path
+
+
+def live_pair_leaks(receiver: str, sender: str,
+                    tries: Sequence[tuple[int, float]] = ((173, 1.5), (82, 3.0))) -> list:
+    """Two learners' sandboxes alive at once (``--jobs 2``): learner B's ``receiver`` code is
+    in its public call while learner A's ``sender`` code gets a secret as a hidden input.
+    Each try waits ``wait_s`` for B to be up; returns the secrets B's value read back (the
+    finding), after checking that B's learner is shown only fixed texts."""
+    import threading
+    import time
+
+    leaked = []
+    for secret, wait_s in tries:
+        runs: dict[str, sandbox.SandboxRun] = {}
+
+        def receive(runs: dict) -> None:
+            runs["b"] = sandbox.run_calls(receiver, "f", [(0,)], time_limit_s=15,
+                                          isolation="bwrap", returns="integer")
+
+        learner_b = threading.Thread(target=receive, args=(runs,))
+        learner_b.start()
+        time.sleep(wait_s)  # learner B's sandbox is up and in its public call
+        sandbox.run_calls(sender, "f", [(-1,), (secret,)], hidden_from=1, time_limit_s=10,
+                          isolation="bwrap", returns="integer")
+        learner_b.join()
+        shown_to_learner(runs["b"], 15)
+        leaked += [o.value for o in runs["b"].outcomes if o.ok and o.value == secret]
+        if leaked:
+            break  # one exact read-back is the finding
+    return leaked

@@ -239,33 +239,14 @@ def f(x):
 
 
 def test_two_live_sandboxes_cannot_pass_a_hidden_input_through_file_locks():
-    import threading
-
-    from redteam_support import DISARM
+    from redteam_support import DISARM, live_pair_leaks
 
     require_bwrap()
     stdlib = os.path.dirname(os.path.realpath(os.__file__))
     if not all(os.path.isfile(f"{stdlib}/{name}.py") for name in LOCK_FILES):
         pytest.skip("this Python lacks the stdlib files the test locks: test NOT run")
     common = DISARM + LOCK_COMMON.format(stdlib=stdlib, files=LOCK_FILES)
-    leaked = []
-    for secret, wait_s in ((173, 1.5), (82, 3.0)):  # slower machines: wait longer
-        runs: dict[str, sandbox.SandboxRun] = {}
-
-        def receive(runs: dict) -> None:
-            runs["b"] = sandbox.run_calls(common + LOCK_RECEIVER, "f", [(0,)],
-                                          time_limit_s=15, isolation="bwrap", returns="integer")
-
-        learner_b = threading.Thread(target=receive, args=(runs,))
-        learner_b.start()
-        time.sleep(wait_s)  # learner B's sandbox is up and in its public call
-        sandbox.run_calls(common + LOCK_SENDER, "f", [(-1,), (secret,)], hidden_from=1,
-                          time_limit_s=10, isolation="bwrap", returns="integer")
-        learner_b.join()
-        shown_to_learner(runs["b"], 15)
-        leaked += [o.value for o in runs["b"].outcomes if o.ok and o.value == secret]
-        if leaked:
-            break  # one exact read-back is the finding
+    leaked = live_pair_leaks(common + LOCK_RECEIVER, common + LOCK_SENDER)
     assert not leaked, leaked
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import signal
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -26,13 +25,11 @@ from redteam_support import (
     DISARM,
     attack,
     grader_process,
+    live_pair_leaks,
     processes_named,
     require_bwrap,
-    shown_to_learner,
     survivors_named,
 )
-
-from pruneedu.grading import sandbox
 
 TESTS = Path(__file__).resolve().parent
 
@@ -117,24 +114,7 @@ def f(x):
 def test_two_live_sandboxes_cannot_pass_a_hidden_input_through_record_locks():
     require_bwrap()
     _x86_64_only()
-    leaked = []
-    for secret, wait_s in ((173, 1.5), (82, 3.0)):  # slower machines: wait longer
-        runs: dict[str, sandbox.SandboxRun] = {}
-
-        def receive(runs: dict) -> None:
-            runs["b"] = sandbox.run_calls(LOCK_COMMON + LOCK_RECEIVER, "f", [(0,)],
-                                          time_limit_s=15, isolation="bwrap", returns="integer")
-
-        learner_b = threading.Thread(target=receive, args=(runs,))
-        learner_b.start()
-        time.sleep(wait_s)  # learner B's sandbox is up and in its public call
-        sandbox.run_calls(LOCK_COMMON + LOCK_SENDER, "f", [(-1,), (secret,)], hidden_from=1,
-                          time_limit_s=10, isolation="bwrap", returns="integer")
-        learner_b.join()
-        shown_to_learner(runs["b"], 15)
-        leaked += [o.value for o in runs["b"].outcomes if o.ok and o.value == secret]
-        if leaked:
-            break  # one exact read-back is the finding
+    leaked = live_pair_leaks(LOCK_COMMON + LOCK_RECEIVER, LOCK_COMMON + LOCK_SENDER)
     assert not leaked, leaked
 
 
@@ -329,24 +309,9 @@ def f(x):
 def test_two_live_sandboxes_cannot_pass_a_hidden_input_through_futexes():
     require_bwrap()
     _x86_64_only()
-    leaked = []
-    for secret, wait_s in ((173, 2.0), (82, 4.0)):  # slower machines: wait longer
-        runs: dict[str, sandbox.SandboxRun] = {}
-
-        def receive(runs: dict) -> None:
-            runs["b"] = sandbox.run_calls(FUTEX_COMMON + FUTEX_RECEIVER, "f", [(0,)],
-                                          time_limit_s=15, isolation="bwrap", returns="integer")
-
-        learner_b = threading.Thread(target=receive, args=(runs,))
-        learner_b.start()
-        time.sleep(wait_s)  # learner B's sandbox is up and waiting in its public call
-        sandbox.run_calls(FUTEX_COMMON + FUTEX_SENDER, "f", [(-1,), (secret,)], hidden_from=1,
-                          time_limit_s=10, isolation="bwrap", returns="integer")
-        learner_b.join()
-        shown_to_learner(runs["b"], 15)
-        leaked += [o.value for o in runs["b"].outcomes if o.ok and o.value == secret]
-        if leaked:
-            break
+    # B waits in futexes before it can hear anything: a little longer to start.
+    leaked = live_pair_leaks(FUTEX_COMMON + FUTEX_RECEIVER, FUTEX_COMMON + FUTEX_SENDER,
+                             tries=((173, 2.0), (82, 4.0)))
     assert not leaked, leaked
 
 
