@@ -191,12 +191,11 @@ def owner_of_reject(reject: Reject, roster: Roster | None,
         entry, _ = _lms_entry(probe, roster)
     if entry is not None:
         return dataclasses.replace(reject, learner_id=entry.learner_id)
-    folder = reject.file.split("/", 1)[0] if "/" in reject.file else ""
-    if origin is None and folder.startswith("jupyter-"):
+    source = source_of(reject.file, None)
+    if origin is None and source.startswith("folder:jupyter-"):
         # The hub folder says whose it is, as for graded files (red-team round 10).
-        owner = folder[len("jupyter-"):]
-        if not (safe_learner_id(owner) and not generic_learner_id(owner)
-                and (roster is None or owner in roster)):
+        owner = _hub_folder_owner(source)
+        if roster is not None and owner not in roster:
             owner = ""
         if owner == reject.learner_id:
             return reject
@@ -225,7 +224,7 @@ def attribute(submissions: list[Submission], roster: Roster | None,
                                                         conflicts):
             continue
         claimed = sub.learner_id
-        hub_owner = _hub_folder_owner(sub)
+        hub_owner = _hub_folder_owner(sub.source) if sub.origin is None else ""
         if not problem and entry is None and hub_owner and hub_owner != claimed:
             # A hub collection's jupyter-<id>/ holds what that learner's home held: the folder
             # says who handed it in, as an LMS name does (red-team round 9: mallory's file
@@ -434,12 +433,12 @@ def named_for(name: str, learner: str, item_id: str) -> bool:
             or _NOTEBOOK_NAME.fullmatch(rest) is not None)
 
 
-def _hub_folder_owner(sub: Submission) -> str:
-    """The learner whose hub folder (``jupyter-<id>/``, as docs/jupyterhub.md collects) holds
-    this plain file, or ""."""
-    if sub.origin is not None or not sub.source.startswith("folder:jupyter-"):
+def _hub_folder_owner(source: str) -> str:
+    """The learner whose hub folder (``jupyter-<id>/``, as docs/jupyterhub.md collects) a
+    plain file's ``source`` (:func:`pruneedu.grading.submissions.source_of`) is, or ""."""
+    if not source.startswith("folder:jupyter-"):
         return ""
-    owner = sub.source[len("folder:jupyter-"):]
+    owner = source[len("folder:jupyter-"):]
     return owner if safe_learner_id(owner) and not generic_learner_id(owner) else ""
 
 
