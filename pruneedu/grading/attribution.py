@@ -442,7 +442,7 @@ def _hub_folder_owner(source: str) -> str:
     return owner if safe_learner_id(owner) and not generic_learner_id(owner) else ""
 
 
-def _own_folders(learner: str) -> tuple[str, str]:
+def own_folders(learner: str) -> tuple[str, str]:
     """The sources (:func:`pruneedu.grading.submissions.source_of`) that are ``learner``'s own
     folder: named as the hub collection in docs/jupyterhub.md names them."""
     return (f"folder:{learner}", f"folder:jupyter-{learner}")
@@ -462,7 +462,7 @@ def _split_unnamed_code(placed: list[Attributed], rejects: list[Reject],
         # Quiz files in the learner's own folder (a hub collection's jupyter-ada/ or ada/) are
         # that learner's retakes; anywhere else (the top, week1/) anyone's lie side by side.
         if not item.by_lms and (sub.kind == "code"
-                                or sub.source not in _own_folders(item.learner_id)):
+                                or sub.source not in own_folders(item.learner_id)):
             groups[(item.learner_id, sub.item_id)].append(item)
     dropped: set[int] = set()
     for (learner, item_id), items in sorted(groups.items()):

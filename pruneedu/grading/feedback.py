@@ -49,6 +49,7 @@ from pathlib import PurePosixPath
 
 from pruneedu import quiz
 from pruneedu.grading import learner_texts
+from pruneedu.grading.attribution import own_folders
 from pruneedu.grading.classgrade import GRADED, REJECTED, ClassGrades, LearnerGrades
 from pruneedu.grading.codegrade import ExerciseResult
 from pruneedu.grading.command import (
@@ -60,7 +61,7 @@ from pruneedu.grading.gradebook import FORMATS
 from pruneedu.grading.outputset import OutputSet
 from pruneedu.grading.rejects import Reject
 from pruneedu.grading.safe_text import md
-from pruneedu.grading.submissions import Submission
+from pruneedu.grading.submissions import Submission, source_of
 from pruneedu.grading.textfiles import format_points
 from pruneedu.markdown_html import to_html
 
@@ -254,8 +255,8 @@ def _file_shown(file: str, learner: str, item_id: str) -> str:
     ``<id>.handin.json``, ``<id>.capstone.pedu``) and it lies at the top or in the learner's
     own folder; a part of a hand-in file is named by the item the grader read."""
     handed, _, part = file.partition("#")
-    folder, _, base = handed.rpartition("/")
-    own_place = folder in ("", learner, f"jupyter-{learner}")
+    base = handed.rpartition("/")[2]
+    own_place = source_of(handed, None) in ("", *own_folders(learner))
     course_names = {f"{learner}.{item_id}.py", f"{learner}.{item_id}.responses.json",
                     f"{learner}.handin.json", f"{learner}.capstone.pedu"}
     if not (own_place and base in course_names):
